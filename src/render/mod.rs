@@ -1,0 +1,1 @@
+//! `Workload` → Kubernetes objects (k8s-openapi types).

@@ -1,0 +1,1 @@
+//! Backends that apply, list, stream logs of and delete workloads.

@@ -1,0 +1,1 @@
+//! The embedded eBPF sensor: the only module where `unsafe` may appear.

@@ -1,0 +1,1 @@
+//! Dockerfile and compose parsing → `Workload`. Pure: no IO besides reading the inputs.

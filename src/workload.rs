@@ -1,0 +1,369 @@
+//! The one intermediate model. Every input (datum, Dockerfile, compose file, image) becomes a
+//! [`Bundle`] of [`Workload`]s; every backend (Kubernetes renderer, Docker) consumes one.
+//!
+//! Kept free of Kubernetes and Docker types on purpose: it says what should run, not how a
+//! particular backend spells it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What kind of b00t-managed thing a workload is. Becomes the `app.kubernetes.io/component`
+/// and `b00t.elastic.ventures/type` labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Component {
+    #[default]
+    McpServer,
+    App,
+    Obi,
+}
+
+impl Component {
+    /// Value of `app.kubernetes.io/component` and `b00t.elastic.ventures/type`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Component::McpServer => "mcp-server",
+            Component::App => "app",
+            Component::Obi => "obi",
+        }
+    }
+
+    /// The short name users pass to `--type`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Component::McpServer => "mcp",
+            Component::App => "app",
+            Component::Obi => "obi",
+        }
+    }
+}
+
+/// Which controller runs the pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum Controller {
+    #[default]
+    Deployment,
+    DaemonSet,
+    /// A bare Pod (compose `restart: "no"` / `on-failure`).
+    Pod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum RestartPolicy {
+    #[default]
+    Always,
+    OnFailure,
+    Never,
+}
+
+/// A set of workloads plus the objects they share (volumes claims, config data), and the
+/// warnings produced while making them. A datum yields one workload; a compose file one per
+/// service.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Bundle {
+    pub workloads: Vec<Workload>,
+    /// PersistentVolumeClaims shared by workloads (compose named volumes).
+    pub claims: Vec<Claim>,
+    /// ConfigMaps and Secrets holding files (compose `configs`/`secrets`).
+    pub data: Vec<DataObject>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Something the input asked for that the output does not (fully) express.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Service name, or `line N` for a Dockerfile, or the datum name.
+    pub subject: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.subject, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Workload {
+    /// Instance name: a DNS-1123 label, used for the controller and the Service.
+    pub name: String,
+    /// `app.kubernetes.io/name` (the server or application name; the instance name may carry a
+    /// suffix such as `-mcp`).
+    pub app: String,
+    pub component: Component,
+    pub controller: Controller,
+    pub replicas: Option<i32>,
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub volumes: Vec<Volume>,
+    pub restart_policy: RestartPolicy,
+    pub host_network: bool,
+    pub host_pid: bool,
+    pub host_ipc: bool,
+    pub hostname: Option<String>,
+    pub host_aliases: Vec<HostAlias>,
+    pub dns: Option<DnsConfig>,
+    /// Pod-level sysctls, sorted by name.
+    pub sysctls: BTreeMap<String, String>,
+    /// Annotations on the controller and the pod template.
+    pub annotations: BTreeMap<String, String>,
+    /// Extra labels (the b00t labels are added by the renderer).
+    pub labels: BTreeMap<String, String>,
+    pub termination_grace_period_seconds: Option<i64>,
+    pub service_account: Option<String>,
+    /// Mount a service-account token (off unless the workload needs the API).
+    pub automount_service_account_token: bool,
+    pub pod_security: PodSecurity,
+    /// Node selector (`key=value`).
+    pub node_selector: BTreeMap<String, String>,
+    /// Where the workload came from (datum path, compose file), for the
+    /// `b00t.elastic.ventures/source` annotation.
+    pub source: Option<String>,
+}
+
+impl Workload {
+    /// Ports of all containers that should be reachable through a Service.
+    pub fn service_ports(&self) -> impl Iterator<Item = (&Container, &Port)> {
+        self.containers
+            .iter()
+            .flat_map(|c| c.ports.iter().map(move |p| (c, p)))
+            .filter(|(_, p)| p.service_port.is_some())
+    }
+}
+
+/// Pod-level security settings.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PodSecurity {
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
+    pub fs_group: Option<i64>,
+    pub run_as_non_root: Option<bool>,
+    /// Apply Pod Security "restricted" defaults (seccomp RuntimeDefault, drop ALL, no
+    /// escalation, read-only root with a writable /tmp) where the workload does not ask for more.
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    /// Kubernetes `command` (overrides the image ENTRYPOINT). `None` keeps the image's.
+    pub command: Option<Vec<String>>,
+    /// Kubernetes `args` (overrides the image CMD). `None` keeps the image's.
+    pub args: Option<Vec<String>>,
+    pub working_dir: Option<String>,
+    pub env: Vec<EnvVar>,
+    pub ports: Vec<Port>,
+    pub stdin: bool,
+    pub tty: bool,
+    pub resources: Resources,
+    pub liveness: Option<Probe>,
+    pub readiness: Option<Probe>,
+    pub startup: Option<Probe>,
+    pub security: ContainerSecurity,
+    pub mounts: Vec<Mount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+    /// Goes into a Secret and is referenced by `secretKeyRef`, never a plain value.
+    pub secret: bool,
+}
+
+impl EnvVar {
+    /// An env var whose secrecy is decided by its name (see [`looks_secret`]).
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        let secret = looks_secret(&name);
+        EnvVar { name, value: value.into(), secret }
+    }
+}
+
+/// Names that look like they hold credentials: `*_KEY`, `*_TOKEN`, `*PASSWORD*`, `*_SECRET`
+/// (and a few obvious relatives), case-insensitively.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    n.ends_with("_KEY")
+        || n == "KEY"
+        || n.ends_with("_TOKEN")
+        || n == "TOKEN"
+        || n.contains("PASSWORD")
+        || n.contains("PASSWD")
+        || n.ends_with("_SECRET")
+        || n == "SECRET"
+        || n.ends_with("_PAT")
+        || n.contains("API_KEY")
+        || n.contains("CREDENTIAL")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    pub fn as_k8s(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Port {
+    pub container_port: u16,
+    pub protocol: Protocol,
+    /// IANA-style port name (≤ 15 chars), if any.
+    pub name: Option<String>,
+    /// Port on the Service; `None` means the container port is not published.
+    pub service_port: Option<u16>,
+}
+
+/// Kubernetes quantities as strings (`100m`, `128Mi`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    pub requests_cpu: Option<String>,
+    pub requests_memory: Option<String>,
+    pub limits_cpu: Option<String>,
+    pub limits_memory: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ProbeAction {
+    Exec(Vec<String>),
+    Http { path: String, port: u16 },
+    Tcp { port: u16 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probe {
+    pub action: ProbeAction,
+    pub period_seconds: Option<i32>,
+    pub timeout_seconds: Option<i32>,
+    pub failure_threshold: Option<i32>,
+    pub initial_delay_seconds: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ContainerSecurity {
+    pub privileged: Option<bool>,
+    pub read_only_root_filesystem: Option<bool>,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
+    pub allow_privilege_escalation: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mount {
+    pub volume: String,
+    pub mount_path: String,
+    pub read_only: bool,
+    pub sub_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Volume {
+    pub name: String,
+    pub source: VolumeSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum VolumeSource {
+    EmptyDir { memory: bool, size_limit: Option<String> },
+    Claim { claim: String, read_only: bool },
+    HostPath { path: String },
+    ConfigMap { name: String, items: Vec<KeyToPath> },
+    Secret { name: String, items: Vec<KeyToPath> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyToPath {
+    pub key: String,
+    pub path: String,
+    pub mode: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Claim {
+    pub name: String,
+    pub size: String,
+    pub access_mode: AccessMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AccessMode {
+    ReadWriteOnce,
+    ReadOnlyMany,
+    ReadWriteMany,
+}
+
+/// A ConfigMap or Secret that holds file contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataObject {
+    pub name: String,
+    pub secret: bool,
+    pub data: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostAlias {
+    pub ip: String,
+    pub hostnames: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DnsConfig {
+    pub nameservers: Vec<String>,
+    pub searches: Vec<String>,
+    pub options: Vec<(String, Option<String>)>,
+}
+
+/// Turn an arbitrary name into a DNS-1123 label: lower-case, `_`/`.`/other → `-`, trimmed,
+/// at most 63 characters. Returns `None` when nothing usable is left.
+pub fn dns_label(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    for ch in raw.chars() {
+        let c = ch.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed: String = out.trim_matches('-').chars().take(63).collect();
+    let trimmed = trimmed.trim_end_matches('-').to_string();
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_label_normalises() {
+        assert_eq!(dns_label("My_Service.v2").as_deref(), Some("my-service-v2"));
+        assert_eq!(dns_label("__x__").as_deref(), Some("x"));
+        assert_eq!(dns_label("___"), None);
+        assert_eq!(dns_label(&"a".repeat(80)).map(|s| s.len()), Some(63));
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in ["GITHUB_TOKEN", "brave_api_key", "DB_PASSWORD", "APP_SECRET", "PASSWORD"] {
+            assert!(looks_secret(n), "{n}");
+        }
+        for n in ["FILESYSTEM_ROOT", "HOME", "KEYBOARD", "TOKENIZER_PATH", "PORT"] {
+            assert!(!looks_secret(n), "{n}");
+        }
+    }
+}
