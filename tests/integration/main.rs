@@ -1,0 +1,9 @@
+//! Integration tests: one binary. CLI tests run the real `b00t` binary as a process against the
+//! fake API server in `tests/support/`, a real dockerd, or the real kernel.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod fake_api;
+mod k8s;
+mod sensor;

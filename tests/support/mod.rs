@@ -1,0 +1,1 @@
+//! Test support: the fake Kubernetes API server and helpers to run the binary.
