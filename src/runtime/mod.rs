@@ -1,1 +1,2 @@
 //! Backends that apply, list, stream logs of and delete workloads.
+pub mod kube;

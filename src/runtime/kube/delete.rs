@@ -1,0 +1,109 @@
+//! Deleting everything b00t created for an instance, selected by label so nothing is left and
+//! nothing foreign is touched.
+
+use std::fmt::Debug;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
+use kube::api::{Api, DeleteParams, ListParams};
+use kube::{Resource, ResourceExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Kube, KubeError, Result};
+use crate::render::labels;
+
+/// One deleted object.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Deleted {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    /// `deployment.apps/x` (kubectl's spelling).
+    #[serde(skip)]
+    pub reference: String,
+}
+
+impl Kube {
+    /// Delete every b00t-managed object matching `selector` (which must include the managed-by
+    /// label). Pods owned by a controller go with it (background propagation).
+    pub async fn delete_selected(&self, selector: &str) -> Result<Vec<Deleted>> {
+        debug_assert!(selector.contains(labels::MANAGED_BY));
+        let mut out = Vec::new();
+        out.extend(self.delete_kind::<Deployment>("deployment.apps", "Deployment", selector).await?);
+        out.extend(self.delete_kind::<DaemonSet>("daemonset.apps", "DaemonSet", selector).await?);
+        out.extend(self.delete_kind::<Service>("service", "Service", selector).await?);
+        out.extend(self.delete_kind::<Secret>("secret", "Secret", selector).await?);
+        out.extend(self.delete_kind::<ConfigMap>("configmap", "ConfigMap", selector).await?);
+        out.extend(self.delete_kind::<PersistentVolumeClaim>("persistentvolumeclaim", "PersistentVolumeClaim", selector).await?);
+        // Bare pods (ours, without a controller); controller-owned pods are collected.
+        out.extend(self.delete_kind::<Pod>("pod", "Pod", selector).await?);
+        Ok(out)
+    }
+
+    /// Delete one pod by name.
+    pub async fn delete_pod(&self, name: &str) -> Result<Deleted> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+        let what = format!("pod/{name}");
+        self.call("delete", &what, api.delete(name, &DeleteParams::background())).await?;
+        Ok(Deleted { kind: "Pod".into(), name: name.into(), namespace: self.namespace.clone(), reference: what })
+    }
+
+    async fn delete_kind<K>(&self, kind_ref: &str, kind: &str, selector: &str) -> Result<Vec<Deleted>>
+    where
+        K: Resource<Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Serialize + Debug,
+        <K as Resource>::DynamicType: Default,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
+        let plural = format!("{kind_ref}s");
+        let items = self
+            .call("list", &format!("{plural} in namespace {}", self.namespace), api.list(&ListParams::default().labels(selector)))
+            .await?;
+        let mut out = Vec::new();
+        for o in items.items {
+            // Pods that a controller owns go away with their controller.
+            if kind == "Pod" && o.meta().owner_references.iter().flatten().any(|r| r.controller == Some(true)) {
+                continue;
+            }
+            if o.meta().deletion_timestamp.is_some() {
+                continue;
+            }
+            let name = o.name_any();
+            let what = format!("{kind_ref}/{name}");
+            if self.call_opt("delete", &what, api.delete(&name, &DeleteParams::background())).await?.is_some() {
+                out.push(Deleted { kind: kind.into(), name, namespace: self.namespace.clone(), reference: what });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Wait until nothing matching `selector` is left (pods included).
+    pub async fn wait_gone(&self, selector: &str, pod: Option<&str>, timeout: Duration) -> Result<()> {
+        let start = Instant::now();
+        let lp = ListParams::default().labels(selector);
+        loop {
+            let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+            let remaining = match pod {
+                Some(name) => usize::from(self.call_opt("get", &format!("pod/{name}"), pods.get(name)).await?.is_some()),
+                None => {
+                    let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
+                    let p = self.call("list", "pods", pods.list_metadata(&lp)).await?;
+                    let d = self.call("list", "deployments.apps", deps.list_metadata(&lp)).await?;
+                    p.items.len() + d.items.len()
+                }
+            };
+            if remaining == 0 {
+                return Ok(());
+            }
+            if start.elapsed() >= timeout {
+                return Err(KubeError::TimedOut {
+                    what: format!("waiting for deletion ({remaining} objects left)"),
+                    after: timeout,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
