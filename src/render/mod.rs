@@ -322,6 +322,16 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
     }
 }
 
+/// The kubelet expands `$(VAR)` in command, args and env values; our inputs (datums, Docker,
+/// compose) never mean that, so a literal `$(` is escaped as `$$(`.
+pub fn escape_kubelet(s: &str) -> String {
+    s.replace("$(", "$$(")
+}
+
+fn escape_all(v: &Option<Vec<String>>) -> Option<Vec<String>> {
+    v.as_ref().map(|v| v.iter().map(|s| escape_kubelet(s)).collect())
+}
+
 fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> core::Container {
     let mut env: Vec<core::EnvVar> = c
         .env
@@ -341,7 +351,7 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
                     ..Default::default()
                 }
             } else {
-                core::EnvVar { name: e.name.clone(), value: Some(e.value.clone()), ..Default::default() }
+                core::EnvVar { name: e.name.clone(), value: Some(escape_kubelet(&e.value)), ..Default::default() }
             }
         })
         .collect();
@@ -402,8 +412,8 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
         name: c.name.clone(),
         image: Some(c.image.clone()),
         image_pull_policy: Some("IfNotPresent".into()),
-        command: c.command.clone(),
-        args: c.args.clone(),
+        command: escape_all(&c.command),
+        args: escape_all(&c.args),
         working_dir: c.working_dir.clone(),
         env: (!env.is_empty()).then_some(env),
         ports: (!c.ports.is_empty()).then(|| {
@@ -672,6 +682,18 @@ mod tests {
         assert_eq!((p.port, p.name.as_deref()), (8080, Some("mcp")));
         assert_eq!(p.target_port, Some(IntOrString::Int(8080)));
         assert_eq!(svc.spec.as_ref().unwrap().selector, Some(labels::selector_labels(&mcp(Some(8080)))));
+    }
+
+    #[test]
+    fn literal_dollar_paren_is_not_expanded_by_the_kubelet() {
+        let mut w = mcp(None);
+        w.containers[0].args = Some(vec!["echo $(date) $HOME".into()]);
+        w.containers[0].env.push(EnvVar::new("PS1", "$(whoami)"));
+        let objs = render_workload(&w, &RenderOptions::default());
+        let c = &deployment(&objs).spec.as_ref().unwrap().template.spec.as_ref().unwrap().containers[0];
+        assert_eq!(c.args.as_deref(), Some(&["echo $$(date) $HOME".to_string()][..]));
+        let ps1 = c.env.as_ref().unwrap().iter().find(|e| e.name == "PS1").unwrap();
+        assert_eq!(ps1.value.as_deref(), Some("$$(whoami)"));
     }
 
     #[test]
