@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::config::{UserConfig, family};
+use super::config::UserConfig;
 use super::docker;
 use super::error::{Error, Result};
 use super::interp;

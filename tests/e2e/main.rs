@@ -1,2 +1,174 @@
 //! End-to-end tests against a real cluster. They run only when `B00T_E2E_KUBECONFIG` names a
 //! kubeconfig (kind, k3d, minikube); otherwise each test returns early with a message.
+//! `B00T_E2E_IMAGE` replaces the example server's image (for clusters without registry access:
+//! load an image that listens on the port given by `B00T_E2E_PORT`, default 5678).
+//!
+//! Each test works in its own namespace that enforces Pod Security "restricted" and deletes it
+//! at the end.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, DeleteParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use serde_json::Value;
+
+fn kubeconfig() -> Option<PathBuf> {
+    match std::env::var_os("B00T_E2E_KUBECONFIG") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            eprintln!("skipping: B00T_E2E_KUBECONFIG is not set (no real cluster)");
+            None
+        }
+    }
+}
+
+struct Ns {
+    name: String,
+    kubeconfig: PathBuf,
+    rt: tokio::runtime::Runtime,
+    client: kube::Client,
+}
+
+impl Ns {
+    fn create(kubeconfig: PathBuf, tag: &str) -> Ns {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let client = rt.block_on(async {
+            let kc = Kubeconfig::read_from(&kubeconfig).unwrap();
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.unwrap();
+            kube::Client::try_from(cfg).unwrap()
+        });
+        let name = format!("b00t-e2e-{tag}-{}", std::process::id());
+        let ns: Namespace = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": name, "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}
+        }))
+        .unwrap();
+        let api: Api<Namespace> = Api::all(client.clone());
+        rt.block_on(api.create(&PostParams::default(), &ns)).expect("create the test namespace");
+        Ns { name, kubeconfig, rt, client }
+    }
+
+    fn b00t(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_b00t"));
+        cmd.arg("--kubeconfig").arg(&self.kubeconfig).args(["-n", &self.name]);
+        cmd.arg("--path").arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums"));
+        cmd.args(args).env_remove("KUBECONFIG").env("NO_COLOR", "1");
+        let out = cmd.output().expect("run b00t");
+        eprintln!(
+            "$ b00t {}\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+impl Drop for Ns {
+    fn drop(&mut self) {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let _ = self.rt.block_on(api.delete(&self.name, &DeleteParams::background()));
+    }
+}
+
+fn image_args() -> Vec<String> {
+    std::env::var("B00T_E2E_IMAGE").map(|i| vec!["--image".to_string(), i]).unwrap_or_default()
+}
+
+#[test]
+fn deploy_list_status_logs_restart_delete() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "mcp");
+    let mut deploy: Vec<String> = ["k8s", "deploy-mcp", "--server", "echo", "--timeout", "3m"].map(String::from).to_vec();
+    deploy.extend(image_args());
+    let deploy: Vec<&str> = deploy.iter().map(String::as_str).collect();
+
+    // Server-side dry run first: nothing is stored.
+    let mut dry = deploy.clone();
+    dry.push("--dry-run=server");
+    let out = ns.b00t(&dry);
+    assert!(out.status.success(), "server dry run");
+    let out = ns.b00t(&["k8s", "list", "--json"]);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]));
+
+    // Real deploy, admitted under "restricted", ready.
+    let out = ns.b00t(&deploy);
+    assert!(out.status.success(), "deploy-mcp");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("deployment.apps/echo-mcp created"));
+
+    // Idempotent.
+    let out = ns.b00t(&deploy);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("deployment.apps/echo-mcp unchanged"), "{stdout}");
+    assert!(stdout.contains("service/echo-mcp unchanged"), "{stdout}");
+
+    let out = ns.b00t(&["k8s", "list", "--json"]);
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["name"], "echo-mcp");
+    assert_eq!(row["namespace"], ns.name.as_str());
+    assert_eq!(row["kind"], "Deployment");
+    assert_eq!(row["type"], "mcp-server");
+    assert_eq!(row["status"], "Running");
+    assert_eq!(row["ready"], "1/1");
+
+    let out = ns.b00t(&["k8s", "status", "echo", "--json"]);
+    assert!(out.status.success());
+    let st: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(st["healthy"], true);
+
+    let out = ns.b00t(&["k8s", "status", "--json"]);
+    assert!(out.status.success());
+    let st: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(st["nodes_ready"].as_u64().unwrap() >= 1);
+    assert_eq!(st["workloads"]["running"], 1);
+
+    let out = ns.b00t(&["k8s", "logs", "echo", "-o", "json"]);
+    assert!(out.status.success());
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert!(v["pod"].as_str().unwrap().starts_with("echo-mcp-"));
+        assert_eq!(v["container"], "echo");
+    }
+
+    let out = ns.b00t(&["k8s", "restart-mcp", "echo", "--wait", "--timeout", "3m"]);
+    assert!(out.status.success(), "restart");
+
+    let out = ns.b00t(&["k8s", "delete", "echo", "--wait"]);
+    assert!(out.status.success(), "delete");
+    let out = ns.b00t(&["k8s", "list", "--all", "--json"]);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]), "nothing left");
+}
+
+#[test]
+fn unpullable_image_fails_early_with_the_reason() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "pull");
+    // No registry answers for this name: ErrImagePull / ImagePullBackOff, well before the timeout.
+    let start = std::time::Instant::now();
+    let out = ns.b00t(&["k8s", "deploy-mcp", "--server", "echo", "--image", "registry.invalid/b00t/none:0", "--timeout", "4m"]);
+    assert_eq!(out.status.code(), Some(1), "a pod that cannot start is exit 1");
+    assert!(start.elapsed() < std::time::Duration::from_secs(200), "stopped early, not at the timeout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did not become ready"), "{err}");
+    assert!(err.contains("ErrImagePull") || err.contains("ImagePullBackOff"), "{err}");
+    let out = ns.b00t(&["k8s", "status", "echo"]);
+    assert_eq!(out.status.code(), Some(1), "status of an unhealthy workload is exit 1");
+}
+
+#[test]
+fn unknown_context_and_rbac_like_errors_have_exit_codes() {
+    let Some(kc) = kubeconfig() else { return };
+    let out = Command::new(env!("CARGO_BIN_EXE_b00t"))
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .args(["--context", "no-such-context", "k8s", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-context"));
+}
