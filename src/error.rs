@@ -45,12 +45,18 @@ impl Error {
     where
         E: StdError + Classify + Send + Sync + 'static,
     {
-        Error { exit: err.exit(), inner: Box::new(err) }
+        Error {
+            exit: err.exit(),
+            inner: Box::new(err),
+        }
     }
 
     /// An error with an explicit class and a message (for CLI-level checks).
     pub fn msg(exit: Exit, message: impl Into<String>) -> Self {
-        Error { exit, inner: Box::new(Message(message.into())) }
+        Error {
+            exit,
+            inner: Box::new(Message(message.into())),
+        }
     }
 
     pub fn exit(&self) -> Exit {
@@ -64,7 +70,9 @@ impl Error {
         let mut cur: Option<&(dyn StdError + 'static)> = Some(self.inner.as_ref());
         while let Some(e) = cur {
             let text = e.to_string();
-            let dup = parts.last().is_some_and(|p| p.ends_with(&text) || p.contains(&text));
+            let dup = parts
+                .last()
+                .is_some_and(|p| p.ends_with(&text) || p.contains(&text));
             if !text.is_empty() && !dup {
                 parts.push(text);
             }
@@ -110,7 +118,10 @@ mod tests {
     #[derive(Debug, Snafu)]
     enum Inner {
         #[snafu(display("reading {path}"))]
-        Read { path: String, source: std::io::Error },
+        Read {
+            path: String,
+            source: std::io::Error,
+        },
     }
     impl Classify for Inner {
         fn exit(&self) -> Exit {
@@ -121,7 +132,10 @@ mod tests {
     #[test]
     fn chain_prints_each_source_once() {
         let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let e = Error::new(Inner::Read { path: "a.toml".into(), source: io });
+        let e = Error::new(Inner::Read {
+            path: "a.toml".into(),
+            source: io,
+        });
         assert_eq!(e.chain(), "reading a.toml: no such file");
         assert_eq!(e.exit(), Exit::Usage);
     }

@@ -178,7 +178,11 @@ impl EnvVar {
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
         let secret = looks_secret(&name);
-        EnvVar { name, value: value.into(), secret }
+        EnvVar {
+            name,
+            value: value.into(),
+            secret,
+        }
     }
 }
 
@@ -279,11 +283,25 @@ pub struct Volume {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum VolumeSource {
-    EmptyDir { memory: bool, size_limit: Option<String> },
-    Claim { claim: String, read_only: bool },
-    HostPath { path: String },
-    ConfigMap { name: String, items: Vec<KeyToPath> },
-    Secret { name: String, items: Vec<KeyToPath> },
+    EmptyDir {
+        memory: bool,
+        size_limit: Option<String>,
+    },
+    Claim {
+        claim: String,
+        read_only: bool,
+    },
+    HostPath {
+        path: String,
+    },
+    ConfigMap {
+        name: String,
+        items: Vec<KeyToPath>,
+    },
+    Secret {
+        name: String,
+        items: Vec<KeyToPath>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -359,10 +377,22 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for n in ["GITHUB_TOKEN", "brave_api_key", "DB_PASSWORD", "APP_SECRET", "PASSWORD"] {
+        for n in [
+            "GITHUB_TOKEN",
+            "brave_api_key",
+            "DB_PASSWORD",
+            "APP_SECRET",
+            "PASSWORD",
+        ] {
             assert!(looks_secret(n), "{n}");
         }
-        for n in ["FILESYSTEM_ROOT", "HOME", "KEYBOARD", "TOKENIZER_PATH", "PORT"] {
+        for n in [
+            "FILESYSTEM_ROOT",
+            "HOME",
+            "KEYBOARD",
+            "TOKENIZER_PATH",
+            "PORT",
+        ] {
             assert!(!looks_secret(n), "{n}");
         }
     }

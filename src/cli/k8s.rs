@@ -136,7 +136,11 @@ pub struct LogsArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Workload or pod
-    #[arg(value_name = "NAME|POD", required_unless_present = "all", conflicts_with = "all")]
+    #[arg(
+        value_name = "NAME|POD",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     pub target: Option<String>,
     /// Every b00t-managed workload in the namespace
     #[arg(long)]
@@ -240,17 +244,36 @@ impl DeployMcpArgs {
         };
         let w = datum::to_workload(&d, &opts)?;
         if self.dry_run == Some(DryRun::Client) {
-            let ns = global.namespace.clone().or(d.namespace().map(str::to_string));
+            let ns = global
+                .namespace
+                .clone()
+                .or(d.namespace().map(str::to_string));
             let objects = render::render_workload(&w, &RenderOptions { namespace: ns });
-            let values: Vec<serde_json::Value> =
-                objects.iter().map(|o| serde_json::to_value(o).expect("objects serialise")).collect();
+            let values: Vec<serde_json::Value> = objects
+                .iter()
+                .map(|o| serde_json::to_value(o).expect("objects serialise"))
+                .collect();
             print_objects(out, &values);
             return Ok(());
         }
         let kube = connect(global, d.namespace(), request_timeout).await?;
-        let objects = render::render_workload(&w, &RenderOptions { namespace: Some(kube.namespace.clone()) });
-        deploy_objects(&kube, out, &w.name, &objects, self.dry_run, !self.no_wait, self.timeout, Target::Deployment)
-            .await
+        let objects = render::render_workload(
+            &w,
+            &RenderOptions {
+                namespace: Some(kube.namespace.clone()),
+            },
+        );
+        deploy_objects(
+            &kube,
+            out,
+            &w.name,
+            &objects,
+            self.dry_run,
+            !self.no_wait,
+            self.timeout,
+            Target::Deployment,
+        )
+        .await
     }
 }
 
@@ -267,7 +290,14 @@ pub async fn deploy_objects(
     target: Target,
 ) -> Result<()> {
     let server_dry = dry_run == Some(DryRun::Server);
-    let applied = kube.apply_all(objects, ApplyOptions { server_dry_run: server_dry }).await?;
+    let applied = kube
+        .apply_all(
+            objects,
+            ApplyOptions {
+                server_dry_run: server_dry,
+            },
+        )
+        .await?;
     if server_dry {
         let values: Vec<serde_json::Value> = applied.iter().map(|a| a.object.clone()).collect();
         print_objects(out, &values);
@@ -284,13 +314,17 @@ pub async fn deploy_objects(
             }
         }
         if !changed {
-            out.note(&format!("{name}: nothing changed (already deployed as described)"));
+            out.note(&format!(
+                "{name}: nothing changed (already deployed as described)"
+            ));
         }
     }
     let mut ready = None;
     if wait {
         let progress = out.progress(&format!("waiting for {name} to become ready"));
-        let res = kube.wait_ready(target, name, timeout, &|m| progress.set(m)).await;
+        let res = kube
+            .wait_ready(target, name, timeout, &|m| progress.set(m))
+            .await;
         progress.finish();
         match res? {
             Ok(()) => ready = Some(true),
@@ -305,12 +339,22 @@ pub async fn deploy_objects(
         }
     }
     if json {
-        out.document(&DeployReport { name, namespace: &kube.namespace, objects: &applied, changed, ready });
+        out.document(&DeployReport {
+            name,
+            namespace: &kube.namespace,
+            objects: &applied,
+            changed,
+            ready,
+        });
     }
     if ready == Some(true) {
         out.note(&format!("{name} is ready in namespace {}", kube.namespace));
     }
-    let ns = if kube.namespace == "default" { String::new() } else { format!(" -n {}", kube.namespace) };
+    let ns = if kube.namespace == "default" {
+        String::new()
+    } else {
+        format!(" -n {}", kube.namespace)
+    };
     out.note(&format!(
         "next: b00t k8s logs {name}{ns} -f    b00t k8s status {name}{ns}    b00t k8s delete {name}{ns}"
     ));
@@ -382,7 +426,11 @@ impl ListArgs {
                     } else {
                         format!("in namespace {}", kube.namespace)
                     };
-                    let what = if self.all { "no pods" } else { "no b00t-managed workloads" };
+                    let what = if self.all {
+                        "no pods"
+                    } else {
+                        "no b00t-managed workloads"
+                    };
                     out.note(&format!("{what} {where_}"));
                     return Ok(());
                 }
@@ -411,14 +459,22 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
         }
         cells.extend([
             r.kind.clone(),
-            if r.type_.is_empty() { "-".into() } else { r.type_.clone() },
+            if r.type_.is_empty() {
+                "-".into()
+            } else {
+                r.type_.clone()
+            },
             r.ready.clone(),
             r.restarts.to_string(),
             table::age(r.age_seconds),
         ]);
         if wide {
             cells.push(r.image.clone());
-            cells.push(if r.nodes.is_empty() { "-".into() } else { r.nodes.join(",") });
+            cells.push(if r.nodes.is_empty() {
+                "-".into()
+            } else {
+                r.nodes.join(",")
+            });
         }
         t.add_row(cells);
     }
@@ -427,7 +483,9 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
 
 /// A stable colour per pod name.
 fn pod_colour(pod: &str, text: &str) -> String {
-    let h = pod.bytes().fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    let h = pod.bytes().fold(2166136261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16777619)
+    });
     match h % 6 {
         0 => text.cyan().to_string(),
         1 => text.magenta().to_string(),
@@ -460,7 +518,11 @@ impl LogsArgs {
                 return;
             }
             let prefix = format!("[{}/{}]", l.pod, l.container);
-            let prefix = if color { pod_colour(&l.pod, &prefix) } else { prefix };
+            let prefix = if color {
+                pod_colour(&l.pod, &prefix)
+            } else {
+                prefix
+            };
             if timestamps && !l.time.is_empty() {
                 out.line(&format!("{prefix} {} {}", l.time, l.line));
             } else {
@@ -487,7 +549,10 @@ impl DeleteArgs {
         let (selector, pod, label) = if self.all {
             let rows = kube.list(&ListOptions::default()).await?;
             if rows.is_empty() {
-                out.note(&format!("no b00t-managed workloads in namespace {}", kube.namespace));
+                out.note(&format!(
+                    "no b00t-managed workloads in namespace {}",
+                    kube.namespace
+                ));
                 return Ok(());
             }
             if !self.yes {
@@ -495,14 +560,23 @@ impl DeleteArgs {
                     "delete {} b00t-managed workload(s) in namespace {} ({})?",
                     rows.len(),
                     kube.namespace,
-                    rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ")
+                    rows.iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))?;
             }
-            (Some(labels::selector_managed()), None, format!("every b00t workload in namespace {}", kube.namespace))
+            (
+                Some(labels::selector_managed()),
+                None,
+                format!("every b00t workload in namespace {}", kube.namespace),
+            )
         } else {
             let t = self.target.as_deref().unwrap_or_default();
             match kube.resolve(t).await? {
-                r @ Resolved::Instance { .. } => (r.pod_selector(), None, r.display()),
+                r @ (Resolved::Instance { .. } | Resolved::App { .. }) => {
+                    (r.pod_selector(), None, r.display())
+                }
                 Resolved::Pod { name } => (None, Some(name.clone()), format!("pod/{name}")),
             }
         };
@@ -513,14 +587,21 @@ impl DeleteArgs {
         };
         if self.wait {
             let progress = out.progress(&format!("waiting for {label} to be gone"));
-            let res = kube.wait_gone(selector.as_deref().unwrap_or_default(), pod.as_deref(), self.timeout).await;
+            let res = kube
+                .wait_gone(
+                    selector.as_deref().unwrap_or_default(),
+                    pod.as_deref(),
+                    self.timeout,
+                )
+                .await;
             progress.finish();
             res?;
         }
         match out.format() {
-            Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => {
-                out.document(&DeleteReport { namespace: &kube.namespace, deleted: &deleted })
-            }
+            Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&DeleteReport {
+                namespace: &kube.namespace,
+                deleted: &deleted,
+            }),
             Some(OutputFormat::Name) => deleted.iter().for_each(|d| out.line(&d.reference)),
             _ => {
                 for d in &deleted {
@@ -561,11 +642,17 @@ impl RestartArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let kube = connect(global, None, request_timeout).await?;
         let (instance, target) = match kube.resolve(&self.name).await? {
-            Resolved::Instance { instance, target: Target::Deployment } => (instance, Target::Deployment),
+            Resolved::Instance {
+                instance,
+                target: Target::Deployment,
+            } => (instance, Target::Deployment),
             other => {
                 return Err(Error::msg(
                     Exit::Usage,
-                    format!("{} is not a Deployment; only Deployments can be restarted", other.display()),
+                    format!(
+                        "{} is not a Deployment; only Deployments can be restarted",
+                        other.display()
+                    ),
                 ));
             }
         };
@@ -577,7 +664,9 @@ impl RestartArgs {
         let mut ready = None;
         if self.wait {
             let progress = out.progress(&format!("waiting for the rollout of {instance}"));
-            let res = kube.wait_ready(target, &instance, self.timeout, &|m| progress.set(m)).await;
+            let res = kube
+                .wait_ready(target, &instance, self.timeout, &|m| progress.set(m))
+                .await;
             progress.finish();
             match res? {
                 Ok(()) => ready = Some(true),
@@ -615,7 +704,10 @@ impl StatusArgs {
             out.line(&format!("context:    {}", st.context));
             out.line(&format!("server:     {} ({})", st.server, st.version));
             out.line(&format!("namespace:  {}", st.namespace));
-            out.line(&format!("nodes:      {}/{} ready", st.nodes_ready, st.nodes_total));
+            out.line(&format!(
+                "nodes:      {}/{} ready",
+                st.nodes_ready, st.nodes_total
+            ));
             out.line(&format!(
                 "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
                 w.total, w.running, w.pending, w.failing, w.stopped
@@ -629,9 +721,18 @@ impl StatusArgs {
         } else {
             let s = &st.summary;
             let mark = status_mark(out, &s.status);
+            let mark = mark.split(' ').next().unwrap_or_default();
+            let status = if out.color() {
+                status_mark(out, &s.status)
+                    .split_once(' ')
+                    .map(|x| x.1.to_string())
+                    .unwrap_or_default()
+            } else {
+                s.status.clone()
+            };
             out.line(&format!(
-                "{mark} {} | {} | {} ready | {} restarts",
-                s.name, s.status, s.ready, s.restarts
+                "{mark} {} | {status} | {} ready | {} restarts",
+                s.name, s.ready, s.restarts
             ));
             if !st.healthy {
                 for r in &s.reasons {
@@ -659,7 +760,14 @@ impl StatusArgs {
             Ok(())
         } else {
             // Scripts can use `status NAME` as a health check.
-            Err(Error::msg(Exit::Failed, format!("{} is {}", st.summary.name, st.summary.status.to_lowercase())))
+            Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "{} is {}",
+                    st.summary.name,
+                    st.summary.status.to_lowercase()
+                ),
+            ))
         }
     }
 }

@@ -70,7 +70,11 @@ pub struct Global {
 impl Global {
     /// The output format asked for (`--json` wins over `-o`), or `None` for the default.
     pub fn format(&self) -> Option<OutputFormat> {
-        if self.json { Some(OutputFormat::Json) } else { self.output }
+        if self.json {
+            Some(OutputFormat::Json)
+        } else {
+            self.output
+        }
     }
 }
 
@@ -103,21 +107,37 @@ pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, Strin
     let mut total = 0f64;
     let mut rest = s;
     while !rest.is_empty() {
-        let num_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if num_end == 0 {
-            return Err(format!("invalid duration {s:?}: expected a number before {rest:?} (e.g. 30s, 10m, 1h30m)"));
+            return Err(format!(
+                "invalid duration {s:?}: expected a number before {rest:?} (e.g. 30s, 10m, 1h30m)"
+            ));
         }
-        let n: f64 = rest[..num_end].parse().map_err(|_| format!("invalid duration {s:?}"))?;
+        let n: f64 = rest[..num_end]
+            .parse()
+            .map_err(|_| format!("invalid duration {s:?}"))?;
         rest = &rest[num_end..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_end] {
             "ms" => 0.001,
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
             "d" => 86400.0,
-            "" => return Err(format!("invalid duration {s:?}: missing unit (ms, s, m, h)")),
-            u => return Err(format!("invalid duration {s:?}: unknown unit {u:?} (ms, s, m, h)")),
+            "" => {
+                return Err(format!(
+                    "invalid duration {s:?}: missing unit (ms, s, m, h)"
+                ));
+            }
+            u => {
+                return Err(format!(
+                    "invalid duration {s:?}: unknown unit {u:?} (ms, s, m, h)"
+                ));
+            }
         };
         total += n * factor;
         rest = &rest[unit_end..];
@@ -134,7 +154,11 @@ pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
 pub fn multicall(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let is_obi = args
         .first()
-        .and_then(|a0| std::path::Path::new(a0).file_stem().map(|s| s.to_os_string()))
+        .and_then(|a0| {
+            std::path::Path::new(a0)
+                .file_stem()
+                .map(|s| s.to_os_string())
+        })
         .is_some_and(|s| s == "obi");
     if is_obi {
         args[0] = "b00t".into();

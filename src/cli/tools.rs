@@ -34,10 +34,16 @@ pub struct ManArgs {
 impl ManArgs {
     pub fn run(self) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(|e| {
-            Error::msg(Exit::Failed, format!("creating {}: {e}", self.dir.display()))
+            Error::msg(
+                Exit::Failed,
+                format!("creating {}: {e}", self.dir.display()),
+            )
         })?;
         clap_mangen::generate_to(super::Cli::command(), &self.dir).map_err(|e| {
-            Error::msg(Exit::Failed, format!("writing man pages to {}: {e}", self.dir.display()))
+            Error::msg(
+                Exit::Failed,
+                format!("writing man pages to {}: {e}", self.dir.display()),
+            )
         })
     }
 }

@@ -44,7 +44,13 @@ impl Out {
 
     /// For tests and library callers: a plain, colourless printer.
     pub fn plain(format: Option<OutputFormat>) -> Out {
-        Out { format, color: false, err_color: false, stdout_tty: false, stderr_tty: false }
+        Out {
+            format,
+            color: false,
+            err_color: false,
+            stdout_tty: false,
+            stderr_tty: false,
+        }
     }
 
     /// The format the user asked for, or `None` for the command's default.
@@ -54,7 +60,10 @@ impl Out {
 
     /// Table (or wide table) output wanted.
     pub fn is_table(&self) -> bool {
-        matches!(self.format, None | Some(OutputFormat::Table) | Some(OutputFormat::Wide))
+        matches!(
+            self.format,
+            None | Some(OutputFormat::Table) | Some(OutputFormat::Wide)
+        )
     }
 
     pub fn is_wide(&self) -> bool {
@@ -110,7 +119,11 @@ impl Out {
 
     /// Print a document in the chosen structured format: JSON unless YAML was asked for.
     pub fn document<T: Serialize>(&self, value: &T) {
-        if self.format == Some(OutputFormat::Yaml) { self.yaml(value) } else { self.json(value) }
+        if self.format == Some(OutputFormat::Yaml) {
+            self.yaml(value)
+        } else {
+            self.json(value)
+        }
     }
 
     /// A line for a person, on stderr (notes, next steps).

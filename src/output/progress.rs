@@ -26,7 +26,10 @@ impl Progress {
         if bar.is_none() {
             let _ = writeln!(std::io::stderr(), "{message}");
         }
-        Progress { bar, last: std::sync::Mutex::new(message.to_string()) }
+        Progress {
+            bar,
+            last: std::sync::Mutex::new(message.to_string()),
+        }
     }
 
     /// Update the message; off a TTY a line is printed only when the text changes.

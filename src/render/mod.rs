@@ -105,8 +105,16 @@ pub struct RenderOptions {
 /// Render a whole bundle: shared data objects and claims first, then each workload's objects.
 /// Order is the apply order (Secrets/ConfigMaps/PVCs before what mounts them).
 pub fn render_bundle(bundle: &Bundle, opts: &RenderOptions) -> Vec<Object> {
-    let part_of = bundle.workloads.first().map(|w| w.app.clone()).unwrap_or_default();
-    let component = bundle.workloads.first().map(|w| w.component).unwrap_or(Component::App);
+    let part_of = bundle
+        .workloads
+        .first()
+        .map(|w| w.app.clone())
+        .unwrap_or_default();
+    let component = bundle
+        .workloads
+        .first()
+        .map(|w| w.component)
+        .unwrap_or(Component::App);
     let mut out = Vec::new();
     for d in &bundle.data {
         out.push(data_object(d, &part_of, component, opts));
@@ -162,11 +170,13 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
     let ports: Vec<core::ServicePort> = w
         .service_ports()
         .map(|(_, p)| core::ServicePort {
-            name: Some(
-                p.name.clone().unwrap_or_else(|| {
-                    format!("{}-{}", p.protocol.as_k8s().to_lowercase(), p.container_port)
-                }),
-            ),
+            name: Some(p.name.clone().unwrap_or_else(|| {
+                format!(
+                    "{}-{}",
+                    p.protocol.as_k8s().to_lowercase(),
+                    p.container_port
+                )
+            })),
             port: i32::from(p.service_port.unwrap_or(p.container_port)),
             target_port: Some(IntOrString::Int(i32::from(p.container_port))),
             protocol: Some(p.protocol.as_k8s().into()),
@@ -206,7 +216,10 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
         match_labels: Some(labels::selector_labels(w)),
         ..Default::default()
     };
-    let template = core::PodTemplateSpec { metadata: Some(pod_meta.clone()), spec: Some(pod_spec.clone()) };
+    let template = core::PodTemplateSpec {
+        metadata: Some(pod_meta.clone()),
+        spec: Some(pod_spec.clone()),
+    };
     match w.controller {
         Controller::Deployment => out.push(Object::Deployment(Deployment {
             metadata: controller_meta,
@@ -227,7 +240,11 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
         })),
         Controller::DaemonSet => out.push(Object::DaemonSet(DaemonSet {
             metadata: controller_meta,
-            spec: Some(DaemonSetSpec { selector, template, ..Default::default() }),
+            spec: Some(DaemonSetSpec {
+                selector,
+                template,
+                ..Default::default()
+            }),
             ..Default::default()
         })),
         Controller::Pod => {
@@ -235,7 +252,11 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
             let mut ann = m.annotations.take().unwrap_or_default();
             ann.extend(pod_meta.annotations.clone().unwrap_or_default());
             m.annotations = (!ann.is_empty()).then_some(ann);
-            out.push(Object::Pod(core::Pod { metadata: m, spec: Some(pod_spec), ..Default::default() }))
+            out.push(Object::Pod(core::Pod {
+                metadata: m,
+                spec: Some(pod_spec),
+                ..Default::default()
+            }))
         }
     }
     out
@@ -254,8 +275,11 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
             ..Default::default()
         });
     }
-    let containers =
-        w.containers.iter().map(|c| container(c, restricted, tmp_volume, secret_name)).collect();
+    let containers = w
+        .containers
+        .iter()
+        .map(|c| container(c, restricted, tmp_volume, secret_name))
+        .collect();
     let init: Vec<core::Container> = w
         .init_containers
         .iter()
@@ -274,7 +298,10 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
         sysctls: (!w.sysctls.is_empty()).then(|| {
             w.sysctls
                 .iter()
-                .map(|(k, v)| core::Sysctl { name: k.clone(), value: v.clone() })
+                .map(|(k, v)| core::Sysctl {
+                    name: k.clone(),
+                    value: v.clone(),
+                })
                 .collect()
         }),
         ..Default::default()
@@ -300,7 +327,10 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
         host_aliases: (!w.host_aliases.is_empty()).then(|| {
             w.host_aliases
                 .iter()
-                .map(|h| core::HostAlias { ip: h.ip.clone(), hostnames: Some(h.hostnames.clone()) })
+                .map(|h| core::HostAlias {
+                    ip: h.ip.clone(),
+                    hostnames: Some(h.hostnames.clone()),
+                })
                 .collect()
         }),
         dns_config: w.dns.as_ref().map(|d| core::PodDNSConfig {
@@ -309,7 +339,10 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
             options: (!d.options.is_empty()).then(|| {
                 d.options
                     .iter()
-                    .map(|(n, v)| core::PodDNSConfigOption { name: Some(n.clone()), value: v.clone() })
+                    .map(|(n, v)| core::PodDNSConfigOption {
+                        name: Some(n.clone()),
+                        value: v.clone(),
+                    })
                     .collect()
             }),
         }),
@@ -329,7 +362,8 @@ pub fn escape_kubelet(s: &str) -> String {
 }
 
 fn escape_all(v: &Option<Vec<String>>) -> Option<Vec<String>> {
-    v.as_ref().map(|v| v.iter().map(|s| escape_kubelet(s)).collect())
+    v.as_ref()
+        .map(|v| v.iter().map(|s| escape_kubelet(s)).collect())
 }
 
 fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> core::Container {
@@ -351,7 +385,11 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
                     ..Default::default()
                 }
             } else {
-                core::EnvVar { name: e.name.clone(), value: Some(escape_kubelet(&e.value)), ..Default::default() }
+                core::EnvVar {
+                    name: e.name.clone(),
+                    value: Some(escape_kubelet(&e.value)),
+                    ..Default::default()
+                }
             }
         })
         .collect();
@@ -375,7 +413,11 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
             });
         }
         if !env.iter().any(|e| e.name == "HOME") {
-            env.push(core::EnvVar { name: "HOME".into(), value: Some("/tmp".into()), ..Default::default() });
+            env.push(core::EnvVar {
+                name: "HOME".into(),
+                value: Some("/tmp".into()),
+                ..Default::default()
+            });
         }
     }
     let s = &c.security;
@@ -453,7 +495,9 @@ fn probe(p: &Probe) -> core::Probe {
     };
     match &p.action {
         ProbeAction::Exec(cmd) => {
-            out.exec = Some(core::ExecAction { command: Some(cmd.clone()) });
+            out.exec = Some(core::ExecAction {
+                command: Some(cmd.clone()),
+            });
         }
         ProbeAction::Http { path, port } => {
             out.http_get = Some(core::HTTPGetAction {
@@ -473,12 +517,19 @@ fn probe(p: &Probe) -> core::Probe {
 }
 
 fn volume(v: &crate::workload::Volume) -> core::Volume {
-    let mut out = core::Volume { name: v.name.clone(), ..Default::default() };
+    let mut out = core::Volume {
+        name: v.name.clone(),
+        ..Default::default()
+    };
     let items = |items: &[crate::workload::KeyToPath]| {
         (!items.is_empty()).then(|| {
             items
                 .iter()
-                .map(|i| core::KeyToPath { key: i.key.clone(), path: i.path.clone(), mode: i.mode })
+                .map(|i| core::KeyToPath {
+                    key: i.key.clone(),
+                    path: i.path.clone(),
+                    mode: i.mode,
+                })
                 .collect()
         })
     };
@@ -496,7 +547,10 @@ fn volume(v: &crate::workload::Volume) -> core::Volume {
             });
         }
         VolumeSource::HostPath { path } => {
-            out.host_path = Some(core::HostPathVolumeSource { path: path.clone(), type_: None });
+            out.host_path = Some(core::HostPathVolumeSource {
+                path: path.clone(),
+                type_: None,
+            });
         }
         VolumeSource::ConfigMap { name, items: it } => {
             out.config_map = Some(core::ConfigMapVolumeSource {
@@ -516,7 +570,12 @@ fn volume(v: &crate::workload::Volume) -> core::Volume {
     out
 }
 
-fn data_object(d: &DataObject, part_of: &str, component: Component, opts: &RenderOptions) -> Object {
+fn data_object(
+    d: &DataObject,
+    part_of: &str,
+    component: Component,
+    opts: &RenderOptions,
+) -> Object {
     let metadata = ObjectMeta {
         name: Some(d.name.clone()),
         namespace: opts.namespace.clone(),
@@ -528,16 +587,28 @@ fn data_object(d: &DataObject, part_of: &str, component: Component, opts: &Rende
             metadata,
             type_: Some("Opaque".into()),
             data: Some(
-                d.data.iter().map(|(k, v)| (k.clone(), ByteString(v.clone().into_bytes()))).collect(),
+                d.data
+                    .iter()
+                    .map(|(k, v)| (k.clone(), ByteString(v.clone().into_bytes())))
+                    .collect(),
             ),
             ..Default::default()
         })
     } else {
-        Object::ConfigMap(core::ConfigMap { metadata, data: Some(d.data.clone()), ..Default::default() })
+        Object::ConfigMap(core::ConfigMap {
+            metadata,
+            data: Some(d.data.clone()),
+            ..Default::default()
+        })
     }
 }
 
-fn claim(c: &Claim, part_of: &str, component: Component, opts: &RenderOptions) -> core::PersistentVolumeClaim {
+fn claim(
+    c: &Claim,
+    part_of: &str,
+    component: Component,
+    opts: &RenderOptions,
+) -> core::PersistentVolumeClaim {
     core::PersistentVolumeClaim {
         metadata: ObjectMeta {
             name: Some(c.name.clone()),
@@ -555,7 +626,10 @@ fn claim(c: &Claim, part_of: &str, component: Component, opts: &RenderOptions) -
                 .into(),
             ]),
             resources: Some(core::VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".to_string(), Quantity(c.size.clone()))])),
+                requests: Some(BTreeMap::from([(
+                    "storage".to_string(),
+                    Quantity(c.size.clone()),
+                )])),
                 ..Default::default()
             }),
             ..Default::default()
@@ -582,11 +656,22 @@ mod tests {
                 name: "github".into(),
                 image: "node:24-alpine".into(),
                 command: Some(vec!["npx".into()]),
-                args: Some(vec!["-y".into(), "@modelcontextprotocol/server-github".into()]),
-                env: vec![EnvVar::new("GITHUB_PERSONAL_ACCESS_TOKEN", "ghp_x"), EnvVar::new("LOG", "1")],
+                args: Some(vec![
+                    "-y".into(),
+                    "@modelcontextprotocol/server-github".into(),
+                ]),
+                env: vec![
+                    EnvVar::new("GITHUB_PERSONAL_ACCESS_TOKEN", "ghp_x"),
+                    EnvVar::new("LOG", "1"),
+                ],
                 stdin: port.is_none(),
                 ports: port
-                    .map(|p| Port { container_port: p, protocol: Protocol::Tcp, name: Some("mcp".into()), service_port: Some(p) })
+                    .map(|p| Port {
+                        container_port: p,
+                        protocol: Protocol::Tcp,
+                        name: Some("mcp".into()),
+                        service_port: Some(p),
+                    })
                     .into_iter()
                     .collect(),
                 resources: Resources {
@@ -610,37 +695,89 @@ mod tests {
 
     fn deployment(objs: &[Object]) -> &Deployment {
         objs.iter()
-            .find_map(|o| if let Object::Deployment(d) = o { Some(d) } else { None })
+            .find_map(|o| {
+                if let Object::Deployment(d) = o {
+                    Some(d)
+                } else {
+                    None
+                }
+            })
             .expect("a deployment")
     }
 
     #[test]
     fn secret_env_goes_to_a_secret_never_a_plain_value() {
         let objs = render_workload(&mcp(None), &RenderOptions::default());
-        let Object::Secret(s) = &objs[0] else { panic!("secret first: {objs:?}") };
+        let Object::Secret(s) = &objs[0] else {
+            panic!("secret first: {objs:?}")
+        };
         assert_eq!(s.metadata.name.as_deref(), Some("github-mcp-env"));
-        assert_eq!(s.data.as_ref().unwrap()["GITHUB_PERSONAL_ACCESS_TOKEN"].0, b"ghp_x");
+        assert_eq!(
+            s.data.as_ref().unwrap()["GITHUB_PERSONAL_ACCESS_TOKEN"].0,
+            b"ghp_x"
+        );
         let d = deployment(&objs);
-        let c = &d.spec.as_ref().unwrap().template.spec.as_ref().unwrap().containers[0];
+        let c = &d
+            .spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers[0];
         let env = c.env.as_ref().unwrap();
-        let tok = env.iter().find(|e| e.name == "GITHUB_PERSONAL_ACCESS_TOKEN").unwrap();
+        let tok = env
+            .iter()
+            .find(|e| e.name == "GITHUB_PERSONAL_ACCESS_TOKEN")
+            .unwrap();
         assert!(tok.value.is_none());
-        let r = tok.value_from.as_ref().unwrap().secret_key_ref.as_ref().unwrap();
-        assert_eq!((r.name.as_str(), r.key.as_str()), ("github-mcp-env", "GITHUB_PERSONAL_ACCESS_TOKEN"));
+        let r = tok
+            .value_from
+            .as_ref()
+            .unwrap()
+            .secret_key_ref
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            (r.name.as_str(), r.key.as_str()),
+            ("github-mcp-env", "GITHUB_PERSONAL_ACCESS_TOKEN")
+        );
         let yaml = crate::output::to_yaml(&objs);
-        assert!(!yaml.contains("ghp_x"), "the plain value must not appear anywhere:\n{yaml}");
+        assert!(
+            !yaml.contains("ghp_x"),
+            "the plain value must not appear anywhere:\n{yaml}"
+        );
         // A change of the secret value rolls the pods.
         let mut w2 = mcp(None);
         w2.containers[0].env[0].value = "ghp_y".into();
         let d2 = deployment(&render_workload(&w2, &RenderOptions::default())).clone();
-        let ann = |d: &Deployment| d.spec.as_ref().unwrap().template.metadata.as_ref().unwrap().annotations.clone();
+        let ann = |d: &Deployment| {
+            d.spec
+                .as_ref()
+                .unwrap()
+                .template
+                .metadata
+                .as_ref()
+                .unwrap()
+                .annotations
+                .clone()
+        };
         assert_ne!(ann(d), ann(&d2));
     }
 
     #[test]
     fn stdio_server_is_restricted_and_attached_to_stdin() {
-        let objs = render_workload(&mcp(None), &RenderOptions { namespace: Some("ns".into()) });
-        assert!(!objs.iter().any(|o| matches!(o, Object::Service(_))), "no port, no Service");
+        let objs = render_workload(
+            &mcp(None),
+            &RenderOptions {
+                namespace: Some("ns".into()),
+            },
+        );
+        assert!(
+            !objs.iter().any(|o| matches!(o, Object::Service(_))),
+            "no port, no Service"
+        );
         let d = deployment(&objs);
         assert_eq!(d.metadata.namespace.as_deref(), Some("ns"));
         let spec = d.spec.as_ref().unwrap().template.spec.as_ref().unwrap();
@@ -649,16 +786,38 @@ mod tests {
         let sc = c.security_context.as_ref().unwrap();
         assert_eq!(sc.allow_privilege_escalation, Some(false));
         assert_eq!(sc.read_only_root_filesystem, Some(true));
-        assert_eq!(sc.capabilities.as_ref().unwrap().drop.as_deref(), Some(&["ALL".to_string()][..]));
+        assert_eq!(
+            sc.capabilities.as_ref().unwrap().drop.as_deref(),
+            Some(&["ALL".to_string()][..])
+        );
         let psc = spec.security_context.as_ref().unwrap();
         assert_eq!(psc.run_as_non_root, Some(true));
         assert_eq!(psc.run_as_user, Some(1000));
-        assert_eq!(psc.seccomp_profile.as_ref().unwrap().type_, "RuntimeDefault");
+        assert_eq!(
+            psc.seccomp_profile.as_ref().unwrap().type_,
+            "RuntimeDefault"
+        );
         assert_eq!(spec.automount_service_account_token, Some(false));
         let mounts = c.volume_mounts.as_ref().unwrap();
-        assert!(mounts.iter().any(|m| m.mount_path == "/tmp" && m.name == "tmp"));
-        assert!(spec.volumes.as_ref().unwrap().iter().any(|v| v.name == "tmp" && v.empty_dir.is_some()));
-        let home = c.env.as_ref().unwrap().iter().find(|e| e.name == "HOME").unwrap();
+        assert!(
+            mounts
+                .iter()
+                .any(|m| m.mount_path == "/tmp" && m.name == "tmp")
+        );
+        assert!(
+            spec.volumes
+                .as_ref()
+                .unwrap()
+                .iter()
+                .any(|v| v.name == "tmp" && v.empty_dir.is_some())
+        );
+        let home = c
+            .env
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|e| e.name == "HOME")
+            .unwrap();
         assert_eq!(home.value.as_deref(), Some("/tmp"));
         let labels = d.metadata.labels.as_ref().unwrap();
         assert_eq!(labels["app.kubernetes.io/managed-by"], "b00t");
@@ -666,9 +825,29 @@ mod tests {
         assert_eq!(labels["b00t.elastic.ventures/type"], "mcp-server");
         assert_eq!(labels["app.kubernetes.io/instance"], "github-mcp");
         assert_eq!(labels["app.kubernetes.io/name"], "github");
-        let sel = d.spec.as_ref().unwrap().selector.match_labels.as_ref().unwrap();
-        let tpl = d.spec.as_ref().unwrap().template.metadata.as_ref().unwrap().labels.as_ref().unwrap();
-        assert!(sel.iter().all(|(k, v)| tpl.get(k) == Some(v)), "selector must match the template");
+        let sel = d
+            .spec
+            .as_ref()
+            .unwrap()
+            .selector
+            .match_labels
+            .as_ref()
+            .unwrap();
+        let tpl = d
+            .spec
+            .as_ref()
+            .unwrap()
+            .template
+            .metadata
+            .as_ref()
+            .unwrap()
+            .labels
+            .as_ref()
+            .unwrap();
+        assert!(
+            sel.iter().all(|(k, v)| tpl.get(k) == Some(v)),
+            "selector must match the template"
+        );
     }
 
     #[test]
@@ -676,12 +855,21 @@ mod tests {
         let objs = render_workload(&mcp(Some(8080)), &RenderOptions::default());
         let svc = objs
             .iter()
-            .find_map(|o| if let Object::Service(s) = o { Some(s) } else { None })
+            .find_map(|o| {
+                if let Object::Service(s) = o {
+                    Some(s)
+                } else {
+                    None
+                }
+            })
             .expect("service");
         let p = &svc.spec.as_ref().unwrap().ports.as_ref().unwrap()[0];
         assert_eq!((p.port, p.name.as_deref()), (8080, Some("mcp")));
         assert_eq!(p.target_port, Some(IntOrString::Int(8080)));
-        assert_eq!(svc.spec.as_ref().unwrap().selector, Some(labels::selector_labels(&mcp(Some(8080)))));
+        assert_eq!(
+            svc.spec.as_ref().unwrap().selector,
+            Some(labels::selector_labels(&mcp(Some(8080))))
+        );
     }
 
     #[test]
@@ -690,9 +878,26 @@ mod tests {
         w.containers[0].args = Some(vec!["echo $(date) $HOME".into()]);
         w.containers[0].env.push(EnvVar::new("PS1", "$(whoami)"));
         let objs = render_workload(&w, &RenderOptions::default());
-        let c = &deployment(&objs).spec.as_ref().unwrap().template.spec.as_ref().unwrap().containers[0];
-        assert_eq!(c.args.as_deref(), Some(&["echo $$(date) $HOME".to_string()][..]));
-        let ps1 = c.env.as_ref().unwrap().iter().find(|e| e.name == "PS1").unwrap();
+        let c = &deployment(&objs)
+            .spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers[0];
+        assert_eq!(
+            c.args.as_deref(),
+            Some(&["echo $$(date) $HOME".to_string()][..])
+        );
+        let ps1 = c
+            .env
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|e| e.name == "PS1")
+            .unwrap();
         assert_eq!(ps1.value.as_deref(), Some("$$(whoami)"));
     }
 

@@ -36,7 +36,9 @@ impl Ns {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let client = rt.block_on(async {
             let kc = Kubeconfig::read_from(&kubeconfig).unwrap();
-            let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.unwrap();
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+                .await
+                .unwrap();
             kube::Client::try_from(cfg).unwrap()
         });
         let name = format!("b00t-e2e-{tag}-{}", std::process::id());
@@ -46,14 +48,23 @@ impl Ns {
         }))
         .unwrap();
         let api: Api<Namespace> = Api::all(client.clone());
-        rt.block_on(api.create(&PostParams::default(), &ns)).expect("create the test namespace");
-        Ns { name, kubeconfig, rt, client }
+        rt.block_on(api.create(&PostParams::default(), &ns))
+            .expect("create the test namespace");
+        Ns {
+            name,
+            kubeconfig,
+            rt,
+            client,
+        }
     }
 
     fn b00t(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_b00t"));
-        cmd.arg("--kubeconfig").arg(&self.kubeconfig).args(["-n", &self.name]);
-        cmd.arg("--path").arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums"));
+        cmd.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["-n", &self.name]);
+        cmd.arg("--path")
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums"));
         cmd.args(args).env_remove("KUBECONFIG").env("NO_COLOR", "1");
         let out = cmd.output().expect("run b00t");
         eprintln!(
@@ -69,19 +80,25 @@ impl Ns {
 impl Drop for Ns {
     fn drop(&mut self) {
         let api: Api<Namespace> = Api::all(self.client.clone());
-        let _ = self.rt.block_on(api.delete(&self.name, &DeleteParams::background()));
+        let _ = self
+            .rt
+            .block_on(api.delete(&self.name, &DeleteParams::background()));
     }
 }
 
 fn image_args() -> Vec<String> {
-    std::env::var("B00T_E2E_IMAGE").map(|i| vec!["--image".to_string(), i]).unwrap_or_default()
+    std::env::var("B00T_E2E_IMAGE")
+        .map(|i| vec!["--image".to_string(), i])
+        .unwrap_or_default()
 }
 
 #[test]
 fn deploy_list_status_logs_restart_delete() {
     let Some(kc) = kubeconfig() else { return };
     let ns = Ns::create(kc, "mcp");
-    let mut deploy: Vec<String> = ["k8s", "deploy-mcp", "--server", "echo", "--timeout", "3m"].map(String::from).to_vec();
+    let mut deploy: Vec<String> = ["k8s", "deploy-mcp", "--server", "echo", "--timeout", "3m"]
+        .map(String::from)
+        .to_vec();
     deploy.extend(image_args());
     let deploy: Vec<&str> = deploy.iter().map(String::as_str).collect();
 
@@ -91,7 +108,10 @@ fn deploy_list_status_logs_restart_delete() {
     let out = ns.b00t(&dry);
     assert!(out.status.success(), "server dry run");
     let out = ns.b00t(&["k8s", "list", "--json"]);
-    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
 
     // Real deploy, admitted under "restricted", ready.
     let out = ns.b00t(&deploy);
@@ -102,7 +122,10 @@ fn deploy_list_status_logs_restart_delete() {
     let out = ns.b00t(&deploy);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("deployment.apps/echo-mcp unchanged"), "{stdout}");
+    assert!(
+        stdout.contains("deployment.apps/echo-mcp unchanged"),
+        "{stdout}"
+    );
     assert!(stdout.contains("service/echo-mcp unchanged"), "{stdout}");
 
     let out = ns.b00t(&["k8s", "list", "--json"]);
@@ -141,7 +164,11 @@ fn deploy_list_status_logs_restart_delete() {
     let out = ns.b00t(&["k8s", "delete", "echo", "--wait"]);
     assert!(out.status.success(), "delete");
     let out = ns.b00t(&["k8s", "list", "--all", "--json"]);
-    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]), "nothing left");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([]),
+        "nothing left"
+    );
 }
 
 #[test]
@@ -150,14 +177,37 @@ fn unpullable_image_fails_early_with_the_reason() {
     let ns = Ns::create(kc, "pull");
     // No registry answers for this name: ErrImagePull / ImagePullBackOff, well before the timeout.
     let start = std::time::Instant::now();
-    let out = ns.b00t(&["k8s", "deploy-mcp", "--server", "echo", "--image", "registry.invalid/b00t/none:0", "--timeout", "4m"]);
-    assert_eq!(out.status.code(), Some(1), "a pod that cannot start is exit 1");
-    assert!(start.elapsed() < std::time::Duration::from_secs(200), "stopped early, not at the timeout");
+    let out = ns.b00t(&[
+        "k8s",
+        "deploy-mcp",
+        "--server",
+        "echo",
+        "--image",
+        "registry.invalid/b00t/none:0",
+        "--timeout",
+        "4m",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a pod that cannot start is exit 1"
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(200),
+        "stopped early, not at the timeout"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did not become ready"), "{err}");
-    assert!(err.contains("ErrImagePull") || err.contains("ImagePullBackOff"), "{err}");
+    assert!(
+        err.contains("ErrImagePull") || err.contains("ImagePullBackOff"),
+        "{err}"
+    );
     let out = ns.b00t(&["k8s", "status", "echo"]);
-    assert_eq!(out.status.code(), Some(1), "status of an unhealthy workload is exit 1");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "status of an unhealthy workload is exit 1"
+    );
 }
 
 #[test]
@@ -171,4 +221,76 @@ fn unknown_context_and_rbac_like_errors_have_exit_codes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-context"));
+}
+
+/// Every compose golden case of `fixtures/translate/` that translates cleanly is applied with
+/// a server-side dry run: the real API server validates (and defaults) every object we emit.
+/// Bare Pods are left out: the test namespace enforces Pod Security "restricted" on pods, and
+/// compose services do not ask for it (Deployments and DaemonSets are only warned about).
+#[test]
+fn translated_compose_fixtures_pass_server_side_dry_run() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "translate");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/translate");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut tried = 0;
+    for dir in cases {
+        let compose = dir.join("compose.yaml");
+        if !compose.exists() || dir.join("expected.exit").exists() || dir.join("env").exists() {
+            continue;
+        }
+        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap_or_default();
+        if expected.contains("\nkind: Pod\n") {
+            continue;
+        }
+        let mut args = vec![
+            "k8s".to_string(),
+            "deploy".into(),
+            "--from-compose".into(),
+            compose.display().to_string(),
+        ];
+        if let Ok(a) = std::fs::read_to_string(dir.join("args")) {
+            // `-n` would leave the test namespace and `--strict` is translate's; the rest applies.
+            let words: Vec<&str> = a.split_whitespace().collect();
+            let mut i = 0;
+            while i < words.len() {
+                if words[i] == "-n" {
+                    i += 2;
+                    continue;
+                }
+                if words[i] == "--strict" {
+                    i += 1;
+                    continue;
+                }
+                if words[i] == "--from-compose" {
+                    args.push(words[i].into());
+                    args.push(dir.join(words[i + 1]).display().to_string());
+                    i += 2;
+                    continue;
+                }
+                args.push(words[i].into());
+                i += 1;
+            }
+        }
+        args.push("--dry-run=server".into());
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = ns.b00t(&argv);
+        assert!(
+            out.status.success(),
+            "{}: server-side dry run rejected the objects",
+            dir.display()
+        );
+        tried += 1;
+    }
+    assert!(tried >= 20, "only {tried} cases applied");
+    let out = ns.b00t(&["k8s", "list", "--json"]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([]),
+        "a dry run stores nothing"
+    );
 }

@@ -29,8 +29,15 @@ fn completions_are_fresh() {
     let dir = root().join("completions");
     let mut stale = Vec::new();
     for (shell, file) in SHELLS {
-        let out = b00t().args(["completions", shell]).output().expect("run b00t completions");
-        assert!(out.status.success(), "b00t completions {shell} failed: {}", String::from_utf8_lossy(&out.stderr));
+        let out = b00t()
+            .args(["completions", shell])
+            .output()
+            .expect("run b00t completions");
+        assert!(
+            out.status.success(),
+            "b00t completions {shell} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!out.stdout.is_empty(), "empty {shell} completion");
         let path = dir.join(file);
         if update() {
@@ -40,14 +47,22 @@ fn completions_are_fresh() {
             stale.push(path.display().to_string());
         }
     }
-    assert!(stale.is_empty(), "stale completions (run UPDATE_EXPECT=1 cargo test --test integration docs): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale completions (run UPDATE_EXPECT=1 cargo test --test integration docs): {stale:?}"
+    );
 }
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
-                .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().to_string(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -58,10 +73,22 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn man_pages_are_fresh() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = b00t().args(["man", "--dir"]).arg(tmp.path()).output().expect("run b00t man");
-    assert!(out.status.success(), "b00t man failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = b00t()
+        .args(["man", "--dir"])
+        .arg(tmp.path())
+        .output()
+        .expect("run b00t man");
+    assert!(
+        out.status.success(),
+        "b00t man failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let fresh = files(tmp.path());
-    assert!(fresh.iter().any(|(n, _)| n == "b00t.1"), "no b00t.1 in {:?}", fresh.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert!(
+        fresh.iter().any(|(n, _)| n == "b00t.1"),
+        "no b00t.1 in {:?}",
+        fresh.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     assert!(fresh.iter().any(|(n, _)| n == "b00t-k8s-deploy-mcp.1"));
     let dir = root().join("man");
     if update() {
@@ -74,8 +101,15 @@ fn man_pages_are_fresh() {
     }
     let committed = files(&dir);
     let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&committed), names(&fresh), "man/ pages differ (run UPDATE_EXPECT=1 cargo test --test integration docs)");
+    assert_eq!(
+        names(&committed),
+        names(&fresh),
+        "man/ pages differ (run UPDATE_EXPECT=1 cargo test --test integration docs)"
+    );
     for ((n, a), (_, b)) in committed.iter().zip(&fresh) {
-        assert!(a == b, "man/{n} is stale (run UPDATE_EXPECT=1 cargo test --test integration docs)");
+        assert!(
+            a == b,
+            "man/{n} is stale (run UPDATE_EXPECT=1 cargo test --test integration docs)"
+        );
     }
 }

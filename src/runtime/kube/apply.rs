@@ -4,8 +4,8 @@
 use std::fmt::Debug;
 
 use k8s_openapi::NamespaceResourceScope;
-use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use kube::Resource;
+use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -55,6 +55,28 @@ pub struct ApplyOptions {
     pub server_dry_run: bool,
 }
 
+/// The parts of `obj` at the paths present in `shape` (what we applied): maps by key, lists
+/// element by element (a length change is kept whole), scalars as they are.
+fn project(obj: &serde_json::Value, shape: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match (obj, shape) {
+        (Value::Object(o), Value::Object(s)) => Value::Object(
+            s.keys()
+                .map(|k| {
+                    (
+                        k.clone(),
+                        o.get(k).map_or(Value::Null, |v| project(v, &s[k])),
+                    )
+                })
+                .collect(),
+        ),
+        (Value::Array(o), Value::Array(s)) if o.len() == s.len() => {
+            Value::Array(o.iter().zip(s).map(|(v, sh)| project(v, sh)).collect())
+        }
+        (v, _) => v.clone(),
+    }
+}
+
 impl Kube {
     /// Apply objects in order. On failure, objects this run created are deleted again (not
     /// those it only changed: their previous state is not ours to restore) and the error says
@@ -93,7 +115,9 @@ impl Kube {
         let reference = format!("{}/{}", obj.kind_ref(), name);
         let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
         let before = self.call_opt("get", &reference, api.get(&name)).await?;
-        let rv_before = before.as_ref().and_then(|o| o.meta().resource_version.clone());
+        let rv_before = before
+            .as_ref()
+            .and_then(|o| o.meta().resource_version.clone());
 
         // The namespace is the one we act in, whatever the object says.
         let mut body = serde_json::to_value(typed).expect("k8s-openapi objects serialise");
@@ -103,12 +127,28 @@ impl Kube {
             pp = pp.dry_run();
         }
         let verb = if before.is_some() { "apply" } else { "create" };
-        let after = self.call(verb, &reference, api.patch(&name, &pp, &Patch::Apply(&body))).await?;
+        let after = self
+            .call(
+                verb,
+                &reference,
+                api.patch(&name, &pp, &Patch::Apply(&body)),
+            )
+            .await?;
         let rv_after = after.meta().resource_version.clone();
-        let action = match (&before, rv_before == rv_after) {
-            (None, _) => Action::Created,
-            (Some(_), true) => Action::Unchanged,
-            (Some(_), false) => Action::Configured,
+        // Controllers write status all the time, so a new resourceVersion alone does not mean
+        // our apply changed something: compare the fields we applied, before and after.
+        let action = match &before {
+            None => Action::Created,
+            Some(_) if rv_before == rv_after => Action::Unchanged,
+            Some(b) => {
+                let b = serde_json::to_value(b).unwrap_or_default();
+                let a = serde_json::to_value(&after).unwrap_or_default();
+                if project(&b, &body) == project(&a, &body) {
+                    Action::Unchanged
+                } else {
+                    Action::Configured
+                }
+            }
         };
         Ok(Applied {
             kind: obj.kind().to_string(),
@@ -121,18 +161,28 @@ impl Kube {
     }
 
     async fn roll_back(&self, objects: &[Object], done: &[Applied], cause: KubeError) -> KubeError {
-        let created: Vec<&Applied> = done.iter().filter(|a| a.action == Action::Created).collect();
+        let created: Vec<&Applied> = done
+            .iter()
+            .filter(|a| a.action == Action::Created)
+            .collect();
         if created.is_empty() {
             return cause;
         }
         let mut removed = Vec::new();
         let mut left = Vec::new();
         for a in created.iter().rev() {
-            let Some(obj) = objects.iter().find(|o| o.kind() == a.kind && o.name() == a.name) else {
+            let Some(obj) = objects
+                .iter()
+                .find(|o| o.kind() == a.kind && o.name() == a.name)
+            else {
                 continue;
             };
             let ok = self.delete_object(obj).await.is_ok();
-            if ok { removed.push(a.reference.clone()) } else { left.push(a.reference.clone()) }
+            if ok {
+                removed.push(a.reference.clone())
+            } else {
+                left.push(a.reference.clone())
+            }
         }
         let mut what = String::new();
         if !removed.is_empty() {
@@ -142,9 +192,15 @@ impl Kube {
             if !what.is_empty() {
                 what.push_str("; ");
             }
-            what.push_str(&format!("could not delete {} — remove them with `b00t k8s delete`", left.join(", ")));
+            what.push_str(&format!(
+                "could not delete {} — remove them with `b00t k8s delete`",
+                left.join(", ")
+            ));
         }
-        KubeError::Partial { note: format!("apply stopped part-way; {what}"), source: Box::new(cause) }
+        KubeError::Partial {
+            note: format!("apply stopped part-way; {what}"),
+            source: Box::new(cause),
+        }
     }
     /// Delete one of our rendered objects (used by rollback).
     async fn delete_object(&self, obj: &Object) -> Result<()> {
@@ -154,7 +210,9 @@ impl Kube {
         macro_rules! del {
             ($t:ty) => {{
                 let api: Api<$t> = Api::namespaced(self.client.clone(), &self.namespace);
-                self.call_opt("delete", &what, api.delete(name, &dp)).await.map(|_| ())
+                self.call_opt("delete", &what, api.delete(name, &dp))
+                    .await
+                    .map(|_| ())
             }};
         }
         match obj {
@@ -166,5 +224,23 @@ impl Kube {
             Object::DaemonSet(_) => del!(k8s_openapi::api::apps::v1::DaemonSet),
             Object::Pod(_) => del!(k8s_openapi::api::core::v1::Pod),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::project;
+    use serde_json::json;
+
+    #[test]
+    fn projection_ignores_what_we_did_not_apply() {
+        let shape = json!({"spec": {"replicas": 1, "ports": [{"port": 80}]}});
+        let before = json!({"metadata": {"resourceVersion": "1"}, "spec": {"replicas": 1, "ports": [{"port": 80, "protocol": "TCP"}]}, "status": {"ready": 0}});
+        let after = json!({"metadata": {"resourceVersion": "7"}, "spec": {"replicas": 1, "ports": [{"port": 80, "protocol": "TCP"}]}, "status": {"ready": 1}});
+        assert_eq!(project(&before, &shape), project(&after, &shape));
+        let changed = json!({"spec": {"replicas": 2, "ports": [{"port": 80}]}});
+        assert_ne!(project(&before, &shape), project(&changed, &shape));
+        let more_ports = json!({"spec": {"replicas": 1, "ports": [{"port": 80}, {"port": 81}]}});
+        assert_ne!(project(&before, &shape), project(&more_ports, &shape));
     }
 }

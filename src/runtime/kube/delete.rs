@@ -32,12 +32,34 @@ impl Kube {
     pub async fn delete_selected(&self, selector: &str) -> Result<Vec<Deleted>> {
         debug_assert!(selector.contains(labels::MANAGED_BY));
         let mut out = Vec::new();
-        out.extend(self.delete_kind::<Deployment>("deployment.apps", "Deployment", selector).await?);
-        out.extend(self.delete_kind::<DaemonSet>("daemonset.apps", "DaemonSet", selector).await?);
-        out.extend(self.delete_kind::<Service>("service", "Service", selector).await?);
-        out.extend(self.delete_kind::<Secret>("secret", "Secret", selector).await?);
-        out.extend(self.delete_kind::<ConfigMap>("configmap", "ConfigMap", selector).await?);
-        out.extend(self.delete_kind::<PersistentVolumeClaim>("persistentvolumeclaim", "PersistentVolumeClaim", selector).await?);
+        out.extend(
+            self.delete_kind::<Deployment>("deployment.apps", "Deployment", selector)
+                .await?,
+        );
+        out.extend(
+            self.delete_kind::<DaemonSet>("daemonset.apps", "DaemonSet", selector)
+                .await?,
+        );
+        out.extend(
+            self.delete_kind::<Service>("service", "Service", selector)
+                .await?,
+        );
+        out.extend(
+            self.delete_kind::<Secret>("secret", "Secret", selector)
+                .await?,
+        );
+        out.extend(
+            self.delete_kind::<ConfigMap>("configmap", "ConfigMap", selector)
+                .await?,
+        );
+        out.extend(
+            self.delete_kind::<PersistentVolumeClaim>(
+                "persistentvolumeclaim",
+                "PersistentVolumeClaim",
+                selector,
+            )
+            .await?,
+        );
         // Bare pods (ours, without a controller); controller-owned pods are collected.
         out.extend(self.delete_kind::<Pod>("pod", "Pod", selector).await?);
         Ok(out)
@@ -47,11 +69,26 @@ impl Kube {
     pub async fn delete_pod(&self, name: &str) -> Result<Deleted> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         let what = format!("pod/{name}");
-        self.call("delete", &what, api.delete(name, &DeleteParams::background())).await?;
-        Ok(Deleted { kind: "Pod".into(), name: name.into(), namespace: self.namespace.clone(), reference: what })
+        self.call(
+            "delete",
+            &what,
+            api.delete(name, &DeleteParams::background()),
+        )
+        .await?;
+        Ok(Deleted {
+            kind: "Pod".into(),
+            name: name.into(),
+            namespace: self.namespace.clone(),
+            reference: what,
+        })
     }
 
-    async fn delete_kind<K>(&self, kind_ref: &str, kind: &str, selector: &str) -> Result<Vec<Deleted>>
+    async fn delete_kind<K>(
+        &self,
+        kind_ref: &str,
+        kind: &str,
+        selector: &str,
+    ) -> Result<Vec<Deleted>>
     where
         K: Resource<Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Serialize + Debug,
         <K as Resource>::DynamicType: Default,
@@ -59,12 +96,22 @@ impl Kube {
         let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
         let plural = format!("{kind_ref}s");
         let items = self
-            .call("list", &format!("{plural} in namespace {}", self.namespace), api.list(&ListParams::default().labels(selector)))
+            .call(
+                "list",
+                &format!("{plural} in namespace {}", self.namespace),
+                api.list(&ListParams::default().labels(selector)),
+            )
             .await?;
         let mut out = Vec::new();
         for o in items.items {
             // Pods that a controller owns go away with their controller.
-            if kind == "Pod" && o.meta().owner_references.iter().flatten().any(|r| r.controller == Some(true)) {
+            if kind == "Pod"
+                && o.meta()
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.controller == Some(true))
+            {
                 continue;
             }
             if o.meta().deletion_timestamp.is_some() {
@@ -72,25 +119,50 @@ impl Kube {
             }
             let name = o.name_any();
             let what = format!("{kind_ref}/{name}");
-            if self.call_opt("delete", &what, api.delete(&name, &DeleteParams::background())).await?.is_some() {
-                out.push(Deleted { kind: kind.into(), name, namespace: self.namespace.clone(), reference: what });
+            if self
+                .call_opt(
+                    "delete",
+                    &what,
+                    api.delete(&name, &DeleteParams::background()),
+                )
+                .await?
+                .is_some()
+            {
+                out.push(Deleted {
+                    kind: kind.into(),
+                    name,
+                    namespace: self.namespace.clone(),
+                    reference: what,
+                });
             }
         }
         Ok(out)
     }
 
     /// Wait until nothing matching `selector` is left (pods included).
-    pub async fn wait_gone(&self, selector: &str, pod: Option<&str>, timeout: Duration) -> Result<()> {
+    pub async fn wait_gone(
+        &self,
+        selector: &str,
+        pod: Option<&str>,
+        timeout: Duration,
+    ) -> Result<()> {
         let start = Instant::now();
         let lp = ListParams::default().labels(selector);
         loop {
             let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
             let remaining = match pod {
-                Some(name) => usize::from(self.call_opt("get", &format!("pod/{name}"), pods.get(name)).await?.is_some()),
+                Some(name) => usize::from(
+                    self.call_opt("get", &format!("pod/{name}"), pods.get(name))
+                        .await?
+                        .is_some(),
+                ),
                 None => {
-                    let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
+                    let deps: Api<Deployment> =
+                        Api::namespaced(self.client.clone(), &self.namespace);
                     let p = self.call("list", "pods", pods.list_metadata(&lp)).await?;
-                    let d = self.call("list", "deployments.apps", deps.list_metadata(&lp)).await?;
+                    let d = self
+                        .call("list", "deployments.apps", deps.list_metadata(&lp))
+                        .await?;
                     p.items.len() + d.items.len()
                 }
             };

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{Api, ListParams};
 use kube::ResourceExt;
+use kube::api::{Api, ListParams};
 use serde::Serialize;
 
 use super::{Kube, Result};
@@ -57,11 +57,19 @@ impl Kube {
         K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
         <K as kube::Resource>::DynamicType: Default,
     {
-        if all { Api::all(self.client.clone()) } else { Api::namespaced(self.client.clone(), &self.namespace) }
+        if all {
+            Api::all(self.client.clone())
+        } else {
+            Api::namespaced(self.client.clone(), &self.namespace)
+        }
     }
 
     fn where_(&self, all: bool) -> String {
-        if all { "in all namespaces".into() } else { format!("in namespace {}", self.namespace) }
+        if all {
+            "in all namespaces".into()
+        } else {
+            format!("in namespace {}", self.namespace)
+        }
     }
 
     /// The label selector for b00t-managed objects plus the user's additions.
@@ -93,17 +101,31 @@ impl Kube {
                 }
                 sel.push_str(extra);
             }
-            let lp = if sel.is_empty() { ListParams::default() } else { ListParams::default().labels(&sel) };
+            let lp = if sel.is_empty() {
+                ListParams::default()
+            } else {
+                ListParams::default().labels(&sel)
+            };
             let pods: Api<Pod> = self.api(all);
-            let pods = self.call("list", &format!("pods {where_}"), pods.list(&lp)).await?;
-            let mut rows: Vec<WorkloadSummary> = pods.items.iter().map(|p| pod_row(p, now)).collect();
+            let pods = self
+                .call("list", &format!("pods {where_}"), pods.list(&lp))
+                .await?;
+            let mut rows: Vec<WorkloadSummary> =
+                pods.items.iter().map(|p| pod_row(p, now)).collect();
             rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
             return Ok(rows);
         }
         let lp = ListParams::default().labels(&self.managed_selector(opts));
-        let (dapi, sapi, papi) = (self.api::<Deployment>(all), self.api::<DaemonSet>(all), self.api::<Pod>(all));
-        let (dw, sw, pw) =
-            (format!("deployments.apps {where_}"), format!("daemonsets.apps {where_}"), format!("pods {where_}"));
+        let (dapi, sapi, papi) = (
+            self.api::<Deployment>(all),
+            self.api::<DaemonSet>(all),
+            self.api::<Pod>(all),
+        );
+        let (dw, sw, pw) = (
+            format!("deployments.apps {where_}"),
+            format!("daemonsets.apps {where_}"),
+            format!("pods {where_}"),
+        );
         let (deps, dss, pods) = tokio::join!(
             self.call("list", &dw, dapi.list(&lp)),
             self.call("list", &sw, sapi.list(&lp)),
@@ -115,20 +137,35 @@ impl Kube {
 }
 
 /// Join controllers with their pods (by namespace and instance label).
-pub fn summarise(deps: &[Deployment], dss: &[DaemonSet], pods: &[Pod], now: jiff::Timestamp) -> Vec<WorkloadSummary> {
+pub fn summarise(
+    deps: &[Deployment],
+    dss: &[DaemonSet],
+    pods: &[Pod],
+    now: jiff::Timestamp,
+) -> Vec<WorkloadSummary> {
     let mut by_instance: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
     for p in pods {
         if let Some(inst) = p.labels().get(labels::INSTANCE) {
-            by_instance.entry((p.namespace().unwrap_or_default(), inst.clone())).or_default().push(p);
+            by_instance
+                .entry((p.namespace().unwrap_or_default(), inst.clone()))
+                .or_default()
+                .push(p);
         }
     }
     let mut rows = Vec::new();
     let mut claimed: Vec<(String, String)> = Vec::new();
     for d in deps {
-        let key = (d.namespace().unwrap_or_default(), instance_of(d.labels(), &d.name_any()));
+        let key = (
+            d.namespace().unwrap_or_default(),
+            instance_of(d.labels(), &d.name_any()),
+        );
         let ps = by_instance.get(&key).cloned().unwrap_or_default();
         let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0);
+        let ready = d
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
         let image = d
             .spec
             .as_ref()
@@ -139,18 +176,41 @@ pub fn summarise(deps: &[Deployment], dss: &[DaemonSet], pods: &[Pod], now: jiff
         if let Some(st) = &d.status {
             for c in st.conditions.iter().flatten() {
                 if c.type_ == "ReplicaFailure" && c.status == "True" {
-                    extra.push(c.message.clone().unwrap_or_else(|| c.reason.clone().unwrap_or_default()));
+                    extra.push(
+                        c.message
+                            .clone()
+                            .unwrap_or_else(|| c.reason.clone().unwrap_or_default()),
+                    );
                 }
-                if c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded") {
-                    extra.push(c.message.clone().unwrap_or_else(|| "progress deadline exceeded".into()));
+                if c.type_ == "Progressing"
+                    && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+                {
+                    extra.push(
+                        c.message
+                            .clone()
+                            .unwrap_or_else(|| "progress deadline exceeded".into()),
+                    );
                 }
             }
         }
-        rows.push(row("Deployment", d.labels(), &key, desired, ready, &ps, image, age(&d.metadata, now), extra));
+        rows.push(row(
+            "Deployment",
+            d.labels(),
+            &key,
+            desired,
+            ready,
+            &ps,
+            image,
+            age(&d.metadata, now),
+            extra,
+        ));
         claimed.push(key);
     }
     for d in dss {
-        let key = (d.namespace().unwrap_or_default(), instance_of(d.labels(), &d.name_any()));
+        let key = (
+            d.namespace().unwrap_or_default(),
+            instance_of(d.labels(), &d.name_any()),
+        );
         let ps = by_instance.get(&key).cloned().unwrap_or_default();
         let st = d.status.as_ref();
         let desired = st.map(|s| s.desired_number_scheduled).unwrap_or(0);
@@ -161,12 +221,25 @@ pub fn summarise(deps: &[Deployment], dss: &[DaemonSet], pods: &[Pod], now: jiff
             .and_then(|s| s.template.spec.as_ref())
             .map(|s| images(&s.containers))
             .unwrap_or_default();
-        rows.push(row("DaemonSet", d.labels(), &key, desired, ready, &ps, image, age(&d.metadata, now), vec![]));
+        rows.push(row(
+            "DaemonSet",
+            d.labels(),
+            &key,
+            desired,
+            ready,
+            &ps,
+            image,
+            age(&d.metadata, now),
+            vec![],
+        ));
         claimed.push(key);
     }
     // Bare pods (no controller of ours): each its own workload.
     for p in pods {
-        let key = (p.namespace().unwrap_or_default(), instance_of(p.labels(), &p.name_any()));
+        let key = (
+            p.namespace().unwrap_or_default(),
+            instance_of(p.labels(), &p.name_any()),
+        );
         if claimed.contains(&key) || has_controller(p) {
             continue;
         }
@@ -177,19 +250,35 @@ pub fn summarise(deps: &[Deployment], dss: &[DaemonSet], pods: &[Pod], now: jiff
 }
 
 fn instance_of(l: &BTreeMap<String, String>, fallback: &str) -> String {
-    l.get(labels::INSTANCE).cloned().unwrap_or_else(|| fallback.to_string())
+    l.get(labels::INSTANCE)
+        .cloned()
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 fn has_controller(p: &Pod) -> bool {
-    p.metadata.owner_references.iter().flatten().any(|o| o.controller == Some(true))
+    p.metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.controller == Some(true))
 }
 
 fn images(cs: &[k8s_openapi::api::core::v1::Container]) -> String {
-    cs.iter().filter_map(|c| c.image.clone()).collect::<Vec<_>>().join(",")
+    cs.iter()
+        .filter_map(|c| c.image.clone())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
-fn age(m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, now: jiff::Timestamp) -> i64 {
-    m.creation_timestamp.as_ref().map(|t| now.as_second() - t.0.as_second()).unwrap_or(0).max(0)
+fn age(
+    m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    now: jiff::Timestamp,
+) -> i64 {
+    m.creation_timestamp
+        .as_ref()
+        .map(|t| now.as_second() - t.0.as_second())
+        .unwrap_or(0)
+        .max(0)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -205,7 +294,10 @@ fn row(
     mut reasons: Vec<String>,
 ) -> WorkloadSummary {
     let restarts = pods.iter().map(|p| restarts(p)).sum();
-    let running = pods.iter().filter(|p| phase(p) == "Running" && p.metadata.deletion_timestamp.is_none()).count() as i32;
+    let running = pods
+        .iter()
+        .filter(|p| phase(p) == "Running" && p.metadata.deletion_timestamp.is_none())
+        .count() as i32;
     for p in pods {
         for r in pod_problems(p) {
             let r = format!("{}: {r}", p.name_any());
@@ -214,7 +306,10 @@ fn row(
             }
         }
     }
-    let mut nodes: Vec<String> = pods.iter().filter_map(|p| p.spec.as_ref()?.node_name.clone()).collect();
+    let mut nodes: Vec<String> = pods
+        .iter()
+        .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+        .collect();
     nodes.sort();
     nodes.dedup();
     let status = if !reasons.is_empty() {
@@ -246,7 +341,11 @@ fn row(
 /// A row for one pod (`--all`, and bare pods).
 pub fn pod_row(p: &Pod, now: jiff::Timestamp) -> WorkloadSummary {
     let l = p.labels();
-    let statuses = p.status.as_ref().and_then(|s| s.container_statuses.clone()).unwrap_or_default();
+    let statuses = p
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.clone())
+        .unwrap_or_default();
     let total = p.spec.as_ref().map(|s| s.containers.len()).unwrap_or(0);
     let ready = statuses.iter().filter(|c| c.ready).count();
     let problems = pod_problems(p);
@@ -272,15 +371,27 @@ pub fn pod_row(p: &Pod, now: jiff::Timestamp) -> WorkloadSummary {
         ready: format!("{ready}/{total}"),
         restarts: restarts(p),
         running: i32::from(ph == "Running"),
-        image: p.spec.as_ref().map(|s| images(&s.containers)).unwrap_or_default(),
+        image: p
+            .spec
+            .as_ref()
+            .map(|s| images(&s.containers))
+            .unwrap_or_default(),
         age_seconds: age(&p.metadata, now),
-        nodes: p.spec.as_ref().and_then(|s| s.node_name.clone()).into_iter().collect(),
+        nodes: p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .into_iter()
+            .collect(),
         reasons: problems,
     }
 }
 
 pub fn phase(p: &Pod) -> &str {
-    p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
+    p.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending")
 }
 
 pub fn restarts(p: &Pod) -> i32 {
@@ -288,7 +399,11 @@ pub fn restarts(p: &Pod) -> i32 {
     st.and_then(|s| s.container_statuses.as_ref())
         .into_iter()
         .flatten()
-        .chain(st.and_then(|s| s.init_container_statuses.as_ref()).into_iter().flatten())
+        .chain(
+            st.and_then(|s| s.init_container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
         .map(|c| c.restart_count)
         .sum()
 }
@@ -309,7 +424,12 @@ pub const FATAL_WAITING: &[&str] = &[
 pub fn pod_problems(p: &Pod) -> Vec<String> {
     let mut out = Vec::new();
     let Some(st) = &p.status else { return out };
-    for c in st.init_container_statuses.iter().flatten().chain(st.container_statuses.iter().flatten()) {
+    for c in st
+        .init_container_statuses
+        .iter()
+        .flatten()
+        .chain(st.container_statuses.iter().flatten())
+    {
         if let Some(w) = c.state.as_ref().and_then(|s| s.waiting.as_ref()) {
             let reason = w.reason.as_deref().unwrap_or_default();
             if FATAL_WAITING.contains(&reason) {
@@ -321,26 +441,68 @@ pub fn pod_problems(p: &Pod) -> Vec<String> {
                     line.push_str(&format!(
                         " (last exit code {}{})",
                         t.exit_code,
-                        t.reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default()
+                        t.reason
+                            .as_deref()
+                            .map(|r| format!(", {r}"))
+                            .unwrap_or_default()
                     ));
                 }
                 out.push(line);
             }
         }
+        // Between back-offs a crash-looping container is briefly "running" again: a container
+        // that is not ready and whose last instance failed is failing all the same.
+        let waiting_fatal = c
+            .state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .is_some_and(|w| FATAL_WAITING.contains(&w.reason.as_deref().unwrap_or_default()));
+        if !waiting_fatal
+            && !c.ready
+            && c.restart_count > 0
+            && let Some(t) = c.last_state.as_ref().and_then(|s| s.terminated.as_ref())
+            && t.exit_code != 0
+        {
+            out.push(format!(
+                "container {} restarted {} times (last exit code {}{})",
+                c.name,
+                c.restart_count,
+                t.exit_code,
+                t.reason
+                    .as_deref()
+                    .map(|r| format!(", {r}"))
+                    .unwrap_or_default()
+            ));
+        }
         if let Some(t) = c.state.as_ref().and_then(|s| s.terminated.as_ref())
             && t.exit_code != 0
             && phase(p) == "Failed"
         {
-            out.push(format!("container {} terminated with exit code {}", c.name, t.exit_code));
+            out.push(format!(
+                "container {} terminated with exit code {}",
+                c.name, t.exit_code
+            ));
         }
     }
     for cond in st.conditions.iter().flatten() {
-        if cond.type_ == "PodScheduled" && cond.status == "False" && cond.reason.as_deref() == Some("Unschedulable") {
-            out.push(format!("unschedulable: {}", cond.message.as_deref().unwrap_or("no node fits")));
+        if cond.type_ == "PodScheduled"
+            && cond.status == "False"
+            && cond.reason.as_deref() == Some("Unschedulable")
+        {
+            out.push(format!(
+                "unschedulable: {}",
+                cond.message.as_deref().unwrap_or("no node fits")
+            ));
         }
     }
     if phase(p) == "Failed" && out.is_empty() {
-        out.push(format!("pod failed{}", st.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()));
+        out.push(format!(
+            "pod failed{}",
+            st.reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        ));
     }
     out
 }

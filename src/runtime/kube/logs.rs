@@ -57,10 +57,16 @@ pub fn split_timestamp(raw: &str) -> (Option<jiff::Timestamp>, &str, &str) {
 /// Containers of a pod to read (all regular containers, or the one asked for).
 fn containers_of(p: &Pod, only: Option<&str>) -> Vec<String> {
     let spec = p.spec.as_ref();
-    let mut names: Vec<String> = spec.map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    let mut names: Vec<String> = spec
+        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
     if let Some(c) = only {
-        let inits: Vec<String> =
-            spec.and_then(|s| s.init_containers.as_ref()).into_iter().flatten().map(|c| c.name.clone()).collect();
+        let inits: Vec<String> = spec
+            .and_then(|s| s.init_containers.as_ref())
+            .into_iter()
+            .flatten()
+            .map(|c| c.name.clone())
+            .collect();
         names.extend(inits);
         names.retain(|n| n == c);
     }
@@ -71,12 +77,21 @@ impl Kube {
     async fn pods_of(&self, target: &Resolved) -> Result<Vec<Pod>> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         match target {
-            Resolved::Pod { name } => {
-                Ok(self.call_opt("get", &format!("pod/{name}"), api.get(name)).await?.into_iter().collect())
-            }
-            Resolved::Instance { .. } => {
+            Resolved::Pod { name } => Ok(self
+                .call_opt("get", &format!("pod/{name}"), api.get(name))
+                .await?
+                .into_iter()
+                .collect()),
+            Resolved::Instance { .. } | Resolved::App { .. } => {
                 let sel = target.pod_selector().unwrap_or_default();
-                let mut pods = self.call("list", "pods", api.list(&ListParams::default().labels(&sel))).await?.items;
+                let mut pods = self
+                    .call(
+                        "list",
+                        "pods",
+                        api.list(&ListParams::default().labels(&sel)),
+                    )
+                    .await?
+                    .items;
                 pods.sort_by_key(|p| p.name_any());
                 Ok(pods)
             }
@@ -96,7 +111,8 @@ impl Kube {
         if let Some(c) = &opts.container {
             let any = pods.iter().any(|p| !containers_of(p, Some(c)).is_empty());
             if !pods.is_empty() && !any {
-                let mut all: Vec<String> = pods.iter().flat_map(|p| containers_of(p, None)).collect();
+                let mut all: Vec<String> =
+                    pods.iter().flat_map(|p| containers_of(p, None)).collect();
                 all.sort();
                 all.dedup();
                 return Err(KubeError::NotFound {
@@ -121,21 +137,39 @@ impl Kube {
                         fetched += 1;
                         for raw in text.lines() {
                             let (ts, t, rest) = split_timestamp(raw);
-                            lines.push(LogLine { time: t.to_string(), pod: pod.clone(), container: c.clone(), line: rest.to_string(), ts });
+                            lines.push(LogLine {
+                                time: t.to_string(),
+                                pod: pod.clone(),
+                                container: c.clone(),
+                                line: rest.to_string(),
+                                ts,
+                            });
                         }
                     }
                     Ok(Err(kube::Error::Api(s))) if s.code == 400 || s.code == 404 => {
                         notes.push(format!("{pod}/{c}: {}", s.message));
                     }
-                    Ok(Err(e)) => return Err(self.err("get", &format!("logs of pod/{pod} container {c}"), e)),
+                    Ok(Err(e)) => {
+                        return Err(self.err(
+                            "get",
+                            &format!("logs of pod/{pod} container {c}"),
+                            e,
+                        ));
+                    }
                     Err(_) => {
-                        return Err(KubeError::TimedOut { what: format!("logs of pod/{pod}"), after: self.request_timeout() });
+                        return Err(KubeError::TimedOut {
+                            what: format!("logs of pod/{pod}"),
+                            after: self.request_timeout(),
+                        });
                     }
                 }
             }
         }
         if fetched == 0 && !notes.is_empty() {
-            return Err(KubeError::Failed { what: format!("logs of {}", target.display()), reason: notes.join("; ") });
+            return Err(KubeError::Failed {
+                what: format!("logs of {}", target.display()),
+                reason: notes.join("; "),
+            });
         }
         // Fill missing times from the previous line of the same container, then sort stably.
         let mut last: HashMap<(String, String), jiff::Timestamp> = HashMap::new();
@@ -200,14 +234,26 @@ impl Kube {
                     continue;
                 }
                 let pod = p.name_any();
-                let statuses = p.status.as_ref().and_then(|s| s.container_statuses.clone()).unwrap_or_default();
+                let statuses = p
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.clone())
+                    .unwrap_or_default();
                 for c in containers_of(p, opts.container.as_deref()) {
-                    let Some(st) = statuses.iter().find(|s| s.name == c) else { continue };
-                    let started = st.state.as_ref().is_some_and(|s| s.running.is_some() || s.terminated.is_some());
+                    let Some(st) = statuses.iter().find(|s| s.name == c) else {
+                        continue;
+                    };
+                    let started = st
+                        .state
+                        .as_ref()
+                        .is_some_and(|s| s.running.is_some() || s.terminated.is_some());
                     if !started && !opts.previous {
                         continue;
                     }
-                    let instance = st.container_id.clone().unwrap_or_else(|| st.restart_count.to_string());
+                    let instance = st
+                        .container_id
+                        .clone()
+                        .unwrap_or_else(|| st.restart_count.to_string());
                     if !seen.insert((pod.clone(), c.clone(), instance)) {
                         continue;
                     }
@@ -226,7 +272,13 @@ impl Kube {
                             let mut lines = stream.lines();
                             while let Some(Ok(raw)) = lines.next().await {
                                 let (ts, t, rest) = split_timestamp(&raw);
-                                let l = LogLine { time: t.to_string(), pod: pod_name.clone(), container: cname.clone(), line: rest.to_string(), ts };
+                                let l = LogLine {
+                                    time: t.to_string(),
+                                    pod: pod_name.clone(),
+                                    container: cname.clone(),
+                                    line: rest.to_string(),
+                                    ts,
+                                };
                                 if tx.send(Msg::Line(id, l)).await.is_err() {
                                     return;
                                 }
@@ -261,11 +313,16 @@ impl Kube {
                     .filter_map(|(id, q)| q.front().map(|(l, at)| (*id, l.ts, *at)))
                     .min_by_key(|(_, ts, _)| *ts);
                 let Some((id, _, arrived)) = head else { break };
-                let all_have = live.iter().all(|s| queues.get(s).is_some_and(|q| !q.is_empty()));
+                let all_have = live
+                    .iter()
+                    .all(|s| queues.get(s).is_some_and(|q| !q.is_empty()));
                 if !all_have && arrived.elapsed() < grace {
                     break;
                 }
-                let (l, _) = queues.get_mut(&id).and_then(|q| q.pop_front()).expect("head exists");
+                let (l, _) = queues
+                    .get_mut(&id)
+                    .and_then(|q| q.pop_front())
+                    .expect("head exists");
                 if opts.grep.as_ref().is_none_or(|re| re.is_match(&l.line)) {
                     sink(l);
                 }
@@ -277,11 +334,19 @@ impl Kube {
                 // a restarted instance shows up at the next poll.
                 let fresh = self.pods_of(target).await?;
                 let restarting = fresh.iter().any(|p| {
-                    p.status.as_ref().and_then(|s| s.container_statuses.as_ref()).into_iter().flatten().any(|s| {
-                        let id = s.container_id.clone().unwrap_or_else(|| s.restart_count.to_string());
-                        !seen.contains(&(p.name_any(), s.name.clone(), id))
-                            && s.state.as_ref().is_some_and(|st| st.running.is_some())
-                    })
+                    p.status
+                        .as_ref()
+                        .and_then(|s| s.container_statuses.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .any(|s| {
+                            let id = s
+                                .container_id
+                                .clone()
+                                .unwrap_or_else(|| s.restart_count.to_string());
+                            !seen.contains(&(p.name_any(), s.name.clone(), id))
+                                && s.state.as_ref().is_some_and(|st| st.running.is_some())
+                        })
                 });
                 if !restarting {
                     return Ok(vec![]);

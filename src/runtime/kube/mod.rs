@@ -51,13 +51,19 @@ pub enum KubeError {
     NoKubeconfig { looked: String },
 
     #[snafu(display("reading kubeconfig {path}"))]
-    ReadKubeconfig { path: String, source: kube::config::KubeconfigError },
+    ReadKubeconfig {
+        path: String,
+        source: kube::config::KubeconfigError,
+    },
 
     #[snafu(display("context {context:?} not found in the kubeconfig; available: {available}"))]
     UnknownContext { context: String, available: String },
 
     #[snafu(display("using context {context:?}"))]
-    UseContext { context: String, source: kube::config::KubeconfigError },
+    UseContext {
+        context: String,
+        source: kube::config::KubeconfigError,
+    },
 
     #[snafu(display("creating a client for {server}"))]
     MakeClient { server: String, source: kube::Error },
@@ -65,13 +71,26 @@ pub enum KubeError {
     #[snafu(display(
         "cannot reach the cluster of context {context:?} at {server}: {reason}; check that it is running, or choose another with --context NAME or --kubeconfig PATH"
     ))]
-    Unreachable { context: String, server: String, reason: String },
+    Unreachable {
+        context: String,
+        server: String,
+        reason: String,
+    },
 
     #[snafu(display("{verb} {what}: {message}"))]
-    Api { verb: String, what: String, code: u16, message: String },
+    Api {
+        verb: String,
+        what: String,
+        code: u16,
+        message: String,
+    },
 
     #[snafu(display("{verb} {what}"))]
-    Other { verb: String, what: String, source: kube::Error },
+    Other {
+        verb: String,
+        what: String,
+        source: kube::Error,
+    },
 
     #[snafu(display("{what}: timed out after {}", humantime(*after)))]
     TimedOut { what: String, after: Duration },
@@ -87,18 +106,21 @@ pub enum KubeError {
 
     /// A multi-step operation stopped part-way; `note` says what was undone or left.
     #[snafu(display("{note}"))]
-    Partial { note: String, source: Box<KubeError> },
+    Partial {
+        note: String,
+        source: Box<KubeError>,
+    },
 }
 
 impl Classify for KubeError {
     fn exit(&self) -> Exit {
         match self {
-            KubeError::NoKubeconfig { .. } | KubeError::Unreachable { .. } | KubeError::MakeClient { .. } => {
-                Exit::Unreachable
-            }
-            KubeError::ReadKubeconfig { .. } | KubeError::UnknownContext { .. } | KubeError::UseContext { .. } => {
-                Exit::Usage
-            }
+            KubeError::NoKubeconfig { .. }
+            | KubeError::Unreachable { .. }
+            | KubeError::MakeClient { .. } => Exit::Unreachable,
+            KubeError::ReadKubeconfig { .. }
+            | KubeError::UnknownContext { .. }
+            | KubeError::UseContext { .. } => Exit::Usage,
             KubeError::Api { code, .. } => match code {
                 401 | 403 => Exit::Forbidden,
                 404 => Exit::NotFound,
@@ -135,7 +157,10 @@ pub fn load_kubeconfig(explicit: Option<&std::path::Path>) -> Result<Option<Kube
     if let Some(p) = explicit {
         return Kubeconfig::read_from(p)
             .map(Some)
-            .map_err(|source| KubeError::ReadKubeconfig { path: p.display().to_string(), source });
+            .map_err(|source| KubeError::ReadKubeconfig {
+                path: p.display().to_string(),
+                source,
+            });
     }
     if let Some(value) = std::env::var_os("KUBECONFIG") {
         let paths: Vec<PathBuf> = std::env::split_paths(&value)
@@ -145,20 +170,31 @@ pub fn load_kubeconfig(explicit: Option<&std::path::Path>) -> Result<Option<Kube
         if !paths.is_empty() {
             let mut merged = Kubeconfig::default();
             for p in &paths {
-                let next = Kubeconfig::read_from(p)
-                    .map_err(|source| KubeError::ReadKubeconfig { path: p.display().to_string(), source })?;
+                let next =
+                    Kubeconfig::read_from(p).map_err(|source| KubeError::ReadKubeconfig {
+                        path: p.display().to_string(),
+                        source,
+                    })?;
                 merged = merged
                     .merge(next)
-                    .map_err(|source| KubeError::ReadKubeconfig { path: p.display().to_string(), source })?;
+                    .map_err(|source| KubeError::ReadKubeconfig {
+                        path: p.display().to_string(),
+                        source,
+                    })?;
             }
             return Ok(Some(merged));
         }
     }
     let default = dirs::home_dir().map(|h| h.join(".kube").join("config"));
     match default {
-        Some(p) if p.exists() => Kubeconfig::read_from(&p)
-            .map(Some)
-            .map_err(|source| KubeError::ReadKubeconfig { path: p.display().to_string(), source }),
+        Some(p) if p.exists() => {
+            Kubeconfig::read_from(&p)
+                .map(Some)
+                .map_err(|source| KubeError::ReadKubeconfig {
+                    path: p.display().to_string(),
+                    source,
+                })
+        }
         _ => Ok(None),
     }
 }
@@ -194,31 +230,61 @@ impl Kube {
                     .or_else(|| kc.current_context.clone())
                     .unwrap_or_default();
                 if !kc.contexts.iter().any(|c| c.name == context) {
-                    let available: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+                    let available: Vec<&str> =
+                        kc.contexts.iter().map(|c| c.name.as_str()).collect();
                     return UnknownContextSnafu {
-                        context: if context.is_empty() { "(current-context unset)".into() } else { context },
-                        available: if available.is_empty() { "none".into() } else { available.join(", ") },
+                        context: if context.is_empty() {
+                            "(current-context unset)".into()
+                        } else {
+                            context
+                        },
+                        available: if available.is_empty() {
+                            "none".into()
+                        } else {
+                            available.join(", ")
+                        },
                     }
                     .fail();
                 }
-                let kopts = KubeConfigOptions { context: Some(context.clone()), ..Default::default() };
-                let config = Config::from_custom_kubeconfig(kc, &kopts)
-                    .await
-                    .map_err(|source| KubeError::UseContext { context: context.clone(), source })?;
+                let kopts = KubeConfigOptions {
+                    context: Some(context.clone()),
+                    ..Default::default()
+                };
+                let config =
+                    Config::from_custom_kubeconfig(kc, &kopts)
+                        .await
+                        .map_err(|source| KubeError::UseContext {
+                            context: context.clone(),
+                            source,
+                        })?;
                 (config, context)
             }
             None => match Config::incluster() {
                 Ok(c) => (c, "in-cluster".to_string()),
-                Err(_) => return NoKubeconfigSnafu { looked: looked_at(opts.kubeconfig.as_deref()) }.fail(),
+                Err(_) => {
+                    return NoKubeconfigSnafu {
+                        looked: looked_at(opts.kubeconfig.as_deref()),
+                    }
+                    .fail();
+                }
             },
         };
-        let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
-        let namespace = opts.namespace.clone().unwrap_or_else(|| config.default_namespace.clone());
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
+        let namespace = opts
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
         let mut config = config;
         // Fail fast on a dead address instead of kube's 30 s default.
         config.connect_timeout = Some(Duration::from_secs(10));
-        let client =
-            Client::try_from(config).map_err(|source| KubeError::MakeClient { server: server.clone(), source })?;
+        let client = Client::try_from(config).map_err(|source| KubeError::MakeClient {
+            server: server.clone(),
+            source,
+        })?;
         Ok(Kube {
             client,
             context,
@@ -247,7 +313,11 @@ impl Kube {
                 server: self.server.clone(),
                 reason: root_cause(&e),
             },
-            other => KubeError::Other { verb: verb.into(), what: what.into(), source: other },
+            other => KubeError::Other {
+                verb: verb.into(),
+                what: what.into(),
+                source: other,
+            },
         }
     }
 
@@ -311,13 +381,22 @@ mod tests {
 
     #[test]
     fn exit_classes() {
-        let api = |code| KubeError::Api { verb: "get".into(), what: "x".into(), code, message: String::new() };
+        let api = |code| KubeError::Api {
+            verb: "get".into(),
+            what: "x".into(),
+            code,
+            message: String::new(),
+        };
         assert_eq!(api(403).exit(), Exit::Forbidden);
         assert_eq!(api(401).exit(), Exit::Forbidden);
         assert_eq!(api(404).exit(), Exit::NotFound);
         assert_eq!(api(409).exit(), Exit::Failed);
         assert_eq!(api(500).exit(), Exit::Failed);
-        let u = KubeError::Unreachable { context: "c".into(), server: "s".into(), reason: "r".into() };
+        let u = KubeError::Unreachable {
+            context: "c".into(),
+            server: "s".into(),
+            reason: "r".into(),
+        };
         assert_eq!(u.exit(), Exit::Unreachable);
     }
 }

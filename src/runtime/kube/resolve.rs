@@ -16,6 +16,8 @@ pub enum Resolved {
     Instance { instance: String, target: Target },
     /// One pod (any pod, b00t-managed or not).
     Pod { name: String },
+    /// Every workload of an application (`app.kubernetes.io/part-of`, e.g. a compose project).
+    App { name: String },
 }
 
 impl Resolved {
@@ -24,6 +26,11 @@ impl Resolved {
         match self {
             Resolved::Instance { instance, .. } => Some(labels::selector_for_instance(instance)),
             Resolved::Pod { .. } => None,
+            Resolved::App { name } => Some(format!(
+                "{},{}={name}",
+                labels::selector_managed(),
+                labels::PART_OF
+            )),
         }
     }
 
@@ -31,6 +38,7 @@ impl Resolved {
         match self {
             Resolved::Instance { instance, .. } => instance.clone(),
             Resolved::Pod { name } => format!("pod/{name}"),
+            Resolved::App { name } => format!("app/{name}"),
         }
     }
 }
@@ -42,22 +50,36 @@ impl Kube {
     pub async fn resolve(&self, input: &str) -> Result<Resolved> {
         let not_found = |what: String| KubeError::NotFound {
             what,
-            hint: format!(" in namespace {}; `b00t k8s list` shows what b00t manages here", self.namespace),
+            hint: format!(
+                " in namespace {}; `b00t k8s list` shows what b00t manages here",
+                self.namespace
+            ),
         };
         if let Some((ty, name)) = input.split_once('/') {
             let ty = ty.to_ascii_lowercase();
             return match ty.as_str() {
                 "pod" | "pods" | "po" => {
                     let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-                    match self.call_opt("get", &format!("pod/{name}"), pods.get(name)).await? {
+                    match self
+                        .call_opt("get", &format!("pod/{name}"), pods.get(name))
+                        .await?
+                    {
                         Some(_) => Ok(Resolved::Pod { name: name.into() }),
                         None => Err(not_found(format!("pod {name:?}"))),
                     }
                 }
-                "deployment" | "deployments" | "deploy" | "daemonset" | "daemonsets" | "ds" | "mcp" | "app" => {
-                    let instance = if ty == "mcp" && !name.ends_with("-mcp") { format!("{name}-mcp") } else { name.to_string() };
+                "deployment" | "deployments" | "deploy" | "daemonset" | "daemonsets" | "ds"
+                | "mcp" | "app" => {
+                    let instance = if ty == "mcp" && !name.ends_with("-mcp") {
+                        format!("{name}-mcp")
+                    } else {
+                        name.to_string()
+                    };
                     match self.find_instance(&[instance.as_str()]).await? {
                         Some(r) => Ok(r),
+                        None if ty == "app" && self.is_app(name).await? => {
+                            Ok(Resolved::App { name: name.into() })
+                        }
                         None => Err(not_found(format!("{ty}/{name}"))),
                     }
                 }
@@ -73,22 +95,60 @@ impl Kube {
             return Ok(r);
         }
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-        if self.call_opt("get", &format!("pod/{input}"), pods.get(input)).await?.is_some() {
+        if self
+            .call_opt("get", &format!("pod/{input}"), pods.get(input))
+            .await?
+            .is_some()
+        {
             return Ok(Resolved::Pod { name: input.into() });
         }
-        Err(not_found(format!("no b00t workload or pod named {input:?}")))
+        if self.is_app(input).await? {
+            return Ok(Resolved::App { name: input.into() });
+        }
+        Err(not_found(format!(
+            "no b00t workload or pod named {input:?}"
+        )))
+    }
+
+    /// Whether b00t objects of the application `name` (`app.kubernetes.io/part-of`) exist here.
+    async fn is_app(&self, name: &str) -> Result<bool> {
+        let sel = format!("{},{}={name}", labels::selector_managed(), labels::PART_OF);
+        let lp = ListParams::default().labels(&sel).limit(1);
+        let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
+        let dss: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+        let where_ = format!("in namespace {}", self.namespace);
+        let (dw, sw, pw) = (
+            format!("deployments.apps {where_}"),
+            format!("daemonsets.apps {where_}"),
+            format!("pods {where_}"),
+        );
+        let (d, s, p) = tokio::join!(
+            self.call("list", &dw, deps.list_metadata(&lp)),
+            self.call("list", &sw, dss.list_metadata(&lp)),
+            self.call("list", &pw, pods.list_metadata(&lp)),
+        );
+        Ok(!d?.items.is_empty() || !s?.items.is_empty() || !p?.items.is_empty())
     }
 
     /// The first of `candidates` that is a b00t instance here.
     async fn find_instance(&self, candidates: &[&str]) -> Result<Option<Resolved>> {
-        let sel = format!("{},{} in ({})", labels::selector_managed(), labels::INSTANCE, candidates.join(","));
+        let sel = format!(
+            "{},{} in ({})",
+            labels::selector_managed(),
+            labels::INSTANCE,
+            candidates.join(",")
+        );
         let lp = ListParams::default().labels(&sel);
         let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
         let dss: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         let where_ = format!("in namespace {}", self.namespace);
-        let (dw, sw, pw) =
-            (format!("deployments.apps {where_}"), format!("daemonsets.apps {where_}"), format!("pods {where_}"));
+        let (dw, sw, pw) = (
+            format!("deployments.apps {where_}"),
+            format!("daemonsets.apps {where_}"),
+            format!("pods {where_}"),
+        );
         let (d, s, p) = tokio::join!(
             self.call("list", &dw, deps.list(&lp)),
             self.call("list", &sw, dss.list(&lp)),
@@ -96,17 +156,37 @@ impl Kube {
         );
         let (d, s, p) = (d?, s?, p?);
         for c in candidates {
-            let inst = |l: &std::collections::BTreeMap<String, String>| l.get(labels::INSTANCE).map(String::as_str) == Some(*c);
+            let inst = |l: &std::collections::BTreeMap<String, String>| {
+                l.get(labels::INSTANCE).map(String::as_str) == Some(*c)
+            };
             if d.items.iter().any(|x| inst(x.labels())) {
-                return Ok(Some(Resolved::Instance { instance: c.to_string(), target: Target::Deployment }));
+                return Ok(Some(Resolved::Instance {
+                    instance: c.to_string(),
+                    target: Target::Deployment,
+                }));
             }
             if s.items.iter().any(|x| inst(x.labels())) {
-                return Ok(Some(Resolved::Instance { instance: c.to_string(), target: Target::DaemonSet }));
+                return Ok(Some(Resolved::Instance {
+                    instance: c.to_string(),
+                    target: Target::DaemonSet,
+                }));
             }
             if let Some(pod) = p.items.iter().find(|x| inst(x.labels())) {
-                let bare = !pod.metadata.owner_references.iter().flatten().any(|o| o.controller == Some(true));
-                let target = if bare { Target::Pod } else { Target::Deployment };
-                return Ok(Some(Resolved::Instance { instance: c.to_string(), target }));
+                let bare = !pod
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.controller == Some(true));
+                let target = if bare {
+                    Target::Pod
+                } else {
+                    Target::Deployment
+                };
+                return Ok(Some(Resolved::Instance {
+                    instance: c.to_string(),
+                    target,
+                }));
             }
         }
         Ok(None)

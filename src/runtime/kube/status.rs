@@ -65,8 +65,17 @@ impl Kube {
         let pods_api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         let (summary, pods) = match target {
             Resolved::Pod { name } => {
-                let p = self.call("get", &format!("pod/{name}"), pods_api.get(name)).await?;
+                let p = self
+                    .call("get", &format!("pod/{name}"), pods_api.get(name))
+                    .await?;
                 (pod_row(&p, now), vec![p])
+            }
+            Resolved::App { name } => {
+                return Err(KubeError::Refused {
+                    message: format!(
+                        "{name} is an application of several workloads; see them with `b00t k8s list -l app.kubernetes.io/part-of={name}` and ask for one"
+                    ),
+                });
             }
             Resolved::Instance { instance, .. } => {
                 let opts = ListOptions {
@@ -74,12 +83,22 @@ impl Kube {
                     ..Default::default()
                 };
                 let rows = self.list(&opts).await?;
-                let row = rows.into_iter().find(|r| &r.name == instance).ok_or_else(|| KubeError::NotFound {
-                    what: format!("b00t workload {instance:?}"),
-                    hint: format!(" in namespace {}", self.namespace),
-                })?;
+                let row = rows
+                    .into_iter()
+                    .find(|r| &r.name == instance)
+                    .ok_or_else(|| KubeError::NotFound {
+                        what: format!("b00t workload {instance:?}"),
+                        hint: format!(" in namespace {}", self.namespace),
+                    })?;
                 let sel = target.pod_selector().unwrap_or_default();
-                let pods = self.call("list", "pods", pods_api.list(&ListParams::default().labels(&sel))).await?.items;
+                let pods = self
+                    .call(
+                        "list",
+                        "pods",
+                        pods_api.list(&ListParams::default().labels(&sel)),
+                    )
+                    .await?
+                    .items;
                 (row, pods)
             }
         };
@@ -89,9 +108,15 @@ impl Kube {
         let (events, logs) = if healthy {
             (vec![], vec![])
         } else {
-            let names: Vec<String> = std::iter::once(summary.name.clone()).chain(pods.iter().map(|p| p.name_any())).collect();
+            let names: Vec<String> = std::iter::once(summary.name.clone())
+                .chain(pods.iter().map(|p| p.name_any()))
+                .collect();
             let events = self.warnings_for(&names, now).await?;
-            let failing: Vec<Pod> = pods.iter().filter(|p| !pod_problems(p).is_empty()).cloned().collect();
+            let failing: Vec<Pod> = pods
+                .iter()
+                .filter(|p| !pod_problems(p).is_empty())
+                .cloned()
+                .collect();
             let logs = self
                 .last_logs(&failing, 10)
                 .await
@@ -100,7 +125,13 @@ impl Kube {
                 .collect();
             (events, logs)
         };
-        Ok(WorkloadStatus { summary, healthy, pods: pod_rows, events, logs })
+        Ok(WorkloadStatus {
+            summary,
+            healthy,
+            pods: pod_rows,
+            events,
+            logs,
+        })
     }
 
     /// Warning events whose object name is one of `names` or starts with one of them (the
@@ -108,13 +139,21 @@ impl Kube {
     async fn warnings_for(&self, names: &[String], now: jiff::Timestamp) -> Result<Vec<EventLine>> {
         let api: Api<Event> = Api::namespaced(self.client.clone(), &self.namespace);
         let lp = ListParams::default().fields("type=Warning");
-        let evs = self.call("list", &format!("events in namespace {}", self.namespace), api.list(&lp)).await?;
+        let evs = self
+            .call(
+                "list",
+                &format!("events in namespace {}", self.namespace),
+                api.list(&lp),
+            )
+            .await?;
         let mut out: Vec<(i64, EventLine)> = evs
             .items
             .into_iter()
             .filter(|e| {
                 let n = e.involved_object.name.as_deref().unwrap_or_default();
-                names.iter().any(|x| n == x || n.starts_with(&format!("{x}-")))
+                names
+                    .iter()
+                    .any(|x| n == x || n.starts_with(&format!("{x}-")))
             })
             .map(|e| {
                 let last = e
@@ -122,12 +161,21 @@ impl Kube {
                     .as_ref()
                     .map(|t| t.0.as_second())
                     .or_else(|| e.event_time.as_ref().map(|t| t.0.as_second()))
-                    .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0.as_second()))
+                    .or_else(|| {
+                        e.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map(|t| t.0.as_second())
+                    })
                     .unwrap_or(0);
                 let line = EventLine {
                     object: format!(
                         "{}/{}",
-                        e.involved_object.kind.as_deref().unwrap_or_default().to_lowercase(),
+                        e.involved_object
+                            .kind
+                            .as_deref()
+                            .unwrap_or_default()
+                            .to_lowercase(),
                         e.involved_object.name.as_deref().unwrap_or_default()
                     ),
                     reason: e.reason.unwrap_or_default(),
@@ -145,9 +193,13 @@ impl Kube {
 
     /// Context, server, version, nodes and b00t-managed workloads by state.
     pub async fn cluster_status(&self, all_namespaces: bool) -> Result<ClusterStatus> {
-        let version = self.call("get", "server version", self.client.apiserver_version()).await?;
+        let version = self
+            .call("get", "server version", self.client.apiserver_version())
+            .await?;
         let nodes: Api<Node> = Api::all(self.client.clone());
-        let nodes = self.call("list", "nodes", nodes.list(&ListParams::default())).await?;
+        let nodes = self
+            .call("list", "nodes", nodes.list(&ListParams::default()))
+            .await?;
         let ready = nodes
             .items
             .iter()
@@ -158,8 +210,16 @@ impl Kube {
                     .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
             })
             .count();
-        let rows = self.list(&ListOptions { all_namespaces, ..Default::default() }).await?;
-        let mut counts = WorkloadCounts { total: rows.len(), ..Default::default() };
+        let rows = self
+            .list(&ListOptions {
+                all_namespaces,
+                ..Default::default()
+            })
+            .await?;
+        let mut counts = WorkloadCounts {
+            total: rows.len(),
+            ..Default::default()
+        };
         for r in &rows {
             match r.status.as_str() {
                 "Running" | "Succeeded" => counts.running += 1,
@@ -172,7 +232,11 @@ impl Kube {
             context: self.context.clone(),
             server: self.server.clone(),
             version: version.git_version,
-            namespace: if all_namespaces { "*".into() } else { self.namespace.clone() },
+            namespace: if all_namespaces {
+                "*".into()
+            } else {
+                self.namespace.clone()
+            },
             nodes_ready: ready,
             nodes_total: nodes.items.len(),
             workloads: counts,
@@ -190,9 +254,16 @@ impl Kube {
                 crate::render::labels::RESTARTED_AT: now
             }}}}
         });
-        let pp = PatchParams { field_manager: Some(format!("{}-restart", super::apply::FIELD_MANAGER)), ..Default::default() };
-        self.call("patch", &format!("deployment.apps/{instance}"), api.patch(instance, &pp, &Patch::Strategic(&patch)))
-            .await?;
+        let pp = PatchParams {
+            field_manager: Some(format!("{}-restart", super::apply::FIELD_MANAGER)),
+            ..Default::default()
+        };
+        self.call(
+            "patch",
+            &format!("deployment.apps/{instance}"),
+            api.patch(instance, &pp, &Patch::Strategic(&patch)),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -52,7 +52,8 @@ impl Kube {
         loop {
             let (state, done, extra) = match target {
                 Target::Deployment => {
-                    let api: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
+                    let api: Api<Deployment> =
+                        Api::namespaced(self.client.clone(), &self.namespace);
                     let d = self.call("get", &what, api.get(name)).await?;
                     let (s, done, extra) = deployment_state(&d);
                     (s, done, extra)
@@ -66,16 +67,27 @@ impl Kube {
                 Target::Pod => {
                     let p = self.call("get", &what, pods.get(name)).await?;
                     let ready = pod_ready(&p);
-                    (format!("pod {}", if ready { "ready" } else { phase(&p) }), ready, vec![])
+                    (
+                        format!("pod {}", if ready { "ready" } else { phase(&p) }),
+                        ready,
+                        vec![],
+                    )
                 }
             };
             let current: Vec<Pod> = if target == Target::Pod {
-                self.call_opt("get", &what, pods.get(name)).await?.into_iter().collect()
+                self.call_opt("get", &what, pods.get(name))
+                    .await?
+                    .into_iter()
+                    .collect()
             } else {
-                self.call("list", &format!("pods of {what}"), pods.list(&lp)).await?.items
+                self.call("list", &format!("pods of {what}"), pods.list(&lp))
+                    .await?
+                    .items
             };
-            let current: Vec<Pod> =
-                current.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
+            let current: Vec<Pod> = current
+                .into_iter()
+                .filter(|p| p.metadata.deletion_timestamp.is_none())
+                .collect();
             let mut reasons = extra;
             let mut failing = Vec::new();
             for p in &current {
@@ -83,7 +95,11 @@ impl Kube {
                 if !probs.is_empty() {
                     failing.push(p.clone());
                 }
-                reasons.extend(probs.into_iter().map(|r| format!("pod {}: {r}", p.name_any())));
+                reasons.extend(
+                    probs
+                        .into_iter()
+                        .map(|r| format!("pod {}: {r}", p.name_any())),
+                );
             }
             if done {
                 return Ok(Ok(()));
@@ -106,7 +122,10 @@ impl Kube {
                 last = msg;
             }
             if start.elapsed() >= timeout {
-                return Err(KubeError::TimedOut { what: format!("waiting for {what} ({state})"), after: timeout });
+                return Err(KubeError::TimedOut {
+                    what: format!("waiting for {what} ({state})"),
+                    after: timeout,
+                });
             }
             let left = timeout.saturating_sub(start.elapsed());
             tokio::time::sleep(left.min(Duration::from_millis(250))).await;
@@ -118,16 +137,34 @@ impl Kube {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         let mut out = Vec::new();
         for p in pods {
-            for c in p.status.as_ref().and_then(|s| s.container_statuses.clone()).unwrap_or_default() {
+            for c in p
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.clone())
+                .unwrap_or_default()
+            {
                 let waiting = c.state.as_ref().and_then(|s| s.waiting.as_ref());
                 let crashed = waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff")
-                    || c.state.as_ref().and_then(|s| s.terminated.as_ref()).is_some();
+                    || c.state
+                        .as_ref()
+                        .and_then(|s| s.terminated.as_ref())
+                        .is_some();
                 if !crashed {
                     continue;
                 }
                 let previous = c.restart_count > 0 && waiting.is_some();
-                let lp = LogParams { container: Some(c.name.clone()), tail_lines: Some(n), previous, ..Default::default() };
-                let text = match tokio::time::timeout(self.request_timeout(), api.logs(&p.name_any(), &lp)).await {
+                let lp = LogParams {
+                    container: Some(c.name.clone()),
+                    tail_lines: Some(n),
+                    previous,
+                    ..Default::default()
+                };
+                let text = match tokio::time::timeout(
+                    self.request_timeout(),
+                    api.logs(&p.name_any(), &lp),
+                )
+                .await
+                {
                     Ok(Ok(t)) => t,
                     _ => continue,
                 };
@@ -161,11 +198,19 @@ pub fn deployment_state(d: &Deployment) -> (String, bool, Vec<String>) {
             ));
         }
         if c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded") {
-            fatal.push(c.message.clone().unwrap_or_else(|| "progress deadline exceeded".into()));
+            fatal.push(
+                c.message
+                    .clone()
+                    .unwrap_or_else(|| "progress deadline exceeded".into()),
+            );
         }
     }
     if observed < generation {
-        return ("waiting for the controller to see the new spec".into(), false, fatal);
+        return (
+            "waiting for the controller to see the new spec".into(),
+            false,
+            fatal,
+        );
     }
     let state = format!("{ready}/{want} ready, {updated}/{want} updated");
     let done = updated >= want && total <= updated && available >= updated && ready >= want;
@@ -176,7 +221,10 @@ pub fn daemonset_state(d: &DaemonSet) -> (String, bool) {
     let st = d.status.clone().unwrap_or_default();
     let generation = d.metadata.generation.unwrap_or(0);
     if st.observed_generation.unwrap_or(0) < generation {
-        return ("waiting for the controller to see the new spec".into(), false);
+        return (
+            "waiting for the controller to see the new spec".into(),
+            false,
+        );
     }
     let want = st.desired_number_scheduled;
     let updated = st.updated_number_scheduled.unwrap_or(0);
