@@ -1,1 +1,1990 @@
 //! Self-tests of the fake API server: it must behave like the real one.
+
+use std::time::Duration;
+
+use futures::{AsyncBufReadExt, StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::{Namespace, Pod, Secret};
+use kube::api::{
+    Api, DeleteParams, ListParams, LogParams, Patch, PatchParams, PostParams, PropagationPolicy,
+    WatchEvent, WatchParams,
+};
+use kube::runtime::watcher;
+use serde_json::{Value, json};
+
+use crate::support::{Behavior, FakeCluster, FaultRule, Matcher};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn deployment(name: &str, image: &str, replicas: i32) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/managed-by": "b00t", "app.kubernetes.io/name": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app.kubernetes.io/name": name}},
+            "template": {
+                "metadata": {"labels": {"app.kubernetes.io/name": name}},
+                "spec": {"containers": [{"name": "main", "image": image, "ports": [{"containerPort": 8080}]}]}
+            }
+        }
+    })
+}
+
+fn pod(name: &str, image: &str) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"containers": [{"name": "main", "image": image}]}
+    })
+}
+
+fn restricted_pod(name: &str) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {
+            "securityContext": {"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}},
+            "containers": [{
+                "name": "main", "image": "busybox:1.36",
+                "securityContext": {"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}}
+            }]
+        }
+    })
+}
+
+fn api_err(e: kube::Error) -> Box<kube::core::Status> {
+    match e {
+        kube::Error::Api(s) => s,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+fn rv(v: &Value) -> String {
+    v["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+fn ready_pods(c: &FakeCluster, ns: &str, prefix: &str) -> usize {
+    c.pods_with_prefix(ns, prefix)
+        .iter()
+        .filter(|p| FakeCluster::pod_is_ready(p) && p["metadata"]["deletionTimestamp"].is_null())
+        .count()
+}
+
+#[test]
+fn discovery_version_and_auth() {
+    let c = FakeCluster::start();
+    let v = c.http_get("/version").json();
+    assert_eq!(v["gitVersion"], "v1.33.2");
+    assert_eq!(v["minor"], "33");
+
+    let core = c.http_get("/api/v1").json();
+    assert_eq!(core["kind"], "APIResourceList");
+    assert_eq!(core["groupVersion"], "v1");
+    let pods = core["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pods")
+        .unwrap();
+    assert_eq!(pods["namespaced"], true);
+    assert_eq!(pods["shortNames"], json!(["po"]));
+    assert!(
+        core["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "pods/log")
+    );
+    let groups = c.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "apps")
+    );
+    let apps = c.http_get("/apis/apps/v1").json();
+    let deploy = apps["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "deployments")
+        .unwrap();
+    assert_eq!(deploy["kind"], "Deployment");
+    assert!(
+        deploy["verbs"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("patch"))
+    );
+
+    let unauth = c.http_as(None, "GET", "/api/v1/namespaces/default/pods");
+    assert_eq!(unauth.status, 401);
+    assert_eq!(unauth.json()["reason"], "Unauthorized");
+    assert_eq!(c.http_as(Some("wrong"), "GET", "/version").status, 401);
+    assert_eq!(c.http_as(None, "GET", "/healthz").status, 200);
+
+    let nodes = c.list("nodes", None);
+    assert_eq!(nodes.len(), 2);
+    let ns = c.http_get("/api/v1/namespaces/default").json();
+    assert_eq!(ns["status"]["phase"], "Active");
+}
+
+#[tokio::test]
+async fn crud_selectors_and_not_found() {
+    let c = FakeCluster::start();
+    let client = c.client().await;
+    let deploys: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    for (name, tier) in [("alpha", "web"), ("beta", "api"), ("gamma", "web")] {
+        let mut d = deployment(name, "nginx:1.27", 1);
+        d["metadata"]["labels"]["tier"] = json!(tier);
+        let d: Deployment = serde_json::from_value(d).unwrap();
+        let created = deploys.create(&PostParams::default(), &d).await.unwrap();
+        assert!(created.metadata.uid.is_some());
+        assert_eq!(created.metadata.generation, Some(1));
+        assert!(created.metadata.creation_timestamp.is_some());
+    }
+    let names = |l: kube::core::ObjectList<Deployment>| -> Vec<String> {
+        l.items
+            .into_iter()
+            .map(|d| d.metadata.name.unwrap())
+            .collect()
+    };
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().labels("tier=web"))
+                .await
+                .unwrap()
+        ),
+        ["alpha", "gamma"]
+    );
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().labels("tier!=web"))
+                .await
+                .unwrap()
+        ),
+        ["beta"]
+    );
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().labels("tier in (api,db)"))
+                .await
+                .unwrap()
+        ),
+        ["beta"]
+    );
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().labels("tier notin (api),tier"))
+                .await
+                .unwrap()
+        ),
+        ["alpha", "gamma"]
+    );
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().labels("!tier"))
+                .await
+                .unwrap()
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(
+            deploys
+                .list(&ListParams::default().fields("metadata.name=beta"))
+                .await
+                .unwrap()
+        ),
+        ["beta"]
+    );
+
+    // Duplicate create.
+    let dup: Deployment = serde_json::from_value(deployment("alpha", "nginx", 1)).unwrap();
+    let e = api_err(
+        deploys
+            .create(&PostParams::default(), &dup)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 409);
+    assert_eq!(e.reason, "AlreadyExists");
+    assert_eq!(e.message, r#"deployments.apps "alpha" already exists"#);
+
+    // Not found, with the real message.
+    let e = api_err(deploys.get("x").await.unwrap_err());
+    assert_eq!(e.code, 404);
+    assert_eq!(e.message, r#"deployments.apps "x" not found"#);
+    let raw = c.http_get("/api/v1/namespaces/default/pods/nope").json();
+    assert_eq!(raw["message"], r#"pods "nope" not found"#);
+    assert_eq!(raw["details"], json!({"name": "nope", "kind": "pods"}));
+
+    // Namespace must exist.
+    let other: Api<Deployment> = Api::namespaced(client.clone(), "missing");
+    let e = api_err(
+        other
+            .create(&PostParams::default(), &dup)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        (404, r#"namespaces "missing" not found"#)
+    );
+
+    // Raw list: items carry no kind/apiVersion, the list has a resourceVersion.
+    let list = c
+        .http_get("/apis/apps/v1/namespaces/default/deployments?labelSelector=tier%3Dweb")
+        .json();
+    assert_eq!(list["kind"], "DeploymentList");
+    assert!(list["metadata"]["resourceVersion"].as_str().is_some());
+    assert!(list["items"][0].get("kind").is_none());
+
+    // Paging.
+    let page = c
+        .http_get("/apis/apps/v1/namespaces/default/deployments?limit=2")
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page["metadata"]["remainingItemCount"], 1);
+    let token = page["metadata"]["continue"].as_str().unwrap();
+    let rest = c
+        .http_get(&format!(
+            "/apis/apps/v1/namespaces/default/deployments?limit=2&continue={token}"
+        ))
+        .json();
+    assert_eq!(rest["items"][0]["metadata"]["name"], "gamma");
+    assert!(rest["metadata"].get("continue").is_none());
+
+    // PUT with a stale resourceVersion conflicts.
+    let mut alpha = deploys.get("alpha").await.unwrap();
+    alpha.metadata.resource_version = Some("1".into());
+    let e = api_err(
+        deploys
+            .replace("alpha", &PostParams::default(), &alpha)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 409);
+    assert!(e.message.starts_with(r#"Operation cannot be fulfilled on deployments.apps "alpha": the object has been modified"#), "{}", e.message);
+}
+
+#[tokio::test]
+async fn server_side_apply_is_idempotent_and_tracks_managers() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    let mut desired = deployment("web", "nginx:1.27", 1);
+    desired["metadata"]["labels"]["extra"] = json!("yes");
+    let first = deploys
+        .patch("web", &pp, &Patch::Apply(&desired))
+        .await
+        .unwrap();
+    let first_rv = first.metadata.resource_version.clone().unwrap();
+    // Controllers touch the object (revision annotation, status); wait for quiet.
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            c.get("deployments", "default", "web").unwrap()["status"]["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["reason"] == "NewReplicaSetAvailable"))
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = c.get("deployments", "default", "web").unwrap();
+    let second = deploys
+        .patch("web", &pp, &Patch::Apply(&desired))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.metadata.resource_version.as_deref(),
+        Some(rv(&before).as_str()),
+        "no-op apply must not bump resourceVersion"
+    );
+    assert_eq!(second.metadata.generation, Some(1));
+    assert!(!first_rv.is_empty());
+
+    let mf = before["metadata"]["managedFields"].as_array().unwrap();
+    let ours = mf.iter().find(|m| m["manager"] == "b00t").unwrap();
+    assert_eq!(ours["operation"], "Apply");
+    assert_eq!(ours["fieldsType"], "FieldsV1");
+    assert_eq!(ours["fieldsV1"]["f:spec"]["f:replicas"], json!({}));
+    assert_eq!(ours["fieldsV1"]["f:metadata"]["f:labels"]["."], json!({}));
+    assert!(
+        ours["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:containers"]["k:{\"name\":\"main\"}"]
+            ["f:image"]
+            .is_object()
+    );
+    assert!(
+        mf.iter()
+            .any(|m| m["manager"] == "kube-controller-manager" && m["subresource"] == "status")
+    );
+
+    // Services, ConfigMaps and Secrets: defaults and conversions do not make re-applies dirty.
+    let svc = json!({
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+        "spec": {"selector": {"app.kubernetes.io/name": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}
+    });
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}, "data": {"a": "1"}});
+    let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "web"}, "stringData": {"API_KEY": "s3cr3t"}});
+    for obj in [&svc, &cm, &secret] {
+        let first = c.apply("b00t", obj.clone()).unwrap();
+        let again = c.apply("b00t", obj.clone()).unwrap();
+        assert_eq!(
+            rv(&first),
+            rv(&again),
+            "re-apply of {} changed it",
+            obj["kind"]
+        );
+    }
+    let stored = c.get("services", "default", "web").unwrap();
+    assert!(
+        stored["spec"]["clusterIP"]
+            .as_str()
+            .unwrap()
+            .starts_with("10.96.")
+    );
+    assert_eq!(stored["spec"]["ports"][0]["protocol"], "TCP");
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("endpoints", "default", "web").is_some_and(
+            |ep| ep["subsets"][0]["ports"][0]["port"] == 8080
+                && ep["subsets"][0]["addresses"]
+                    .as_array()
+                    .is_some_and(|a| a.len() == 1)
+        ))
+        .await,
+        "endpoints: {:?}",
+        c.get("endpoints", "default", "web")
+    );
+
+    // A spec change bumps generation; a field no longer applied is removed.
+    desired["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.28");
+    desired["metadata"]["labels"]
+        .as_object_mut()
+        .unwrap()
+        .remove("extra");
+    let third = deploys
+        .patch("web", &pp, &Patch::Apply(&desired))
+        .await
+        .unwrap();
+    assert_eq!(third.metadata.generation, Some(2));
+    assert!(!third.metadata.labels.unwrap().contains_key("extra"));
+
+    // Another manager changing an owned field conflicts, unless forced.
+    let mut other = deployment("web", "nginx:1.28", 3);
+    other["spec"].as_object_mut().unwrap().remove("template");
+    other["spec"].as_object_mut().unwrap().remove("selector");
+    let e = api_err(
+        deploys
+            .patch("web", &PatchParams::apply("other"), &Patch::Apply(&other))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 409);
+    assert_eq!(e.reason, "Conflict");
+    assert_eq!(
+        e.message,
+        r#"Apply failed with 1 conflict: conflict with "b00t": .spec.replicas"#
+    );
+    let forced = deploys
+        .patch(
+            "web",
+            &PatchParams::apply("other").force(),
+            &Patch::Apply(&other),
+        )
+        .await
+        .unwrap();
+    assert_eq!(forced.spec.unwrap().replicas, Some(3));
+    let now = c.get("deployments", "default", "web").unwrap();
+    let b00t = now["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["manager"] == "b00t")
+        .unwrap()
+        .clone();
+    assert!(
+        b00t["fieldsV1"]["f:spec"].get("f:replicas").is_none(),
+        "forced apply takes ownership"
+    );
+
+    // Apply without fieldManager is refused; dry run stores nothing.
+    let raw = c.http(
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        Some("application/apply-patch+yaml"),
+        Some(&desired.to_string()),
+    );
+    assert_eq!(raw.status, 400);
+    assert!(
+        raw.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("fieldManager: Required value")
+    );
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dry\nspec:\n  selector:\n    matchLabels: {app: dry}\n  template:\n    metadata:\n      labels: {app: dry}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+    let raw = c.http(
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/dry?fieldManager=b00t&dryRun=All",
+        Some("application/apply-patch+yaml"),
+        Some(yaml),
+    );
+    assert_eq!(raw.status, 201, "{}", raw.body);
+    assert_eq!(
+        raw.json()["spec"]["replicas"],
+        1,
+        "defaults applied in dry run"
+    );
+    assert!(c.get("deployments", "default", "dry").is_none());
+    let raw = c.http(
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/dry?fieldManager=b00t",
+        Some("application/apply-patch+yaml"),
+        Some(yaml),
+    );
+    assert_eq!(raw.status, 201, "{}", raw.body);
+    assert!(c.get("deployments", "default", "dry").is_some());
+}
+
+#[tokio::test]
+async fn patches_merge_strategic_json() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    let mut d = deployment("p", "nginx:1", 1);
+    d["spec"]["template"]["spec"]["containers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "side", "image": "busybox", "env": [{"name": "A", "value": "1"}]}));
+    deploys
+        .create(&PostParams::default(), &serde_json::from_value(d).unwrap())
+        .await
+        .unwrap();
+    let smp = json!({"spec": {"template": {"spec": {"containers": [{"name": "side", "env": [{"name": "B", "value": "2"}]}]}}}});
+    let out = deploys
+        .patch("p", &PatchParams::default(), &Patch::Strategic(&smp))
+        .await
+        .unwrap();
+    let containers = out.spec.unwrap().template.spec.unwrap().containers;
+    assert_eq!(
+        containers.len(),
+        2,
+        "strategic merge keeps other containers"
+    );
+    let env = containers[1].env.clone().unwrap();
+    assert_eq!(
+        env.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        ["A", "B"]
+    );
+
+    let merge = json!({"metadata": {"labels": {"m": "1"}}});
+    let out = deploys
+        .patch("p", &PatchParams::default(), &Patch::Merge(&merge))
+        .await
+        .unwrap();
+    assert_eq!(out.metadata.labels.unwrap()["m"], "1");
+    assert_eq!(
+        out.metadata.generation,
+        Some(2),
+        "metadata changes do not bump generation"
+    );
+
+    let jp: json_patch::Patch =
+        serde_json::from_value(json!([{"op": "replace", "path": "/spec/replicas", "value": 2}]))
+            .unwrap();
+    let out = deploys
+        .patch("p", &PatchParams::default(), &Patch::<()>::Json(jp))
+        .await
+        .unwrap();
+    assert_eq!(out.spec.unwrap().replicas, Some(2));
+    assert_eq!(out.metadata.generation, Some(3));
+
+    // Secrets: stringData becomes base64 data.
+    let secrets: Api<Secret> = Api::namespaced(c.client().await, "default");
+    let s: Secret = serde_json::from_value(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "stringData": {"TOKEN": "hello"}})).unwrap();
+    secrets.create(&PostParams::default(), &s).await.unwrap();
+    let stored = c.get("secrets", "default", "s").unwrap();
+    assert_eq!(stored["data"]["TOKEN"], "aGVsbG8=");
+    assert!(stored.get("stringData").is_none());
+    assert_eq!(stored["type"], "Opaque");
+}
+
+#[tokio::test]
+async fn deployment_rolls_out_to_ready_pods() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    deploys
+        .patch(
+            "web",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("web", "nginx:1.27", 2)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(
+            WAIT,
+            |c| c.get("deployments", "default", "web").unwrap()["status"]["readyReplicas"] == 2
+        )
+        .await,
+        "deployment never became ready: {}",
+        c.get("deployments", "default", "web").unwrap()["status"]
+    );
+    let d = c.get("deployments", "default", "web").unwrap();
+    let st = &d["status"];
+    assert_eq!(st["observedGeneration"], 1);
+    assert_eq!(st["replicas"], 2);
+    assert_eq!(st["updatedReplicas"], 2);
+    assert_eq!(st["availableReplicas"], 2);
+    let cond = |ty: &str| {
+        st["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == ty)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cond("Available")["reason"], "MinimumReplicasAvailable");
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            c.get("deployments", "default", "web").unwrap()["status"]["conditions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["type"] == "Progressing" && c["reason"] == "NewReplicaSetAvailable")
+        })
+        .await
+    );
+
+    let rss = c.list("replicasets", Some("default"));
+    assert_eq!(rss.len(), 1);
+    let rs = &rss[0];
+    let hash = rs["metadata"]["labels"]["pod-template-hash"]
+        .as_str()
+        .unwrap();
+    assert_eq!(rs["metadata"]["name"], format!("web-{hash}"));
+    assert_eq!(rs["metadata"]["ownerReferences"][0]["kind"], "Deployment");
+    assert_eq!(rs["metadata"]["ownerReferences"][0]["controller"], true);
+    assert_eq!(
+        rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "1"
+    );
+
+    let pods = c.pods_with_prefix("default", &format!("web-{hash}-"));
+    assert_eq!(pods.len(), 2);
+    for p in &pods {
+        let suffix = p["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .rsplit('-')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(suffix.len(), 5);
+        assert_eq!(
+            p["metadata"]["ownerReferences"][0]["name"],
+            rs["metadata"]["name"]
+        );
+        assert!(
+            p["spec"]["nodeName"]
+                .as_str()
+                .unwrap()
+                .starts_with("fake-node-")
+        );
+        assert_eq!(p["status"]["phase"], "Running");
+        assert!(
+            p["status"]["podIP"]
+                .as_str()
+                .unwrap()
+                .starts_with("10.244.")
+        );
+        let cs = &p["status"]["containerStatuses"][0];
+        assert_eq!(cs["ready"], true);
+        assert!(cs["state"]["running"]["startedAt"].is_string());
+        let reasons: Vec<String> = c
+            .events_for("default", p["metadata"]["name"].as_str().unwrap())
+            .iter()
+            .map(|e| e["reason"].as_str().unwrap().to_string())
+            .collect();
+        for r in ["Scheduled", "Pulling", "Pulled", "Created", "Started"] {
+            assert!(
+                reasons.contains(&r.to_string()),
+                "missing event {r}: {reasons:?}"
+            );
+        }
+    }
+    let scaling: Vec<Value> = c
+        .events_for("default", "web")
+        .into_iter()
+        .filter(|e| e["reason"] == "ScalingReplicaSet")
+        .collect();
+    assert_eq!(
+        scaling[0]["message"],
+        format!("Scaled up replica set web-{hash} from 0 to 2")
+    );
+
+    // Rolling restart: a new ReplicaSet takes over, the old one is scaled to zero.
+    let restart = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "2026-11-21T10:00:00Z"}}}}});
+    deploys
+        .patch("web", &PatchParams::default(), &Patch::Strategic(&restart))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let rss = c.list("replicasets", Some("default"));
+            let d = c.get("deployments", "default", "web").unwrap();
+            rss.len() == 2
+                && rss.iter().any(|rs| {
+                    rs["metadata"]["labels"]["pod-template-hash"] == hash
+                        && rs["spec"]["replicas"] == 0
+                })
+                && d["status"]["updatedReplicas"] == 2
+                && d["status"]["readyReplicas"] == 2
+                && d["status"]["replicas"] == 2
+        })
+        .await,
+        "rollout did not complete: {:?}",
+        c.list("replicasets", Some("default"))
+            .iter()
+            .map(|r| (
+                r["metadata"]["name"].clone(),
+                r["spec"]["replicas"].clone(),
+                r["status"].clone()
+            ))
+            .collect::<Vec<_>>()
+    );
+    let d = c.get("deployments", "default", "web").unwrap();
+    assert_eq!(
+        d["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "2"
+    );
+    assert_eq!(d["metadata"]["generation"], 2);
+
+    // Scale down through spec.replicas.
+    deploys
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 1}})),
+        )
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c.list("pods", Some("default")).len() == 1)
+            .await
+    );
+}
+
+#[tokio::test]
+async fn crash_loop_restarts_and_keeps_previous_logs() {
+    let c = FakeCluster::start();
+    c.set_behavior(
+        Matcher::image("crashy"),
+        Behavior::CrashLoop {
+            exit_code: 3,
+            logs: vec!["fatal: boom".into()],
+        },
+    );
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("cr", "example/crashy:1")).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "cr").unwrap()["status"]
+            ["containerStatuses"][0]["restartCount"]
+            .as_i64()
+            .unwrap_or(0)
+            >= 2)
+            .await,
+        "no restarts: {}",
+        c.get("pods", "default", "cr").unwrap()["status"]
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "cr").unwrap()["status"]
+            ["containerStatuses"][0]["state"]["waiting"]["reason"]
+            == "CrashLoopBackOff")
+            .await
+    );
+    let p = c.get("pods", "default", "cr").unwrap();
+    let cs = &p["status"]["containerStatuses"][0];
+    assert_eq!(cs["ready"], false);
+    assert!(
+        cs["state"]["waiting"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("back-off "),
+        "{cs}"
+    );
+    assert_eq!(cs["lastState"]["terminated"]["exitCode"], 3);
+    assert_eq!(cs["lastState"]["terminated"]["reason"], "Error");
+    let ready = p["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .unwrap()
+        .clone();
+    assert_eq!(ready["status"], "False");
+    assert_eq!(ready["reason"], "ContainersNotReady");
+
+    let prev = pods
+        .logs(
+            "cr",
+            &LogParams {
+                previous: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(prev.contains("fatal: boom"), "{prev}");
+    let events = c.events_for("default", "cr");
+    let backoff = events
+        .iter()
+        .find(|e| e["reason"] == "BackOff")
+        .expect("BackOff event");
+    assert_eq!(backoff["type"], "Warning");
+    assert!(
+        backoff["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Back-off restarting failed container main in pod cr_default(")
+    );
+}
+
+#[tokio::test]
+async fn logs_follow_previous_and_errors() {
+    let c = FakeCluster::start();
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("lg", "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "lg").unwrap()
+        ))
+        .await
+    );
+    let startup = pods.logs("lg", &LogParams::default()).await.unwrap();
+    assert!(startup.lines().count() >= 2, "{startup}");
+
+    let stream = pods
+        .log_stream(
+            "lg",
+            &LogParams {
+                follow: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut lines = stream.lines();
+    for _ in 0..startup.lines().count() {
+        lines.next().await.unwrap().unwrap();
+    }
+    c.append_log("default", "lg", "main", "GET /healthz 200");
+    let got = tokio::time::timeout(Duration::from_secs(5), lines.next())
+        .await
+        .expect("follow got nothing")
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, "GET /healthz 200");
+
+    let ts = pods
+        .logs(
+            "lg",
+            &LogParams {
+                timestamps: true,
+                tail_lines: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (stamp, text) = ts.trim_end().split_once(' ').unwrap();
+    assert_eq!(text, "GET /healthz 200");
+    assert!(
+        stamp.ends_with('Z') && stamp.parse::<jiff::Timestamp>().is_ok(),
+        "{stamp}"
+    );
+
+    let e = api_err(
+        pods.logs(
+            "lg",
+            &LogParams {
+                previous: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, 400);
+    assert_eq!(
+        e.message,
+        r#"previous terminated container "main" in pod "lg" not found"#
+    );
+
+    let mut two = pod("two", "nginx");
+    two["spec"]["containers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "side", "image": "busybox"}));
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(two).unwrap(),
+    )
+    .await
+    .unwrap();
+    let e = api_err(pods.logs("two", &LogParams::default()).await.unwrap_err());
+    assert_eq!(
+        e.message,
+        "a container name must be specified for pod two, choose one of: [main side]"
+    );
+
+    // Follow ends when the pod goes away.
+    let stream = pods
+        .log_stream(
+            "lg",
+            &LogParams {
+                follow: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    pods.delete("lg", &DeleteParams::default()).await.unwrap();
+    let all = tokio::time::timeout(
+        Duration::from_secs(5),
+        stream.lines().try_collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(all.is_ok(), "follow did not end after pod deletion");
+}
+
+#[tokio::test]
+async fn image_pull_and_unschedulable_pods() {
+    let c = FakeCluster::start();
+    c.set_behavior(Matcher::image("nosuch"), Behavior::ImagePullBackOff);
+    c.set_behavior(Matcher::pod("stuck"), Behavior::Unschedulable);
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("pull", "nosuch:1")).unwrap(),
+    )
+    .await
+    .unwrap();
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("stuck-1", "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(
+            WAIT,
+            |c| c.get("pods", "default", "pull").unwrap()["status"]["containerStatuses"][0]["state"]
+                ["waiting"]["reason"]
+                == "ImagePullBackOff"
+        )
+        .await
+    );
+    let p = c.get("pods", "default", "pull").unwrap();
+    assert!(
+        p["status"]["containerStatuses"][0]["state"]["waiting"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Back-off pulling image \"nosuch:1\"")
+    );
+    assert_eq!(p["status"]["phase"], "Pending");
+
+    assert!(
+        c.wait_until_async(WAIT, |c| !c.events_for("default", "stuck-1").is_empty())
+            .await
+    );
+    let s = c.get("pods", "default", "stuck-1").unwrap();
+    assert!(s["spec"].get("nodeName").is_none());
+    assert_eq!(s["status"]["conditions"][0]["reason"], "Unschedulable");
+    let ev = &c.events_for("default", "stuck-1")[0];
+    assert_eq!(ev["reason"], "FailedScheduling");
+    assert!(
+        ev["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("0/2 nodes are available: ")
+    );
+}
+
+#[tokio::test]
+async fn cascade_delete_removes_everything() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    for name in ["bg", "fg"] {
+        deploys
+            .patch(
+                name,
+                &PatchParams::apply("b00t"),
+                &Patch::Apply(&deployment(name, "nginx", 2)),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(
+        c.wait_until_async(WAIT, |c| ready_pods(c, "default", "bg-") == 2
+            && ready_pods(c, "default", "fg-") == 2)
+            .await
+    );
+
+    let res = deploys
+        .delete("bg", &DeleteParams::background())
+        .await
+        .unwrap();
+    assert!(res.is_right(), "immediate deletion returns a Status");
+    let fg = deploys
+        .delete("fg", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    let fg = fg.left().expect("foreground deletion returns the object");
+    assert!(fg.metadata.deletion_timestamp.is_some());
+    assert!(
+        fg.metadata
+            .finalizers
+            .unwrap()
+            .contains(&"foregroundDeletion".to_string())
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| c.list("deployments", Some("default")).is_empty()
+            && c.list("replicasets", Some("default")).is_empty()
+            && c.list("pods", Some("default")).is_empty())
+            .await,
+        "left behind: {:?}",
+        c.list("pods", Some("default"))
+            .iter()
+            .map(|p| p["metadata"]["name"].clone())
+            .collect::<Vec<_>>()
+    );
+
+    // Orphan keeps the ReplicaSet, without owner.
+    deploys
+        .patch(
+            "orph",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("orph", "nginx", 1)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c.list("replicasets", Some("default")).len() == 1)
+            .await
+    );
+    deploys
+        .delete(
+            "orph",
+            &DeleteParams {
+                propagation_policy: Some(PropagationPolicy::Orphan),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss = c.list("replicasets", Some("default"));
+    assert_eq!(rss.len(), 1);
+    assert!(rss[0]["metadata"].get("ownerReferences").is_none());
+
+    // Namespace deletion removes its contents.
+    let nss: Api<Namespace> = Api::all(c.client().await);
+    nss.create(
+        &PostParams::default(),
+        &serde_json::from_value(json!({"metadata": {"name": "tmp"}})).unwrap(),
+    )
+    .await
+    .unwrap();
+    let tmp: Api<Deployment> = Api::namespaced(c.client().await, "tmp");
+    tmp.patch(
+        "x",
+        &PatchParams::apply("b00t"),
+        &Patch::Apply(&deployment("x", "nginx", 1)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ready_pods(c, "tmp", "x-") == 1)
+            .await
+    );
+    nss.delete("tmp", &DeleteParams::default()).await.unwrap();
+    assert_eq!(
+        c.get("namespaces", "", "tmp").unwrap()["status"]["phase"],
+        "Terminating"
+    );
+    let e = api_err(
+        tmp.create(
+            &PostParams::default(),
+            &serde_json::from_value(deployment("y", "nginx", 1)).unwrap(),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("namespaces", "", "tmp").is_none())
+            .await
+    );
+    assert!(c.list("pods", Some("tmp")).is_empty());
+}
+
+#[tokio::test]
+async fn faults_answer_real_statuses() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    c.fail(
+        FaultRule::new(403)
+            .verb("patch")
+            .resource("deployments")
+            .times(1),
+    );
+    let e = api_err(
+        deploys
+            .patch(
+                "web",
+                &PatchParams::apply("b00t"),
+                &Patch::Apply(&deployment("web", "nginx", 1)),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert_eq!(e.reason, "Forbidden");
+    assert_eq!(
+        e.message,
+        r#"deployments.apps "web" is forbidden: User "fake-user" cannot patch resource "deployments" in API group "apps" in the namespace "default""#
+    );
+    // times(1): the next one goes through.
+    deploys
+        .patch(
+            "web",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("web", "nginx", 1)),
+        )
+        .await
+        .unwrap();
+
+    c.fail(FaultRule::new(403).verb("create").resource("deployments"));
+    let raw = c.http(
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        Some("application/json"),
+        Some(&deployment("z", "nginx", 1).to_string()),
+    );
+    assert_eq!(raw.status, 403);
+    let body = raw.json();
+    assert_eq!(
+        body["message"],
+        r#"deployments.apps is forbidden: User "fake-user" cannot create resource "deployments" in API group "apps" in the namespace "default""#
+    );
+    assert_eq!(
+        body["details"],
+        json!({"group": "apps", "kind": "deployments"})
+    );
+    c.fail(FaultRule::new(500).verb("list").resource("pods"));
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    let e = api_err(pods.list(&ListParams::default()).await.unwrap_err());
+    assert_eq!((e.code, e.reason.as_str()), (500, "InternalError"));
+    c.clear_faults();
+    pods.list(&ListParams::default()).await.unwrap();
+
+    c.fail(FaultRule::new(429).resource("pods").times(1));
+    let raw = c.http_get("/api/v1/namespaces/default/pods");
+    assert_eq!(raw.status, 429);
+    assert_eq!(raw.header("retry-after"), Some("1"));
+
+    c.hang(FaultRule::new(0).verb("get").resource("pods").name("slow"));
+    let r = tokio::time::timeout(Duration::from_millis(500), pods.get("slow")).await;
+    assert!(r.is_err(), "a hung request must not be answered");
+
+    c.fail(FaultRule::new(401).times(1));
+    let e = api_err(pods.list(&ListParams::default()).await.unwrap_err());
+    assert_eq!((e.code, e.message.as_str()), (401, "Unauthorized"));
+    c.fail(
+        FaultRule::new(404)
+            .verb("get")
+            .resource("deployments")
+            .name("web")
+            .times(1),
+    );
+    let e = api_err(deploys.get("web").await.unwrap_err());
+    assert_eq!(e.message, r#"deployments.apps "web" not found"#);
+    deploys.get("web").await.unwrap();
+
+    // Recorded requests: reads only.
+    c.clear_requests();
+    let _ = pods.list(&ListParams::default()).await.unwrap();
+    assert!(c.requests().iter().all(|r| !r.is_write()));
+    assert_eq!(c.requests()[0].path, "/api/v1/namespaces/default/pods");
+}
+
+#[tokio::test]
+async fn validation_and_pod_security() {
+    let c = FakeCluster::builder().namespace("secure").start();
+    c.modify("namespaces", "", "secure", |ns| {
+        ns["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!("restricted");
+    });
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    let bad: Deployment = serde_json::from_value(deployment("Bad_Name", "nginx", 1)).unwrap();
+    let e = api_err(
+        deploys
+            .create(&PostParams::default(), &bad)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert_eq!(e.reason, "Invalid");
+    assert!(e.message.starts_with(r#"Deployment.apps "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain"#), "{}", e.message);
+
+    let mut mismatch = deployment("mm", "nginx", 1);
+    mismatch["spec"]["template"]["metadata"]["labels"] = json!({"other": "x"});
+    let e = api_err(
+        deploys
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(mismatch).unwrap(),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert!(e.message.contains("spec.template.metadata.labels: Invalid value: map[string]string{\"other\":\"x\"}: `selector` does not match template `labels`"), "{}", e.message);
+
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "secure");
+    let e = api_err(
+        pods.create(
+            &PostParams::default(),
+            &serde_json::from_value(pod("bad", "nginx")).unwrap(),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert_eq!(
+        e.message,
+        r#"pods "bad" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "main" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "main" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "main" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#
+    );
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(restricted_pod("good")).unwrap(),
+    )
+    .await
+    .unwrap();
+
+    // A Deployment is admitted; its ReplicaSet cannot create pods and says why.
+    let secure: Api<Deployment> = Api::namespaced(c.client().await, "secure");
+    secure
+        .patch(
+            "web",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("web", "nginx", 1)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c.list("replicasets", Some("secure")).iter().any(
+            |rs| {
+                rs["status"]["conditions"].as_array().is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c["type"] == "ReplicaFailure" && c["reason"] == "FailedCreate")
+                })
+            }
+        ))
+        .await
+    );
+    let rs = c.list("replicasets", Some("secure")).remove(0);
+    let ev = c.events_for("secure", rs["metadata"]["name"].as_str().unwrap());
+    let failed = ev
+        .iter()
+        .find(|e| e["reason"] == "FailedCreate")
+        .expect("FailedCreate event");
+    assert_eq!(failed["type"], "Warning");
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Error creating: pods \"web-")
+    );
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains("violates PodSecurity \"restricted:latest\"")
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            c.get("deployments", "secure", "web").unwrap()["status"]["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["type"] == "ReplicaFailure"))
+        })
+        .await
+    );
+}
+
+#[tokio::test]
+async fn watch_sees_added_modified_deleted() {
+    let c = FakeCluster::start();
+    let client = c.client().await;
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let start = c.resource_version().to_string();
+    let mut stream = pods
+        .watch(&WatchParams::default().labels("app=w"), &start)
+        .await
+        .unwrap()
+        .boxed();
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("w", "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    pods.create(
+        &PostParams::default(),
+        &serde_json::from_value(pod("unrelated", "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut deleted = false;
+    while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, stream.next()).await {
+        match ev.unwrap() {
+            WatchEvent::Added(p) => seen.push(("ADDED", p.metadata.name.unwrap())),
+            WatchEvent::Modified(p) => {
+                seen.push(("MODIFIED", p.metadata.name.unwrap()));
+                if !deleted && p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+                {
+                    deleted = true;
+                    pods.delete("w", &DeleteParams::default()).await.unwrap();
+                }
+            }
+            WatchEvent::Deleted(p) => {
+                seen.push(("DELETED", p.metadata.name.unwrap()));
+                break;
+            }
+            WatchEvent::Bookmark(_) => {}
+            WatchEvent::Error(e) => panic!("watch error {e:?}"),
+        }
+    }
+    assert_eq!(seen.first(), Some(&("ADDED", "w".to_string())));
+    assert!(seen.iter().any(|(t, _)| *t == "MODIFIED"));
+    assert_eq!(seen.last(), Some(&("DELETED", "w".to_string())));
+    assert!(
+        seen.iter().all(|(_, n)| n == "w"),
+        "selector respected: {seen:?}"
+    );
+
+    // kube-runtime's watcher (list + watch with bookmarks) works against it.
+    let rss: Api<ReplicaSet> = Api::namespaced(client.clone(), "default");
+    let mut w = watcher(rss, watcher::Config::default()).boxed();
+    let first = tokio::time::timeout(WAIT, w.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(matches!(first, watcher::Event::Init));
+    let second = tokio::time::timeout(WAIT, w.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(matches!(second, watcher::Event::InitDone));
+    let deploys: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    deploys
+        .patch(
+            "wd",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("wd", "nginx", 1)),
+        )
+        .await
+        .unwrap();
+    let third = tokio::time::timeout(WAIT, w.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(third, watcher::Event::Apply(rs) if rs.metadata.name.as_deref().unwrap().starts_with("wd-"))
+    );
+
+    // Too old a resourceVersion: 410 Gone as an ERROR event.
+    c.compact();
+    let raw = c.http_stream(
+        "/api/v1/namespaces/default/pods?watch=1&resourceVersion=5",
+        Duration::from_secs(2),
+    );
+    assert_eq!(raw.status, 200);
+    let lines = raw.json_lines();
+    assert_eq!(lines[0]["type"], "ERROR");
+    assert_eq!(lines[0]["object"]["code"], 410);
+    assert_eq!(lines[0]["object"]["reason"], "Expired");
+}
+
+#[tokio::test]
+async fn daemonset_runs_one_pod_per_node() {
+    let c = FakeCluster::builder().nodes(3).start();
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let ds = json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "agent"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"hostPID": true, "containers": [{"name": "a", "image": "otel/ebpf-instrument:main"}]}}
+        }
+    });
+    dss.patch("agent", &PatchParams::apply("b00t"), &Patch::Apply(&ds))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(
+            WAIT,
+            |c| c.get("daemonsets", "default", "agent").unwrap()["status"]["numberReady"] == 3
+        )
+        .await
+    );
+    let st = c.get("daemonsets", "default", "agent").unwrap()["status"].clone();
+    assert_eq!(st["desiredNumberScheduled"], 3);
+    assert_eq!(st["updatedNumberScheduled"], 3);
+    assert_eq!(st["numberAvailable"], 3);
+    assert_eq!(st["observedGeneration"], 1);
+    let mut nodes: Vec<String> = c
+        .pods_with_prefix("default", "agent-")
+        .iter()
+        .map(|p| p["spec"]["nodeName"].as_str().unwrap().to_string())
+        .collect();
+    nodes.sort();
+    assert_eq!(nodes, ["fake-node-1", "fake-node-2", "fake-node-3"]);
+
+    // A template change rolls the pods.
+    let mut ds2 = ds.clone();
+    ds2["spec"]["template"]["spec"]["containers"][0]["image"] = json!("otel/ebpf-instrument:v2");
+    dss.patch("agent", &PatchParams::apply("b00t"), &Patch::Apply(&ds2))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(Duration::from_secs(20), |c| {
+            let pods = c.pods_with_prefix("default", "agent-");
+            pods.len() == 3
+                && pods.iter().all(|p| {
+                    p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v2"
+                        && FakeCluster::pod_is_ready(p)
+                })
+        })
+        .await
+    );
+}
+
+#[tokio::test]
+async fn daemonset_rollout_with_bad_image_can_roll_back() {
+    let c = FakeCluster::start();
+    c.set_behavior(Matcher::image(":broken"), Behavior::ImagePullBackOff);
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let ds = |tag: &str| {
+        json!({
+            "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "obi"}},
+                "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {"containers": [{"name": "obi", "image": format!("otel/ebpf-instrument:{tag}")}]}}
+            }
+        })
+    };
+    let pp = PatchParams::apply("b00t");
+    dss.patch("obi", &pp, &Patch::Apply(&ds("v1")))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(
+            WAIT,
+            |c| c.get("daemonsets", "default", "obi").unwrap()["status"]["numberReady"] == 2
+        )
+        .await
+    );
+    dss.patch("obi", &pp, &Patch::Apply(&ds("broken")))
+        .await
+        .unwrap();
+    // One pod is replaced and gets stuck; the other old pod is kept (maxUnavailable 1).
+    assert!(
+        c.wait_until_async(WAIT, |c| c.pods_with_prefix("default", "obi-").iter().any(
+            |p| {
+                p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                    == "ImagePullBackOff"
+            }
+        ))
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let st = c.get("daemonsets", "default", "obi").unwrap()["status"].clone();
+    assert_eq!(st["numberReady"], 1, "{st}");
+    assert_eq!(st["updatedNumberScheduled"], 1, "{st}");
+    assert_eq!(st["numberUnavailable"], 1, "{st}");
+    // Rolling back replaces the stuck pod even though it is unavailable.
+    dss.patch("obi", &pp, &Patch::Apply(&ds("v1")))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let pods = c.pods_with_prefix("default", "obi-");
+            pods.len() == 2
+                && pods.iter().all(|p| {
+                    p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v1"
+                        && FakeCluster::pod_is_ready(p)
+                })
+        })
+        .await
+    );
+}
+
+#[test]
+fn kubectl_style_tables_openapi_and_metrics() {
+    let c = FakeCluster::builder().metrics(true).start();
+    c.create(deployment("tbl", "nginx", 1));
+    assert!(c.wait_until(WAIT, |c| ready_pods(c, "default", "tbl-") == 1));
+    let raw = c.http_as_accept(
+        "/api/v1/namespaces/default/pods",
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+    );
+    let table = raw.json();
+    assert_eq!(table["kind"], "Table");
+    let cols: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(&cols[..5], ["Name", "Ready", "Status", "Restarts", "Age"]);
+    assert_eq!(table["rows"][0]["cells"][1], "1/1");
+    assert_eq!(table["rows"][0]["cells"][2], "Running");
+    assert_eq!(table["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+
+    let root = c.http_get("/openapi/v3").json();
+    let url = root["paths"]["apis/apps/v1"]["serverRelativeURL"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let doc = c.http_get(&url).json();
+    let patch = &doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
+    assert_eq!(
+        patch["x-kubernetes-group-version-kind"]["kind"],
+        "Deployment"
+    );
+
+    let pod = c.pods_with_prefix("default", "tbl-").remove(0);
+    let name = pod["metadata"]["name"].as_str().unwrap();
+    c.set_pod_metrics("default", name, "main", "250m", "64Mi");
+    let m = c
+        .http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods")
+        .json();
+    assert_eq!(m["kind"], "PodMetricsList");
+    assert_eq!(
+        m["items"][0]["containers"][0]["usage"],
+        json!({"cpu": "250m", "memory": "64Mi"})
+    );
+    let nodes = c.http_get("/apis/metrics.k8s.io/v1beta1/nodes").json();
+    assert_eq!(nodes["items"].as_array().unwrap().len(), 2);
+    let groups = c.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "metrics.k8s.io")
+    );
+    // Without the option, the group does not exist.
+    let plain = FakeCluster::start();
+    assert_eq!(
+        plain.http_get("/apis/metrics.k8s.io/v1beta1/nodes").status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn scale_deletecollection_paging_and_merged_kubeconfig() {
+    let c = FakeCluster::start();
+    // A second kubeconfig file with its own context, merged through KUBECONFIG-style reading.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other");
+    c.write_kubeconfig_to(&other, "second", "kube-system");
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.contains("current-context: second") && text.contains("namespace: kube-system"));
+    let kc = kube::config::Kubeconfig::read_from(&other).unwrap();
+    let cfg = kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(cfg.default_namespace, "kube-system");
+    let client = kube::Client::try_from(cfg).unwrap();
+    let v = client.apiserver_version().await.unwrap();
+    assert_eq!(v.git_version, "v1.33.2");
+
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    deploys
+        .patch(
+            "sc",
+            &PatchParams::apply("b00t"),
+            &Patch::Apply(&deployment("sc", "nginx", 1)),
+        )
+        .await
+        .unwrap();
+    let scale = deploys.get_scale("sc").await.unwrap();
+    assert_eq!(scale.spec.unwrap().replicas, Some(1));
+    deploys
+        .patch_scale(
+            "sc",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 3}})),
+        )
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ready_pods(c, "default", "sc-") == 3)
+            .await
+    );
+
+    // kube-runtime watcher paging through a list with small pages.
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    let mut w = watcher(pods.clone(), watcher::Config::default().page_size(1)).boxed();
+    let mut names = Vec::new();
+    while let Some(ev) = tokio::time::timeout(WAIT, w.next()).await.unwrap() {
+        match ev.unwrap() {
+            watcher::Event::InitApply(p) => names.push(p.metadata.name.unwrap()),
+            watcher::Event::InitDone => break,
+            _ => {}
+        }
+    }
+    assert_eq!(names.len(), 3);
+    let limits: Vec<String> = c
+        .requests()
+        .iter()
+        .filter_map(|r| r.param("limit"))
+        .collect();
+    assert!(
+        limits.iter().all(|l| l == "1") && limits.len() >= 3,
+        "{limits:?}"
+    );
+
+    // deletecollection by label: the pods go, the ReplicaSet replaces them.
+    let out = pods
+        .delete_collection(
+            &DeleteParams::default(),
+            &ListParams::default().labels("app.kubernetes.io/name=sc"),
+        )
+        .await
+        .unwrap();
+    let deleted = out.left().expect("a list of the deleted pods");
+    assert_eq!(deleted.items.len(), 3);
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let now: Vec<String> = c
+                .pods_with_prefix("default", "sc-")
+                .iter()
+                .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+                .collect();
+            now.len() == 3
+                && names.iter().all(|n| !now.contains(n))
+                && ready_pods(c, "default", "sc-") == 3
+        })
+        .await
+    );
+}
+
+#[tokio::test]
+async fn progress_deadline_and_log_filters() {
+    let c = FakeCluster::start();
+    c.set_behavior(Matcher::image("never-ready"), Behavior::NeverReady);
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    let mut d = deployment("slow", "example/never-ready:1", 1);
+    d["spec"]["progressDeadlineSeconds"] = json!(1);
+    deploys
+        .patch("slow", &PatchParams::apply("b00t"), &Patch::Apply(&d))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            c.get("deployments", "default", "slow").unwrap()["status"]["conditions"]
+                .as_array()
+                .is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c["type"] == "Progressing"
+                            && c["status"] == "False"
+                            && c["reason"] == "ProgressDeadlineExceeded"
+                    })
+                })
+        })
+        .await,
+        "{}",
+        c.get("deployments", "default", "slow").unwrap()["status"]
+    );
+    let st = c.get("deployments", "default", "slow").unwrap()["status"].clone();
+    assert_eq!(st["unavailableReplicas"], 1);
+    assert!(
+        st.get("readyReplicas").is_none(),
+        "zero counts are omitted like the real server: {st}"
+    );
+    let pod = c.pods_with_prefix("default", "slow-").remove(0);
+    let name = pod["metadata"]["name"].as_str().unwrap().to_string();
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("default", &name)
+            .iter()
+            .any(|e| e["reason"] == "Unhealthy"))
+            .await
+    );
+
+    // Log filters: tailLines, limitBytes, sinceTime.
+    for i in 0..5 {
+        c.append_log("default", &name, "main", &format!("line {i}"));
+    }
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    let tail = pods
+        .logs(
+            &name,
+            &LogParams {
+                tail_lines: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(tail, "line 3\nline 4\n");
+    let limited = pods
+        .logs(
+            &name,
+            &LogParams {
+                limit_bytes: Some(4),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(limited.len(), 4);
+    let future = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+    let none = pods
+        .logs(
+            &name,
+            &LogParams {
+                since_time: Some(future),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(none, "");
+    let recent = pods
+        .logs(
+            &name,
+            &LogParams {
+                since_seconds: Some(60),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(recent.ends_with("line 4\n"));
+}
+
+#[tokio::test]
+async fn run_once_pods_and_node_not_ready() {
+    let c = FakeCluster::start();
+    c.set_behavior(
+        Matcher::pod("once"),
+        Behavior::CrashLoop {
+            exit_code: 2,
+            logs: vec!["bye".into()],
+        },
+    );
+    let mut once = pod("once", "busybox");
+    once["spec"]["restartPolicy"] = json!("Never");
+    c.create(once);
+    assert!(
+        c.wait_until_async(
+            WAIT,
+            |c| c.get("pods", "default", "once").unwrap()["status"]["phase"] == "Failed"
+        )
+        .await
+    );
+    let p = c.get("pods", "default", "once").unwrap();
+    assert_eq!(
+        p["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"],
+        2
+    );
+    assert_eq!(p["status"]["containerStatuses"][0]["restartCount"], 0);
+
+    c.create(pod("steady", "nginx"));
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "steady").unwrap()
+        ))
+        .await
+    );
+    let node = c.get("pods", "default", "steady").unwrap()["spec"]["nodeName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.set_node_ready(&node, false);
+    assert!(
+        c.wait_until_async(WAIT, |c| !FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "steady").unwrap()
+        ))
+        .await
+    );
+    // New pods avoid the NotReady node.
+    for i in 0..4 {
+        c.create(pod(&format!("new{i}"), "nginx"));
+    }
+    assert!(
+        c.wait_until_async(WAIT, |c| (0..4).all(|i| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", &format!("new{i}")).unwrap()
+        )))
+        .await
+    );
+    for i in 0..4 {
+        assert_ne!(
+            c.get("pods", "default", &format!("new{i}")).unwrap()["spec"]["nodeName"],
+            node.as_str()
+        );
+    }
+    c.set_node_ready(&node, true);
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "steady").unwrap()
+        ))
+        .await
+    );
+}
+
+#[test]
+fn dropping_the_cluster_stops_the_server() {
+    let c = FakeCluster::start();
+    let addr = c.url().trim_start_matches("http://").to_string();
+    assert!(std::net::TcpStream::connect(&addr).is_ok());
+    drop(c);
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "server still listening after drop"
+    );
+}
+
+#[tokio::test]
+async fn missing_secret_and_configmap_block_the_container_until_created() {
+    let c = FakeCluster::start();
+    let mut p = pod("envy", "nginx");
+    p["spec"]["containers"][0]["env"] = json!([
+        {"name": "API_KEY", "valueFrom": {"secretKeyRef": {"name": "envy-secrets", "key": "API_KEY"}}}
+    ]);
+    c.create(p);
+    let waiting = |c: &FakeCluster, name: &str| {
+        c.get("pods", "default", name).unwrap()["status"]["containerStatuses"][0]["state"]["waiting"].clone()
+    };
+    assert!(
+        c.wait_until_async(WAIT, |c| waiting(c, "envy")["reason"]
+            == "CreateContainerConfigError")
+            .await
+    );
+    assert_eq!(
+        waiting(&c, "envy")["message"],
+        r#"secret "envy-secrets" not found"#
+    );
+    assert!(
+        c.events_for("default", "envy")
+            .iter()
+            .any(|e| e["message"] == r#"Error: secret "envy-secrets" not found"#)
+    );
+    c.create(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "envy-secrets"}, "stringData": {"OTHER": "x"}}));
+    assert!(
+        c.wait_until_async(WAIT, |c| waiting(c, "envy")["message"]
+            == "couldn't find key API_KEY in Secret default/envy-secrets")
+            .await
+    );
+    c.modify("secrets", "default", "envy-secrets", |s| {
+        s["data"]["API_KEY"] = json!("a2V5")
+    });
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "envy").unwrap()
+        ))
+        .await
+    );
+
+    let mut m = pod("mounty", "nginx");
+    m["spec"]["volumes"] = json!([{"name": "config", "configMap": {"name": "mounty-config"}}]);
+    m["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "config", "mountPath": "/config"}]);
+    c.create(m);
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("default", "mounty")
+            .iter()
+            .any(|e| e["reason"] == "FailedMount"))
+            .await
+    );
+    let ev = c
+        .events_for("default", "mounty")
+        .into_iter()
+        .find(|e| e["reason"] == "FailedMount")
+        .unwrap();
+    assert_eq!(
+        ev["message"],
+        r#"MountVolume.SetUp failed for volume "config" : configmap "mounty-config" not found"#
+    );
+    assert_eq!(waiting(&c, "mounty")["reason"], "ContainerCreating");
+    c.create(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "mounty-config"}, "data": {"k": "v"}}));
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "mounty").unwrap()
+        ))
+        .await
+    );
+}
+
+#[test]
+fn more_validation_like_the_real_server() {
+    let c = FakeCluster::start();
+    let with_container = |name: &str, container: Value| {
+        let mut d = deployment(name, "nginx", 1);
+        d["spec"]["template"]["spec"]["containers"][0] = container;
+        d
+    };
+    let e = c
+        .try_create(with_container("res", json!({"name": "main", "image": "nginx", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "500m"}}})))
+        .unwrap_err();
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        r#"Deployment.apps "res" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 500m"#
+    );
+    let e = c
+        .try_create(with_container(
+            "q",
+            json!({"name": "main", "image": "nginx", "resources": {"limits": {"memory": "lots"}}}),
+        ))
+        .unwrap_err();
+    assert_eq!(e.code, 400);
+    assert!(e.message.starts_with(
+        "Deployment in version \"v1\" cannot be handled as a Deployment: quantities must match"
+    ));
+    let e = c
+        .try_create(with_container("pn", json!({"name": "main", "image": "nginx", "ports": [{"name": "much-too-long-port", "containerPort": 80}]})))
+        .unwrap_err();
+    assert!(e.message.ends_with(r#"spec.template.spec.containers[0].ports[0].name: Invalid value: "much-too-long-port": must be no more than 15 characters"#), "{}", e.message);
+    let e = c
+        .try_create(with_container(
+            "pr",
+            json!({"name": "main", "image": "nginx", "readinessProbe": {"periodSeconds": 5}}),
+        ))
+        .unwrap_err();
+    assert!(e.message.ends_with("spec.template.spec.containers[0].readinessProbe: Required value: must specify a handler type"), "{}", e.message);
+
+    let crb = json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "obi"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "obi"},
+        "subjects": [{"kind": "ServiceAccount", "name": "obi", "namespace": "observability"}]
+    });
+    c.create(crb.clone());
+    let mut changed = crb.clone();
+    changed["roleRef"]["name"] = json!("other");
+    let e = c.apply("b00t", changed).unwrap_err();
+    assert_eq!(e.code, 422);
+    assert!(
+        e.message.ends_with("cannot change roleRef"),
+        "{}",
+        e.message
+    );
+
+    let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}]}});
+    c.create(svc);
+    let e = c.apply("b00t", json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"clusterIP": "10.96.200.200"}})).unwrap_err();
+    assert!(
+        e.message
+            .contains("spec.clusterIP: Invalid value: \"10.96.200.200\": field is immutable"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn unknown_fields_and_type_errors_are_decoded_like_go() {
+    let c = FakeCluster::start();
+    let mut d = deployment("typo", "nginx", 1);
+    d["spec"]["replicaz"] = json!(3);
+    d["spec"]["template"]["spec"]["containers"][0]["imagee"] = json!("x");
+    let body = d.to_string();
+    // Default (Warn): unknown fields are dropped.
+    let r = c.http(
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        Some("application/json"),
+        Some(&body),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let stored = c.get("deployments", "default", "typo").unwrap();
+    assert!(stored["spec"].get("replicaz").is_none());
+    assert!(
+        stored["spec"]["template"]["spec"]["containers"][0]
+            .get("imagee")
+            .is_none()
+    );
+    // Strict (what kubectl sends): refused.
+    let mut d2 = d.clone();
+    d2["metadata"]["name"] = json!("typo2");
+    let r = c.http(
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict",
+        Some("application/json"),
+        Some(&d2.to_string()),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["message"],
+        r#"Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz", unknown field "spec.template.spec.containers[0].imagee""#
+    );
+    let r = c.http(
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/typo2?fieldManager=b00t&fieldValidation=Strict",
+        Some("application/apply-patch+yaml"),
+        Some(&d2.to_string()),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(".spec.replicaz: field not declared in schema")
+    );
+    // A value of the wrong type cannot be decoded at all.
+    let mut d3 = deployment("wrongtype", "nginx", 1);
+    d3["spec"]["replicas"] = json!("three");
+    let r = c.http(
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        Some("application/json"),
+        Some(&d3.to_string()),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: ")
+    );
+}

@@ -1,0 +1,1202 @@
+//! kube-controller-manager in miniature: Deployment, ReplicaSet, DaemonSet, garbage collector,
+//! namespace lifecycle, and the per-namespace defaults (ServiceAccount, root CA ConfigMap).
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::api::{self, DeleteOpts, WriteCtx, owner_uids, record_event};
+use super::registry;
+use super::selectors::LabelSelector;
+use super::store::{Key, State};
+use super::util::{
+    controller_uid, fnv32a, i64_at, is_deleting, name_of, now_rfc3339, ns_of, safe_encode, str_at,
+    uid_of,
+};
+
+const KCM: &str = "kube-controller-manager";
+
+#[derive(Debug, Default)]
+pub struct CtrlState {
+    /// Deployment uid → (progress fingerprint, when it last changed).
+    progress: HashMap<String, (String, Instant)>,
+    /// ReplicaSet/DaemonSet uid → earliest time to retry a failed pod creation.
+    create_backoff: HashMap<String, Instant>,
+}
+
+fn due(next: &mut Option<Instant>, at: Instant) {
+    if next.is_none_or(|n| at < n) {
+        *next = Some(at);
+    }
+}
+
+/// `controller.ComputeHash`: FNV-32a of the template, safe-encoded.
+pub fn template_hash(template: &Value) -> String {
+    let h = fnv32a(
+        serde_json::to_string(template)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    safe_encode(&h.to_string())
+}
+
+fn pod_ready(p: &Value) -> bool {
+    p.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+}
+
+fn owned_by<'a>(st: &'a State, plural: &str, ns: &str, uid: &str) -> Vec<&'a Value> {
+    let mut keys = st.dependents_of(uid);
+    keys.retain(|k| k.0 == plural && k.1 == ns);
+    keys.sort();
+    keys.iter()
+        .filter_map(|k| st.objects.get(k))
+        .filter(|v| controller_uid(v) == Some(uid))
+        .collect()
+}
+
+fn owner_ref(owner: &Value) -> Value {
+    json!({
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": name_of(owner),
+        "uid": uid_of(owner),
+        "controller": true,
+        "blockOwnerDeletion": true,
+    })
+}
+
+/// Percent or absolute intstr, rounded like the deployment controller.
+fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool, default: i64) -> i64 {
+    match v {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(default),
+        Some(Value::String(s)) if s.ends_with('%') => {
+            let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
+            if round_up {
+                (p * total + 99) / 100
+            } else {
+                p * total / 100
+            }
+        }
+        Some(Value::String(s)) => s.parse().unwrap_or(default),
+        _ => default,
+    }
+}
+
+/// Reconcile the workloads in `work` (written since last time, or due), plus namespaces and,
+/// after deletions, the garbage collector. `all` reconciles everything.
+pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
+    namespaces(st);
+    if std::mem::take(&mut st.gc_dirty) || all {
+        garbage_collect(st);
+    }
+    let nodes_changed = work.iter().any(|k| k.0 == "nodes");
+    if all
+        || work
+            .iter()
+            .any(|k| k.0 == "pods" || k.0 == "services" || k.0 == "endpoints")
+    {
+        endpoints(st);
+    }
+    type Step = fn(&mut State, &Value, &mut Option<Instant>);
+    let steps: [(&str, Step); 3] = [
+        ("deployments", deployment),
+        ("replicasets", replicaset),
+        ("daemonsets", daemonset),
+    ];
+    for (plural, step) in steps {
+        let keys: Vec<Key> = if all || (plural == "daemonsets" && nodes_changed) {
+            st.objects
+                .range((plural.to_string(), String::new(), String::new())..)
+                .take_while(|(k, _)| k.0 == plural)
+                .map(|(k, _)| k.clone())
+                .collect()
+        } else {
+            work.iter().filter(|k| k.0 == plural).cloned().collect()
+        };
+        for key in keys {
+            let Some(obj) = st.objects.get(&key).cloned() else {
+                continue;
+            };
+            let mut next = None;
+            step(st, &obj, &mut next);
+            if let Some(at) = next {
+                st.wake_at(key, at);
+            }
+        }
+    }
+}
+
+fn namespaces(st: &mut State) {
+    for ns in st.list_cloned("namespaces", None) {
+        let name = name_of(&ns).to_string();
+        if is_deleting(&ns) {
+            let contents: Vec<(String, String)> = st
+                .objects
+                .iter()
+                .filter(|((p, n, _), _)| {
+                    n == &name && registry::by_name(p).is_some_and(|r| r.namespaced)
+                })
+                .map(|((p, _, nm), _)| (p.clone(), nm.clone()))
+                .collect();
+            if contents.is_empty() {
+                st.remove("namespaces", "", &name);
+            } else {
+                for (p, nm) in contents {
+                    let res = registry::by_name(&p).expect("resource");
+                    if let Some(obj) = st.get(&p, &name, &nm)
+                        && is_deleting(obj)
+                    {
+                        // Strip finalizers the controllers would handle.
+                        if p != "pods" {
+                            let _ = api::modify(st, &p, &name, &nm, &WriteCtx::by(KCM), |v| {
+                                v["metadata"]
+                                    .as_object_mut()
+                                    .map(|m| m.remove("finalizers"));
+                            });
+                        }
+                        continue;
+                    }
+                    let _ = api::delete(st, res, &name, &nm, &DeleteOpts::default());
+                }
+            }
+            continue;
+        }
+        if st.get("serviceaccounts", &name, "default").is_none() {
+            let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}});
+            let res = registry::by_name("serviceaccounts").expect("sa");
+            let _ = api::create(st, res, &name, sa, &WriteCtx::by(KCM), false);
+        }
+        if st.get("configmaps", &name, "kube-root-ca.crt").is_none() {
+            let cm = json!({
+                "apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": "kube-root-ca.crt", "namespace": name, "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                "data": {"ca.crt": "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"}
+            });
+            let res = registry::by_name("configmaps").expect("cm");
+            let _ = api::create(
+                st,
+                res,
+                &name,
+                cm,
+                &WriteCtx::by("kube-root-ca-cert-publisher"),
+                false,
+            );
+        }
+    }
+}
+
+fn garbage_collect(st: &mut State) {
+    let mut orphans = Vec::new();
+    for (owner, deps) in &st.dependents {
+        if st.uids.contains_key(owner) {
+            continue;
+        }
+        for key in deps {
+            if let Some(v) = st.objects.get(key)
+                && !is_deleting(v)
+                && owner_uids(v).iter().all(|o| !st.uids.contains_key(o))
+            {
+                orphans.push(key.clone());
+            }
+        }
+    }
+    orphans.sort();
+    orphans.dedup();
+    for (p, ns, name) in orphans {
+        if let Some(res) = registry::by_name(&p) {
+            let _ = api::delete(st, res, &ns, &name, &DeleteOpts::default());
+        }
+    }
+    // Foreground deletion: delete dependents, then release the owner.
+    let waiting: Vec<Value> = st
+        .objects
+        .values()
+        .filter(|v| {
+            is_deleting(v)
+                && v.pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .is_some_and(|f| f.iter().any(|x| x == "foregroundDeletion"))
+        })
+        .cloned()
+        .collect();
+    for owner in waiting {
+        let deps: Vec<Key> = st.dependents_of(uid_of(&owner));
+        if deps.is_empty() {
+            let plural = registry::by_kind(
+                owner["apiVersion"].as_str().unwrap_or(""),
+                owner["kind"].as_str().unwrap_or(""),
+            )
+            .map(|r| r.plural)
+            .unwrap_or("");
+            let _ = api::modify(
+                st,
+                plural,
+                ns_of(&owner),
+                name_of(&owner),
+                &WriteCtx::by(KCM),
+                |v| {
+                    if let Some(f) = v
+                        .pointer_mut("/metadata/finalizers")
+                        .and_then(Value::as_array_mut)
+                    {
+                        f.retain(|x| x != "foregroundDeletion");
+                    }
+                },
+            );
+        } else {
+            for (p, ns, name) in deps {
+                if st.get(&p, &ns, &name).is_some_and(is_deleting) {
+                    continue;
+                }
+                if let Some(res) = registry::by_name(&p) {
+                    let opts = DeleteOpts {
+                        propagation: Some("Foreground".into()),
+                        ..Default::default()
+                    };
+                    let _ = api::delete(st, res, &ns, &name, &opts);
+                }
+            }
+        }
+    }
+}
+
+fn strip_hash(template: &Value) -> Value {
+    let mut t = template.clone();
+    if let Some(l) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.remove("pod-template-hash");
+        if l.is_empty() {
+            t["metadata"].as_object_mut().map(|m| m.remove("labels"));
+        }
+    }
+    if t.get("metadata")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.is_empty())
+    {
+        t.as_object_mut().map(|m| m.remove("metadata"));
+    }
+    t
+}
+
+fn normalize_template(template: &Value) -> Value {
+    let mut t = template.clone();
+    if t.get("metadata")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.is_empty())
+    {
+        t.as_object_mut().map(|m| m.remove("metadata"));
+    }
+    t
+}
+
+fn revision(rs: &Value) -> i64 {
+    str_at(
+        rs,
+        &[
+            "metadata",
+            "annotations",
+            "deployment.kubernetes.io/revision",
+        ],
+    )
+    .and_then(|s| s.parse().ok())
+    .unwrap_or(0)
+}
+
+fn set_condition(
+    conds: &mut Vec<Value>,
+    ty: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    progress: bool,
+) {
+    let now = now_rfc3339();
+    match conds.iter_mut().find(|c| c["type"] == ty) {
+        Some(c) => {
+            let changed = c["status"] != status || c["reason"] != reason || c["message"] != message;
+            if c["status"] != status {
+                c["lastTransitionTime"] = json!(now);
+            }
+            if changed || progress {
+                c["lastUpdateTime"] = json!(now);
+            }
+            c["status"] = json!(status);
+            c["reason"] = json!(reason);
+            c["message"] = json!(message);
+        }
+        None => conds.push(json!({
+            "type": ty, "status": status, "lastUpdateTime": now, "lastTransitionTime": now,
+            "reason": reason, "message": message,
+        })),
+    }
+}
+
+fn scale_rs(st: &mut State, d: &Value, rs: &Value, to: i64) {
+    let from = i64_at(rs, &["spec", "replicas"]).unwrap_or(0);
+    if from == to {
+        return;
+    }
+    let ns = ns_of(rs).to_string();
+    let name = name_of(rs).to_string();
+    let desired = i64_at(d, &["spec", "replicas"]).unwrap_or(1);
+    let _ = api::modify(st, "replicasets", &ns, &name, &WriteCtx::by(KCM), |v| {
+        v["spec"]["replicas"] = json!(to);
+        let a = super::util::obj_mut(v, &["metadata", "annotations"]);
+        a.insert(
+            "deployment.kubernetes.io/desired-replicas".into(),
+            json!(desired.to_string()),
+        );
+    });
+    let word = if to > from { "up" } else { "down" };
+    record_event(
+        st,
+        d,
+        "Normal",
+        "ScalingReplicaSet",
+        &format!("Scaled {word} replica set {name} from {from} to {to}"),
+        "deployment-controller",
+        None,
+    );
+}
+
+fn deployment(st: &mut State, d: &Value, next: &mut Option<Instant>) {
+    if is_deleting(d) {
+        return;
+    }
+    let ns = ns_of(d).to_string();
+    let name = name_of(d).to_string();
+    let uid = uid_of(d).to_string();
+    let desired = i64_at(d, &["spec", "replicas"]).unwrap_or(1);
+    let template = normalize_template(&d["spec"]["template"]);
+    let recreate = d.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate");
+    let rss: Vec<Value> = owned_by(st, "replicasets", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let max_rev = rss.iter().map(revision).max().unwrap_or(0);
+    let mut new_rs = rss
+        .iter()
+        .find(|rs| strip_hash(&rs["spec"]["template"]) == template)
+        .cloned();
+    let mut created_now = None;
+    if new_rs.is_none() {
+        let hash = template_hash(&template);
+        let rs_name = format!("{name}-{hash}");
+        let mut t = template.clone();
+        super::util::obj_mut(&mut t, &["metadata", "labels"])
+            .insert("pod-template-hash".into(), json!(hash));
+        let mut selector = d["spec"]["selector"].clone();
+        super::util::obj_mut(&mut selector, &["matchLabels"])
+            .insert("pod-template-hash".into(), json!(hash));
+        let mut labels = t["metadata"]["labels"].clone();
+        if labels.is_null() {
+            labels = json!({});
+        }
+        let old_pods: i64 = rss
+            .iter()
+            .map(|rs| i64_at(rs, &["status", "replicas"]).unwrap_or(0))
+            .sum();
+        // Recreate waits for old pods to go; a rolling update surges up from zero.
+        let initial = if old_pods > 0
+            || rss
+                .iter()
+                .any(|rs| i64_at(rs, &["spec", "replicas"]).unwrap_or(0) > 0)
+        {
+            0
+        } else {
+            desired
+        };
+        let mut annotations = serde_json::Map::new();
+        annotations.insert(
+            "deployment.kubernetes.io/revision".into(),
+            json!((max_rev + 1).to_string()),
+        );
+        annotations.insert(
+            "deployment.kubernetes.io/desired-replicas".into(),
+            json!(desired.to_string()),
+        );
+        let max_surge = int_or_percent(
+            d.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            0,
+        );
+        annotations.insert(
+            "deployment.kubernetes.io/max-replicas".into(),
+            json!((desired + max_surge).to_string()),
+        );
+        let rs = json!({
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": rs_name,
+                "namespace": ns,
+                "labels": labels,
+                "annotations": annotations,
+                "ownerReferences": [owner_ref(d)],
+            },
+            "spec": {"replicas": initial, "selector": selector, "template": t},
+        });
+        let res = registry::by_name("replicasets").expect("rs");
+        match api::create(st, res, &ns, rs, &WriteCtx::by(KCM), false) {
+            Ok(rs) => {
+                if initial > 0 {
+                    record_event(
+                        st,
+                        d,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        &format!("Scaled up replica set {rs_name} from 0 to {initial}"),
+                        "deployment-controller",
+                        None,
+                    );
+                }
+                created_now = Some(rs_name.clone());
+                new_rs = Some(rs);
+            }
+            Err(_) => return,
+        }
+    } else if let Some(rs) = &new_rs
+        && revision(rs) < max_rev
+    {
+        // Rollback to an older template: it becomes the newest revision.
+        let rs_name = name_of(rs).to_string();
+        let _ = api::modify(st, "replicasets", &ns, &rs_name, &WriteCtx::by(KCM), |v| {
+            super::util::obj_mut(v, &["metadata", "annotations"]).insert(
+                "deployment.kubernetes.io/revision".into(),
+                json!((max_rev + 1).to_string()),
+            );
+        });
+    }
+    let Some(new_rs) = new_rs else { return };
+    let new_name = name_of(&new_rs).to_string();
+    let new_uid = uid_of(&new_rs).to_string();
+    let olds: Vec<Value> = owned_by(st, "replicasets", &ns, &uid)
+        .into_iter()
+        .filter(|rs| uid_of(rs) != new_uid)
+        .cloned()
+        .collect();
+
+    // Scaling.
+    let new_rs = st
+        .get("replicasets", &ns, &new_name)
+        .cloned()
+        .unwrap_or(new_rs);
+    let new_available = i64_at(&new_rs, &["status", "availableReplicas"]).unwrap_or(0);
+    let old_pods: i64 = olds
+        .iter()
+        .map(|rs| i64_at(rs, &["status", "replicas"]).unwrap_or(0))
+        .sum();
+    if recreate {
+        for rs in &olds {
+            scale_rs(st, d, rs, 0);
+        }
+        if old_pods == 0 {
+            scale_rs(st, d, &new_rs, desired);
+        }
+    } else {
+        // The rolling update of the deployment controller: surge the new ReplicaSet up to
+        // desired + maxSurge pods in total, scale old ones down keeping desired - maxUnavailable
+        // available (unhealthy old pods go first).
+        let mut max_surge = int_or_percent(
+            d.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            0,
+        );
+        let max_unavailable = int_or_percent(
+            d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+            desired,
+            false,
+            0,
+        );
+        if max_surge == 0 && max_unavailable == 0 {
+            max_surge = 1;
+        }
+        let spec_of = |rs: &Value| i64_at(rs, &["spec", "replicas"]).unwrap_or(0);
+        let avail_of = |rs: &Value| i64_at(rs, &["status", "availableReplicas"]).unwrap_or(0);
+        let old_total: i64 = olds.iter().map(spec_of).sum();
+        let new_spec = spec_of(&new_rs);
+        let target_new = if new_spec >= desired || old_total == 0 {
+            desired
+        } else {
+            let max_total = desired + max_surge;
+            let current = old_total + new_spec;
+            if current >= max_total {
+                new_spec
+            } else {
+                (new_spec + max_total - current).min(desired)
+            }
+        };
+        scale_rs(st, d, &new_rs, target_new);
+        let min_available = desired - max_unavailable;
+        let new_unavailable = (target_new - new_available).max(0);
+        let mut olds_sorted = olds.clone();
+        olds_sorted.sort_by_key(revision);
+        let mut targets: Vec<i64> = olds_sorted.iter().map(spec_of).collect();
+        // Unhealthy old pods first.
+        let mut budget = (old_total + target_new - min_available - new_unavailable).max(0);
+        for (i, rs) in olds_sorted.iter().enumerate() {
+            let unhealthy = (targets[i] - avail_of(rs)).max(0).min(budget);
+            targets[i] -= unhealthy;
+            budget -= unhealthy;
+        }
+        // Then available ones, as long as enough stay available.
+        let total_available: i64 = olds_sorted.iter().map(avail_of).sum::<i64>() + new_available;
+        let mut budget = (total_available - min_available).max(0);
+        for (i, rs) in olds_sorted.iter().enumerate() {
+            let can = targets[i].min(avail_of(rs)).min(budget);
+            targets[i] -= can;
+            budget -= can;
+        }
+        for (rs, target) in olds_sorted.iter().zip(targets) {
+            scale_rs(st, d, rs, target);
+        }
+    }
+    // History limit.
+    let limit = i64_at(d, &["spec", "revisionHistoryLimit"])
+        .unwrap_or(10)
+        .max(0) as usize;
+    let mut idle: Vec<Value> = owned_by(st, "replicasets", &ns, &uid)
+        .into_iter()
+        .filter(|rs| {
+            uid_of(rs) != new_uid
+                && i64_at(rs, &["spec", "replicas"]) == Some(0)
+                && i64_at(rs, &["status", "replicas"]).unwrap_or(0) == 0
+        })
+        .cloned()
+        .collect();
+    if idle.len() > limit {
+        idle.sort_by_key(revision);
+        let res = registry::by_name("replicasets").expect("rs");
+        for rs in idle.iter().take(idle.len() - limit) {
+            let _ = api::delete(st, res, &ns, name_of(rs), &DeleteOpts::default());
+        }
+    }
+
+    // Status.
+    let all: Vec<Value> = owned_by(st, "replicasets", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let sum = |k: &str| -> i64 {
+        all.iter()
+            .map(|rs| i64_at(rs, &["status", k]).unwrap_or(0))
+            .sum()
+    };
+    let replicas = sum("replicas");
+    let ready = sum("readyReplicas");
+    let available = sum("availableReplicas");
+    let new_rs = st
+        .get("replicasets", &ns, &new_name)
+        .cloned()
+        .unwrap_or(new_rs);
+    let updated = i64_at(&new_rs, &["status", "replicas"]).unwrap_or(0);
+    let generation = i64_at(d, &["metadata", "generation"]).unwrap_or(1);
+    let max_unavailable = if recreate {
+        0
+    } else {
+        int_or_percent(
+            d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+            desired,
+            false,
+            0,
+        )
+    };
+    let fingerprint = format!("{new_name}/{updated}/{ready}/{available}/{replicas}");
+    let now = Instant::now();
+    let (progressed, since) = match st.ctrl.progress.get(&uid) {
+        Some((fp, at)) if *fp == fingerprint => (false, *at),
+        _ => {
+            st.ctrl.progress.insert(uid.clone(), (fingerprint, now));
+            (true, now)
+        }
+    };
+    let mut conds: Vec<Value> = d
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if available >= desired - max_unavailable {
+        set_condition(
+            &mut conds,
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+            false,
+        );
+    } else {
+        set_condition(
+            &mut conds,
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            false,
+        );
+    }
+    let complete = updated == desired && replicas == desired && available >= desired;
+    let deadline = i64_at(d, &["spec", "progressDeadlineSeconds"])
+        .unwrap_or(600)
+        .max(0) as u64;
+    let exceeded = conds
+        .iter()
+        .any(|c| c["type"] == "Progressing" && c["reason"] == "ProgressDeadlineExceeded");
+    if complete {
+        set_condition(
+            &mut conds,
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            &format!("ReplicaSet {new_name:?} has successfully progressed."),
+            false,
+        );
+    } else if let Some(rs_name) = &created_now {
+        set_condition(
+            &mut conds,
+            "Progressing",
+            "True",
+            "NewReplicaSetCreated",
+            &format!("Created new replica set {rs_name:?}"),
+            true,
+        );
+    } else if exceeded && !progressed {
+        // Stays exceeded until something moves.
+    } else if now.duration_since(since) >= Duration::from_secs(deadline) {
+        set_condition(
+            &mut conds,
+            "Progressing",
+            "False",
+            "ProgressDeadlineExceeded",
+            &format!("ReplicaSet {new_name:?} has timed out progressing."),
+            false,
+        );
+    } else {
+        let already_created = conds.iter().any(|c| {
+            c["type"] == "Progressing"
+                && c["reason"] == "NewReplicaSetCreated"
+                && c["message"] == format!("Created new replica set {new_name:?}")
+        });
+        if progressed || !already_created {
+            set_condition(
+                &mut conds,
+                "Progressing",
+                "True",
+                "ReplicaSetUpdated",
+                &format!("ReplicaSet {new_name:?} is progressing."),
+                progressed,
+            );
+        }
+        due(next, since + Duration::from_secs(deadline));
+    }
+    match new_rs
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "ReplicaFailure").cloned())
+    {
+        Some(f) => set_condition(
+            &mut conds,
+            "ReplicaFailure",
+            f["status"].as_str().unwrap_or("True"),
+            f["reason"].as_str().unwrap_or("FailedCreate"),
+            f["message"].as_str().unwrap_or(""),
+            false,
+        ),
+        None => conds.retain(|c| c["type"] != "ReplicaFailure"),
+    }
+    let mut status = serde_json::Map::new();
+    let mut put = |k: &str, v: i64| {
+        if v != 0 {
+            status.insert(k.into(), json!(v));
+        }
+    };
+    put("observedGeneration", generation);
+    put("replicas", replicas);
+    put("updatedReplicas", updated);
+    put("readyReplicas", ready);
+    put("availableReplicas", available);
+    put("unavailableReplicas", (desired - available).max(0));
+    status.insert("conditions".into(), Value::Array(conds));
+    if let Some(cc) = d.pointer("/status/collisionCount") {
+        status.insert("collisionCount".into(), cc.clone());
+    }
+    let status = Value::Object(status);
+    let rev = revision(&new_rs).to_string();
+    let _ = api::modify(st, "deployments", &ns, &name, &WriteCtx::by(KCM), |v| {
+        super::util::obj_mut(v, &["metadata", "annotations"])
+            .insert("deployment.kubernetes.io/revision".into(), json!(rev));
+    });
+    let _ = api::modify(st, "deployments", &ns, &name, &WriteCtx::status(KCM), |v| {
+        v["status"] = status;
+    });
+}
+
+fn pod_from_template(owner: &Value, template: &Value) -> Value {
+    let mut meta = template.get("metadata").cloned().unwrap_or(json!({}));
+    meta["generateName"] = json!(format!("{}-", name_of(owner)));
+    meta["namespace"] = json!(ns_of(owner));
+    meta["ownerReferences"] = json!([owner_ref(owner)]);
+    json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": template["spec"].clone(),
+    })
+}
+
+/// Create one pod for a workload, recording SuccessfulCreate or FailedCreate.
+fn create_pod(st: &mut State, owner: &Value, pod: Value, component: &str) -> Result<(), String> {
+    let res = registry::by_name("pods").expect("pods");
+    match api::create(st, res, ns_of(owner), pod, &WriteCtx::by(KCM), false) {
+        Ok(p) => {
+            record_event(
+                st,
+                owner,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {}", name_of(&p)),
+                component,
+                None,
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let msg = format!("Error creating: {}", e.message);
+            record_event(st, owner, "Warning", "FailedCreate", &msg, component, None);
+            Err(msg)
+        }
+    }
+}
+
+fn replicaset(st: &mut State, rs: &Value, next: &mut Option<Instant>) {
+    if is_deleting(rs) {
+        return;
+    }
+    let ns = ns_of(rs).to_string();
+    let name = name_of(rs).to_string();
+    let uid = uid_of(rs).to_string();
+    let desired = i64_at(rs, &["spec", "replicas"]).unwrap_or(1);
+    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .filter(|p| !is_deleting(p))
+        .cloned()
+        .collect();
+    let mut failure: Option<String> = rs
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "ReplicaFailure"))
+        .and_then(|c| c["message"].as_str().map(String::from));
+    let count = pods.len() as i64;
+    if count < desired {
+        let now = Instant::now();
+        match st.ctrl.create_backoff.get(&uid) {
+            Some(at) if *at > now => due(next, *at),
+            _ => {
+                for _ in 0..(desired - count).min(50) {
+                    match create_pod(
+                        st,
+                        rs,
+                        pod_from_template(rs, &rs["spec"]["template"]),
+                        "replicaset-controller",
+                    ) {
+                        Ok(()) => failure = None,
+                        Err(msg) => {
+                            failure = Some(msg);
+                            let at = now + Duration::from_secs(1);
+                            st.ctrl.create_backoff.insert(uid.clone(), at);
+                            due(next, at);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    } else if count > desired {
+        let mut victims = pods.clone();
+        victims.sort_by_key(|p| {
+            (
+                pod_ready(p),
+                std::cmp::Reverse(
+                    str_at(p, &["metadata", "creationTimestamp"])
+                        .unwrap_or("")
+                        .to_string(),
+                ),
+            )
+        });
+        let res = registry::by_name("pods").expect("pods");
+        for p in victims.iter().take((count - desired) as usize) {
+            if api::delete(st, res, &ns, name_of(p), &DeleteOpts::default()).is_ok() {
+                record_event(
+                    st,
+                    rs,
+                    "Normal",
+                    "SuccessfulDelete",
+                    &format!("Deleted pod: {}", name_of(p)),
+                    "replicaset-controller",
+                    None,
+                );
+            }
+        }
+    }
+    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .filter(|p| !is_deleting(p))
+        .cloned()
+        .collect();
+    let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
+    let mut status = json!({"replicas": pods.len()});
+    let mut conds: Vec<Value> = Vec::new();
+    if let Some(msg) = failure.filter(|_| (pods.len() as i64) < desired) {
+        let old = rs
+            .pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .and_then(|cs| cs.iter().find(|c| c["type"] == "ReplicaFailure").cloned());
+        let ltt = old
+            .map(|c| c["lastTransitionTime"].clone())
+            .unwrap_or(json!(now_rfc3339()));
+        conds.push(json!({"type": "ReplicaFailure", "status": "True", "lastTransitionTime": ltt, "reason": "FailedCreate", "message": msg}));
+    }
+    let labeled = pods.len() as i64;
+    for (k, v) in [
+        ("fullyLabeledReplicas", labeled),
+        ("readyReplicas", ready),
+        ("availableReplicas", ready),
+        (
+            "observedGeneration",
+            i64_at(rs, &["metadata", "generation"]).unwrap_or(1),
+        ),
+    ] {
+        if v != 0 {
+            status[k] = json!(v);
+        }
+    }
+    if !conds.is_empty() {
+        status["conditions"] = Value::Array(conds);
+    }
+    let _ = api::modify(st, "replicasets", &ns, &name, &WriteCtx::status(KCM), |v| {
+        v["status"] = status;
+    });
+}
+
+fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
+    if is_deleting(ds) {
+        return;
+    }
+    let ns = ns_of(ds).to_string();
+    let name = name_of(ds).to_string();
+    let uid = uid_of(ds).to_string();
+    let template = normalize_template(&ds["spec"]["template"]);
+    let hash = template_hash(&template);
+    let generation = i64_at(ds, &["metadata", "generation"]).unwrap_or(1);
+    let selector = template
+        .pointer("/spec/nodeSelector")
+        .and_then(Value::as_object)
+        .cloned();
+    let nodes: Vec<String> = st
+        .list("nodes", None)
+        .into_iter()
+        .filter(|n| {
+            n.pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
+                })
+        })
+        .filter(|n| {
+            let labels = super::util::labels_of(n);
+            selector
+                .as_ref()
+                .is_none_or(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v)))
+        })
+        .map(|n| name_of(n).to_string())
+        .collect();
+    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let node_of = |p: &Value| -> String {
+        str_at(p, &["spec", "nodeName"])
+            .map(String::from)
+            .or_else(|| {
+                p.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            })
+            .unwrap_or_default()
+    };
+    let res = registry::by_name("pods").expect("pods");
+    let now = Instant::now();
+    let backoff = st.ctrl.create_backoff.get(&uid).copied();
+    for node in &nodes {
+        let on: Vec<&Value> = pods
+            .iter()
+            .filter(|p| node_of(p) == *node && !is_deleting(p))
+            .collect();
+        if on.is_empty() && !pods.iter().any(|p| node_of(p) == *node) {
+            if backoff.is_some_and(|b| b > now) {
+                due(next, backoff.unwrap_or(now));
+                continue;
+            }
+            let mut t = template.clone();
+            let labels = super::util::obj_mut(&mut t, &["metadata", "labels"]);
+            labels.insert("controller-revision-hash".into(), json!(hash));
+            labels.insert(
+                "pod-template-generation".into(),
+                json!(generation.to_string()),
+            );
+            let mut pod = pod_from_template(ds, &t);
+            pod["spec"]["affinity"]["nodeAffinity"] = json!({
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
+                ]}
+            });
+            if create_pod(st, ds, pod, "daemonset-controller").is_err() {
+                let at = now + Duration::from_secs(1);
+                st.ctrl.create_backoff.insert(uid.clone(), at);
+                due(next, at);
+            }
+        } else if on.len() > 1 {
+            for p in &on[1..] {
+                let _ = api::delete(st, res, &ns, name_of(p), &DeleteOpts::default());
+            }
+        }
+    }
+    for p in pods
+        .iter()
+        .filter(|p| !nodes.contains(&node_of(p)) && !is_deleting(p))
+    {
+        if api::delete(st, res, &ns, name_of(p), &DeleteOpts::default()).is_ok() {
+            record_event(
+                st,
+                ds,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("Deleted pod: {}", name_of(p)),
+                "daemonset-controller",
+                None,
+            );
+        }
+    }
+    // Rolling update: replace one outdated pod at a time once everything else is ready.
+    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let is_current = |p: &Value| {
+        str_at(p, &["metadata", "labels", "controller-revision-hash"]) == Some(hash.as_str())
+    };
+    let on_delete = ds
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        == Some("OnDelete");
+    let max_unavailable = int_or_percent(
+        ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
+        nodes.len() as i64,
+        true,
+        1,
+    )
+    .max(1) as usize;
+    let unavailable = pods
+        .iter()
+        .filter(|p| is_deleting(p) || !pod_ready(p))
+        .count();
+    // Outdated pods that are not available anyway go first, without using the budget.
+    let outdated_unready: Vec<&Value> = pods
+        .iter()
+        .filter(|p| !is_current(p) && !is_deleting(p) && !pod_ready(p))
+        .collect();
+    let mut victims: Vec<&Value> = outdated_unready.clone();
+    let mut budget = max_unavailable.saturating_sub(
+        unavailable.saturating_sub(outdated_unready.len()) + outdated_unready.len(),
+    );
+    for p in pods
+        .iter()
+        .filter(|p| !is_current(p) && !is_deleting(p) && pod_ready(p))
+    {
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        victims.push(p);
+    }
+    if !on_delete {
+        for old in victims {
+            if api::delete(st, res, &ns, name_of(old), &DeleteOpts::default()).is_ok() {
+                record_event(
+                    st,
+                    ds,
+                    "Normal",
+                    "SuccessfulDelete",
+                    &format!("Deleted pod: {}", name_of(old)),
+                    "daemonset-controller",
+                    None,
+                );
+            }
+        }
+    }
+    let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).collect();
+    let scheduled = nodes
+        .iter()
+        .filter(|n| live.iter().any(|p| node_of(p) == **n))
+        .count() as i64;
+    let ready = live.iter().filter(|p| pod_ready(p)).count() as i64;
+    let updated = live.iter().filter(|p| is_current(p)).count() as i64;
+    let desired = nodes.len() as i64;
+    let mut status = json!({
+        "currentNumberScheduled": scheduled,
+        "numberMisscheduled": 0,
+        "desiredNumberScheduled": desired,
+        "numberReady": ready,
+    });
+    for (k, v) in [
+        ("observedGeneration", generation),
+        ("updatedNumberScheduled", updated),
+        ("numberAvailable", ready),
+        ("numberUnavailable", (desired - ready).max(0)),
+    ] {
+        if v != 0 {
+            status[k] = json!(v);
+        }
+    }
+    let _ = api::modify(st, "daemonsets", &ns, &name, &WriteCtx::status(KCM), |v| {
+        v["status"] = status;
+    });
+}
+
+/// The selector of a workload as a string (Scale status).
+pub fn selector_string(obj: &Value) -> String {
+    LabelSelector::from_label_selector(&obj["spec"]["selector"]).to_string_form()
+}
+
+/// The endpoints controller: an Endpoints object per Service with a selector, listing the
+/// ready and not-ready pod addresses.
+fn endpoints(st: &mut State) {
+    for svc in st.list_cloned("services", None) {
+        let Some(sel) = svc.pointer("/spec/selector").and_then(Value::as_object) else {
+            continue;
+        };
+        if sel.is_empty() {
+            continue;
+        }
+        let ns = ns_of(&svc).to_string();
+        let name = name_of(&svc).to_string();
+        let selector = LabelSelector::from_label_selector(&json!({ "matchLabels": sel }));
+        let mut ready = Vec::new();
+        let mut not_ready = Vec::new();
+        let mut pods: Vec<Value> = st
+            .list("pods", Some(&ns))
+            .into_iter()
+            .filter(|p| selector.matches_object(p) && !is_deleting(p))
+            .filter(|p| {
+                p.pointer("/status/podIP")
+                    .and_then(Value::as_str)
+                    .is_some_and(|ip| !ip.is_empty())
+            })
+            .cloned()
+            .collect();
+        pods.sort_by_key(|p| {
+            p.pointer("/status/podIP")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        });
+        for p in &pods {
+            let addr = json!({
+                "ip": p["status"]["podIP"],
+                "nodeName": p["spec"]["nodeName"],
+                "targetRef": {"kind": "Pod", "namespace": ns, "name": name_of(p), "uid": uid_of(p)},
+            });
+            if pod_ready(p) {
+                ready.push(addr)
+            } else {
+                not_ready.push(addr)
+            }
+        }
+        let ports: Vec<Value> = svc
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|sp| {
+                let target = match &sp["targetPort"] {
+                    Value::String(named) => pods
+                        .iter()
+                        .flat_map(|p| {
+                            p.pointer("/spec/containers")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                        })
+                        .flat_map(|c| c["ports"].as_array().into_iter().flatten())
+                        .find(|cp| cp["name"] == named.as_str())
+                        .map(|cp| cp["containerPort"].clone())
+                        .unwrap_or(sp["port"].clone()),
+                    Value::Null => sp["port"].clone(),
+                    n => n.clone(),
+                };
+                let mut p =
+                    json!({"port": target, "protocol": sp["protocol"].as_str().unwrap_or("TCP")});
+                if let Some(n) = sp["name"].as_str() {
+                    p["name"] = json!(n);
+                }
+                p
+            })
+            .collect();
+        let mut subset = serde_json::Map::new();
+        if !ready.is_empty() {
+            subset.insert("addresses".into(), Value::Array(ready));
+        }
+        if !not_ready.is_empty() {
+            subset.insert("notReadyAddresses".into(), Value::Array(not_ready));
+        }
+        let subsets = if subset.is_empty() {
+            json!([])
+        } else {
+            subset.insert("ports".into(), Value::Array(ports));
+            json!([Value::Object(subset)])
+        };
+        let labels = svc
+            .pointer("/metadata/labels")
+            .cloned()
+            .unwrap_or(json!({}));
+        match st.get("endpoints", &ns, &name).cloned() {
+            None => {
+                let mut ep = json!({
+                    "apiVersion": "v1", "kind": "Endpoints",
+                    "metadata": {"name": name, "namespace": ns, "labels": labels},
+                });
+                if subsets.as_array().is_some_and(|a| !a.is_empty()) {
+                    ep["subsets"] = subsets;
+                }
+                let res = registry::by_name("endpoints").expect("endpoints");
+                let _ = api::create(
+                    st,
+                    res,
+                    &ns,
+                    ep,
+                    &WriteCtx::by("kube-controller-manager"),
+                    false,
+                );
+            }
+            Some(_) => {
+                let _ = api::modify(st, "endpoints", &ns, &name, &WriteCtx::by(KCM), |ep| {
+                    if subsets.as_array().is_some_and(|a| !a.is_empty()) {
+                        ep["subsets"] = subsets;
+                    } else if let Some(m) = ep.as_object_mut() {
+                        m.remove("subsets");
+                    }
+                });
+            }
+        }
+    }
+}
