@@ -1,0 +1,460 @@
+//! Ring-buffer records (`struct event` in `ebpf/sensor.bpf.c`) decoded into [`ConnEvent`]s, the
+//! `type: "connection"` objects of `sensor run -o json`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use serde::Serialize;
+
+/// Size of `struct event` (checked by a `_Static_assert` in the C source).
+pub const RAW_EVENT_SIZE: usize = 144;
+
+const KIND_OPEN: u8 = 1;
+const KIND_CLOSE: u8 = 2;
+const ROLE_SERVER: u8 = 2;
+const F_PID_UNKNOWN: u8 = 1;
+const F_ESTABLISHED: u8 = 2;
+const AF_INET: u16 = 2;
+
+/// The record as the kernel wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RawEvent {
+    pub ts_ns: u64,
+    pub start_ns: u64,
+    pub established_ns: u64,
+    pub sent: u64,
+    pub received: u64,
+    pub tcp_bytes_acked: u64,
+    pub tcp_bytes_received: u64,
+    pub tcp_bytes_sent: u64,
+    pub pid: u32,
+    pub srtt_us: u32,
+    pub total_retrans: u32,
+    pub sk_err: i32,
+    pub family: u16,
+    pub sport: u16,
+    pub dport: u16,
+    pub kind: u8,
+    pub role: u8,
+    pub oldstate: u8,
+    pub newstate: u8,
+    pub flags: u8,
+    pub saddr: [u8; 16],
+    pub daddr: [u8; 16],
+    pub comm: [u8; 16],
+}
+
+impl RawEvent {
+    /// Parse one record; `None` when it is too short (never happens with the matching object).
+    pub fn parse(b: &[u8]) -> Option<RawEvent> {
+        if b.len() < RAW_EVENT_SIZE {
+            return None;
+        }
+        let u64_at = |o: usize| u64::from_ne_bytes(b[o..o + 8].try_into().expect("8 bytes"));
+        let u32_at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().expect("4 bytes"));
+        let u16_at = |o: usize| u16::from_ne_bytes(b[o..o + 2].try_into().expect("2 bytes"));
+        let arr16 = |o: usize| -> [u8; 16] { b[o..o + 16].try_into().expect("16 bytes") };
+        Some(RawEvent {
+            ts_ns: u64_at(0),
+            start_ns: u64_at(8),
+            established_ns: u64_at(16),
+            sent: u64_at(24),
+            received: u64_at(32),
+            tcp_bytes_acked: u64_at(40),
+            tcp_bytes_received: u64_at(48),
+            tcp_bytes_sent: u64_at(56),
+            pid: u32_at(64),
+            srtt_us: u32_at(68),
+            total_retrans: u32_at(72),
+            sk_err: u32_at(76) as i32,
+            family: u16_at(80),
+            sport: u16_at(82),
+            dport: u16_at(84),
+            kind: b[86],
+            role: b[87],
+            oldstate: b[88],
+            newstate: b[89],
+            flags: b[90],
+            saddr: arr16(96),
+            daddr: arr16(112),
+            comm: arr16(128),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The connection reached ESTABLISHED.
+    Open,
+    /// The connection reached CLOSE (established or not).
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// This side called connect().
+    Client,
+    /// This side was accepted by a listener.
+    Server,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Server => "server",
+        }
+    }
+    /// Flow direction seen from the process: outgoing (client) or incoming (server).
+    pub fn direction(self) -> &'static str {
+        match self {
+            Role::Client => "outgoing",
+            Role::Server => "incoming",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+/// Why a connection never established; OBI's `reason` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum FailureReason {
+    #[serde(rename = "refused")]
+    Refused,
+    #[serde(rename = "reset")]
+    Reset,
+    #[serde(rename = "timed-out")]
+    TimedOut,
+    #[serde(rename = "host-unreachable")]
+    HostUnreachable,
+    #[serde(rename = "net-unreachable")]
+    NetUnreachable,
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl FailureReason {
+    pub const ALL: [FailureReason; 6] = [
+        FailureReason::Refused,
+        FailureReason::Reset,
+        FailureReason::TimedOut,
+        FailureReason::HostUnreachable,
+        FailureReason::NetUnreachable,
+        FailureReason::Other,
+    ];
+
+    pub fn from_errno(err: i32) -> FailureReason {
+        match err {
+            libc::ECONNREFUSED => FailureReason::Refused,
+            libc::ECONNRESET | libc::EPIPE => FailureReason::Reset,
+            libc::ETIMEDOUT => FailureReason::TimedOut,
+            libc::EHOSTUNREACH | libc::EHOSTDOWN => FailureReason::HostUnreachable,
+            libc::ENETUNREACH | libc::ENETDOWN => FailureReason::NetUnreachable,
+            _ => FailureReason::Other,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::Refused => "refused",
+            FailureReason::Reset => "reset",
+            FailureReason::TimedOut => "timed-out",
+            FailureReason::HostUnreachable => "host-unreachable",
+            FailureReason::NetUnreachable => "net-unreachable",
+            FailureReason::Other => "other",
+        }
+    }
+}
+
+/// TCP state names (include/net/tcp_states.h), snake_case.
+pub fn tcp_state_name(state: u8) -> &'static str {
+    match state {
+        1 => "established",
+        2 => "syn_sent",
+        3 => "syn_recv",
+        4 => "fin_wait1",
+        5 => "fin_wait2",
+        6 => "time_wait",
+        7 => "close",
+        8 => "close_wait",
+        9 => "last_ack",
+        10 => "listen",
+        11 => "closing",
+        12 => "new_syn_recv",
+        _ => "unknown",
+    }
+}
+
+/// Short names of the errno values a socket can carry at close.
+fn errno_name(err: i32) -> String {
+    match err {
+        libc::ECONNREFUSED => "ECONNREFUSED".into(),
+        libc::ECONNRESET => "ECONNRESET".into(),
+        libc::EPIPE => "EPIPE".into(),
+        libc::ETIMEDOUT => "ETIMEDOUT".into(),
+        libc::EHOSTUNREACH => "EHOSTUNREACH".into(),
+        libc::EHOSTDOWN => "EHOSTDOWN".into(),
+        libc::ENETUNREACH => "ENETUNREACH".into(),
+        libc::ENETDOWN => "ENETDOWN".into(),
+        libc::ECONNABORTED => "ECONNABORTED".into(),
+        other => format!("errno {other}"),
+    }
+}
+
+/// One connection event: `type: "connection"` in JSON Lines. Field names are stable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnEvent {
+    #[serde(rename = "type")]
+    pub record_type: &'static str,
+    pub event: EventKind,
+    /// When the kernel saw the transition (RFC 3339, UTC).
+    pub time: jiff::Timestamp,
+    /// Process id (tgid) seen at connect() or of the listener's owner; 0 when unknown.
+    pub pid: u32,
+    pub comm: String,
+    pub role: Role,
+    pub direction: &'static str,
+    pub family: Family,
+    pub local_address: IpAddr,
+    pub local_port: u16,
+    pub remote_address: IpAddr,
+    pub remote_port: u16,
+    pub old_state: &'static str,
+    pub new_state: &'static str,
+    /// The connection reached ESTABLISHED.
+    pub established: bool,
+    /// connect()/SYN_RECV to ESTABLISHED, microseconds.
+    pub handshake_us: Option<u64>,
+    /// Start to close, microseconds (close events).
+    pub duration_us: Option<u64>,
+    /// Application payload bytes (exact when the kernel has sock_{send,recv}_length, else the TCP
+    /// counters `bytes_acked`/`bytes_received`); close events only.
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    /// Smoothed RTT at close, microseconds.
+    pub rtt_us: Option<u32>,
+    pub retransmits: u32,
+    /// Set on close events of connections that never established.
+    pub failure_reason: Option<FailureReason>,
+    /// The socket error at close, if any (`ECONNREFUSED`, `ECONNRESET`, …).
+    pub error: Option<String>,
+}
+
+/// Converts kernel monotonic timestamps to wall-clock time.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    /// realtime − monotonic, nanoseconds.
+    offset_ns: i128,
+}
+
+impl Clock {
+    pub fn new(realtime_ns: i128, monotonic_ns: i128) -> Clock {
+        Clock {
+            offset_ns: realtime_ns - monotonic_ns,
+        }
+    }
+
+    pub fn wall(&self, monotonic_ns: u64) -> jiff::Timestamp {
+        let ns = monotonic_ns as i128 + self.offset_ns;
+        jiff::Timestamp::from_nanosecond(ns).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
+fn addr(family: u16, raw: &[u8; 16]) -> IpAddr {
+    if family == AF_INET {
+        IpAddr::V4(Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]))
+    } else {
+        Ipv6Addr::from(*raw).to_canonical()
+    }
+}
+
+fn comm(raw: &[u8; 16]) -> String {
+    let end = raw.iter().position(|&c| c == 0).unwrap_or(raw.len());
+    String::from_utf8_lossy(&raw[..end]).into_owned()
+}
+
+impl ConnEvent {
+    /// Decode a raw record. `payload_counters`: the sock_{send,recv}_length programs are attached,
+    /// so `sent`/`received` are exact payload counts.
+    pub fn from_raw(raw: &RawEvent, clock: &Clock, payload_counters: bool) -> Option<ConnEvent> {
+        let event = match raw.kind {
+            KIND_OPEN => EventKind::Open,
+            KIND_CLOSE => EventKind::Close,
+            _ => return None,
+        };
+        let role = if raw.role == ROLE_SERVER {
+            Role::Server
+        } else {
+            Role::Client
+        };
+        let established = raw.flags & F_ESTABLISHED != 0;
+        let close = event == EventKind::Close;
+        let (bytes_sent, bytes_received) = if !close {
+            (0, 0)
+        } else if payload_counters {
+            (raw.sent, raw.received)
+        } else {
+            (raw.tcp_bytes_acked, raw.tcp_bytes_received)
+        };
+        let failure_reason = (close && !established).then(|| FailureReason::from_errno(raw.sk_err));
+        Some(ConnEvent {
+            record_type: "connection",
+            event,
+            time: clock.wall(raw.ts_ns),
+            pid: if raw.flags & F_PID_UNKNOWN != 0 {
+                0
+            } else {
+                raw.pid
+            },
+            comm: comm(&raw.comm),
+            role,
+            direction: role.direction(),
+            family: if raw.family == AF_INET {
+                Family::Ipv4
+            } else {
+                Family::Ipv6
+            },
+            local_address: addr(raw.family, &raw.saddr),
+            local_port: raw.sport,
+            remote_address: addr(raw.family, &raw.daddr),
+            remote_port: raw.dport,
+            old_state: tcp_state_name(raw.oldstate),
+            new_state: tcp_state_name(raw.newstate),
+            established,
+            handshake_us: (raw.established_ns > 0 && raw.start_ns > 0)
+                .then(|| raw.established_ns.saturating_sub(raw.start_ns) / 1000),
+            duration_us: (close && raw.start_ns > 0)
+                .then(|| raw.ts_ns.saturating_sub(raw.start_ns) / 1000),
+            bytes_sent,
+            bytes_received,
+            rtt_us: (close && raw.srtt_us > 0).then_some(raw.srtt_us),
+            retransmits: if close { raw.total_retrans } else { 0 },
+            failure_reason,
+            error: (close && raw.sk_err != 0).then(|| errno_name(raw.sk_err)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw_bytes(e: &RawEvent) -> Vec<u8> {
+        let mut b = vec![0u8; RAW_EVENT_SIZE];
+        let mut put = |o: usize, v: &[u8]| b[o..o + v.len()].copy_from_slice(v);
+        put(0, &e.ts_ns.to_ne_bytes());
+        put(8, &e.start_ns.to_ne_bytes());
+        put(16, &e.established_ns.to_ne_bytes());
+        put(24, &e.sent.to_ne_bytes());
+        put(32, &e.received.to_ne_bytes());
+        put(40, &e.tcp_bytes_acked.to_ne_bytes());
+        put(48, &e.tcp_bytes_received.to_ne_bytes());
+        put(56, &e.tcp_bytes_sent.to_ne_bytes());
+        put(64, &e.pid.to_ne_bytes());
+        put(68, &e.srtt_us.to_ne_bytes());
+        put(72, &e.total_retrans.to_ne_bytes());
+        put(76, &e.sk_err.to_ne_bytes());
+        put(80, &e.family.to_ne_bytes());
+        put(82, &e.sport.to_ne_bytes());
+        put(84, &e.dport.to_ne_bytes());
+        put(86, &[e.kind, e.role, e.oldstate, e.newstate, e.flags]);
+        put(96, &e.saddr);
+        put(112, &e.daddr);
+        put(128, &e.comm);
+        b
+    }
+
+    fn sample() -> RawEvent {
+        let mut comm = [0u8; 16];
+        comm[..4].copy_from_slice(b"curl");
+        let mut saddr = [0u8; 16];
+        saddr[..4].copy_from_slice(&[127, 0, 0, 1]);
+        RawEvent {
+            ts_ns: 3_000_000_000,
+            start_ns: 1_000_000_000,
+            established_ns: 1_000_500_000,
+            sent: 100,
+            received: 2000,
+            tcp_bytes_acked: 101,
+            tcp_bytes_received: 2001,
+            pid: 4242,
+            srtt_us: 57,
+            total_retrans: 2,
+            family: 2,
+            sport: 40000,
+            dport: 8080,
+            kind: KIND_CLOSE,
+            role: 1,
+            oldstate: 5,
+            newstate: 7,
+            flags: F_ESTABLISHED,
+            saddr,
+            daddr: saddr,
+            comm,
+            ..RawEvent::default()
+        }
+    }
+
+    #[test]
+    fn parses_and_decodes_a_close_record() {
+        let raw = sample();
+        let parsed = RawEvent::parse(&raw_bytes(&raw)).unwrap();
+        assert_eq!(parsed, raw);
+        let clock = Clock::new(1_700_000_000_000_000_000, 0);
+        let ev = ConnEvent::from_raw(&parsed, &clock, true).unwrap();
+        assert_eq!(ev.event, EventKind::Close);
+        assert_eq!(ev.pid, 4242);
+        assert_eq!(ev.comm, "curl");
+        assert_eq!(ev.local_address.to_string(), "127.0.0.1");
+        assert_eq!((ev.local_port, ev.remote_port), (40000, 8080));
+        assert_eq!((ev.old_state, ev.new_state), ("fin_wait2", "close"));
+        assert_eq!((ev.bytes_sent, ev.bytes_received), (100, 2000));
+        assert_eq!(ev.duration_us, Some(2_000_000));
+        assert_eq!(ev.handshake_us, Some(500));
+        assert_eq!(ev.rtt_us, Some(57));
+        assert_eq!(ev.failure_reason, None);
+        let fallback = ConnEvent::from_raw(&parsed, &clock, false).unwrap();
+        assert_eq!((fallback.bytes_sent, fallback.bytes_received), (101, 2001));
+        let json = serde_json::to_value(&ev).unwrap();
+        assert_eq!(json["type"], "connection");
+        assert_eq!(json["event"], "close");
+        assert_eq!(json["role"], "client");
+        assert_eq!(json["family"], "ipv4");
+        assert_eq!(json["time"], "2023-11-14T22:13:23Z");
+    }
+
+    #[test]
+    fn failed_connections_carry_a_reason() {
+        let mut raw = sample();
+        raw.flags = 0;
+        raw.oldstate = 2;
+        raw.sk_err = libc::ECONNREFUSED;
+        let ev = ConnEvent::from_raw(&raw, &Clock::new(0, 0), true).unwrap();
+        assert!(!ev.established);
+        assert_eq!(ev.failure_reason, Some(FailureReason::Refused));
+        assert_eq!(ev.error.as_deref(), Some("ECONNREFUSED"));
+        assert_eq!(serde_json::to_value(ev.failure_reason).unwrap(), "refused");
+        assert_eq!(
+            FailureReason::from_errno(libc::ETIMEDOUT).as_str(),
+            "timed-out"
+        );
+    }
+
+    #[test]
+    fn v4_mapped_v6_addresses_print_as_v4() {
+        let mut raw = sample();
+        raw.family = 10;
+        raw.saddr = Ipv6Addr::LOCALHOST.octets();
+        raw.daddr = Ipv4Addr::new(10, 0, 0, 1).to_ipv6_mapped().octets();
+        let ev = ConnEvent::from_raw(&raw, &Clock::new(0, 0), true).unwrap();
+        assert_eq!(ev.local_address.to_string(), "::1");
+        assert_eq!(ev.remote_address.to_string(), "10.0.0.1");
+        assert_eq!(ev.family, Family::Ipv6);
+    }
+}
