@@ -31,12 +31,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// `-v` shows b00t's info logs, `-vv` debug logs of b00t and its libraries. `RUST_LOG` wins.
+/// `-v` shows b00t's info logs, `-vv` debug logs of b00t and kube, `-vvv` everything.
+/// `RUST_LOG` wins.
 fn init_logging(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
-        0 => "warn",
-        1 => "b00t=info,warn",
+        // Libraries stay quiet unless asked: kube logs connection failures at ERROR, and the
+        // one error line b00t prints already says what failed.
+        0 => "b00t=warn",
+        1 => "b00t=info",
         2 => "b00t=debug,kube=debug,info",
         _ => "trace",
     };
