@@ -373,22 +373,26 @@ fn report_not_ready(out: &Out, nr: &NotReady) {
     }
 }
 
-fn status_mark(out: &Out, status: &str) -> String {
-    let (mark, word) = match status {
-        "Running" | "Succeeded" => ("✅", status.to_string()),
-        "Failing" => ("❌", status.to_string()),
-        "Stopped" => ("⏹", status.to_string()),
-        _ => ("⏳", status.to_string()),
-    };
-    if out.color() {
-        let w = match status {
-            "Running" | "Succeeded" => word.green().to_string(),
-            "Failing" => word.red().to_string(),
-            _ => word.yellow().to_string(),
-        };
-        format!("{mark} {w}")
-    } else {
-        format!("{mark} {word}")
+/// The status mark of `list` and `status`.
+fn mark(status: &str) -> &'static str {
+    match status {
+        "Running" | "Succeeded" => "✅",
+        "Failing" => "❌",
+        "Stopped" => "⏹",
+        _ => "⏳",
+    }
+}
+
+/// The status word, coloured when stdout takes colours. Colour codes are added after table
+/// layout so they do not count as width.
+fn status_word(out: &Out, status: &str) -> String {
+    if !out.color() {
+        return status.to_string();
+    }
+    match status {
+        "Running" | "Succeeded" => status.green().to_string(),
+        "Failing" => status.red().to_string(),
+        _ => status.yellow().to_string(),
     }
 }
 
@@ -453,7 +457,7 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
     }
     let mut t = table::new(headers);
     for r in rows {
-        let mut cells = vec![status_mark(out, &r.status), r.name.clone()];
+        let mut cells = vec![format!("{} {}", mark(&r.status), r.status), r.name.clone()];
         if all_ns {
             cells.push(r.namespace.clone());
         }
@@ -478,7 +482,25 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
         }
         t.add_row(cells);
     }
-    table::render(&t)
+    let text = table::render(&t);
+    if !out.color() {
+        return text;
+    }
+    // Colour the status word of each row (the first column), now that widths are fixed.
+    let mut lines = text.lines();
+    let mut colored = format!("{}\n", lines.next().unwrap_or_default());
+    for (line, r) in lines.zip(rows) {
+        let plain = format!("{} {}", mark(&r.status), r.status);
+        match line.strip_prefix(&plain) {
+            Some(rest) => colored.push_str(&format!(
+                "{} {}{rest}\n",
+                mark(&r.status),
+                status_word(out, &r.status)
+            )),
+            None => colored.push_str(&format!("{line}\n")),
+        }
+    }
+    colored
 }
 
 /// A stable colour per pod name.
@@ -720,16 +742,8 @@ impl StatusArgs {
             out.document(&st);
         } else {
             let s = &st.summary;
-            let mark = status_mark(out, &s.status);
-            let mark = mark.split(' ').next().unwrap_or_default();
-            let status = if out.color() {
-                status_mark(out, &s.status)
-                    .split_once(' ')
-                    .map(|x| x.1.to_string())
-                    .unwrap_or_default()
-            } else {
-                s.status.clone()
-            };
+            let mark = mark(&s.status);
+            let status = status_word(out, &s.status);
             out.line(&format!(
                 "{mark} {} | {status} | {} ready | {} restarts",
                 s.name, s.ready, s.restarts
