@@ -321,22 +321,18 @@ pub async fn deploy_objects(
     }
     let mut ready = None;
     if wait {
-        let progress = out.progress(&format!("waiting for {name} to become ready"));
-        let res = kube
-            .wait_ready(target, name, timeout, &|m| progress.set(m))
-            .await;
-        progress.finish();
-        match res? {
-            Ok(()) => ready = Some(true),
-            Err(nr) => {
-                report_not_ready(out, &nr);
-                return Err(KubeError::Failed {
-                    what: format!("{name} did not become ready"),
-                    reason: nr.reasons.join("; "),
-                }
-                .into());
-            }
-        }
+        let what = format!("{name} did not become ready");
+        wait_reporting(
+            kube,
+            out,
+            target,
+            name,
+            timeout,
+            &format!("waiting for {name} to become ready"),
+            what,
+        )
+        .await?;
+        ready = Some(true);
     }
     if json {
         out.document(&DeployReport {
@@ -359,6 +355,35 @@ pub async fn deploy_objects(
         "next: b00t k8s logs {name}{ns} -f    b00t k8s status {name}{ns}    b00t k8s delete {name}{ns}"
     ));
     Ok(())
+}
+
+/// Wait for readiness with progress on stderr; when it cannot get there, print the reasons and
+/// last log lines and fail with `what`.
+async fn wait_reporting(
+    kube: &Kube,
+    out: &Out,
+    target: Target,
+    name: &str,
+    timeout: Duration,
+    start: &str,
+    what: String,
+) -> Result<()> {
+    let progress = out.progress(start);
+    let res = kube
+        .wait_ready(target, name, timeout, &|m| progress.set(m))
+        .await;
+    progress.finish();
+    match res? {
+        Ok(()) => Ok(()),
+        Err(nr) => {
+            report_not_ready(out, &nr);
+            Err(KubeError::Failed {
+                what,
+                reason: nr.reasons.join("; "),
+            }
+            .into())
+        }
+    }
 }
 
 fn report_not_ready(out: &Out, nr: &NotReady) {
@@ -685,22 +710,10 @@ impl RestartArgs {
         }
         let mut ready = None;
         if self.wait {
-            let progress = out.progress(&format!("waiting for the rollout of {instance}"));
-            let res = kube
-                .wait_ready(target, &instance, self.timeout, &|m| progress.set(m))
-                .await;
-            progress.finish();
-            match res? {
-                Ok(()) => ready = Some(true),
-                Err(nr) => {
-                    report_not_ready(out, &nr);
-                    return Err(KubeError::Failed {
-                        what: format!("the rollout of {instance} failed"),
-                        reason: nr.reasons.join("; "),
-                    }
-                    .into());
-                }
-            }
+            let start = format!("waiting for the rollout of {instance}");
+            let what = format!("the rollout of {instance} failed");
+            wait_reporting(&kube, out, target, &instance, self.timeout, &start, what).await?;
+            ready = Some(true);
             out.note(&format!("{instance} restarted and ready"));
         }
         if json {

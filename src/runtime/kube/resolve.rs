@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
-use kube::ResourceExt;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
 
 use super::wait::Target;
@@ -113,7 +113,17 @@ impl Kube {
     /// Whether b00t objects of the application `name` (`app.kubernetes.io/part-of`) exist here.
     async fn is_app(&self, name: &str) -> Result<bool> {
         let sel = format!("{},{}={name}", labels::selector_managed(), labels::PART_OF);
-        let lp = ListParams::default().labels(&sel).limit(1);
+        let (d, s, p) = self
+            .workload_metadata(&ListParams::default().labels(&sel).limit(1))
+            .await?;
+        Ok(!d.is_empty() || !s.is_empty() || !p.is_empty())
+    }
+
+    /// Metadata of the Deployments, DaemonSets and pods matching `lp` here, fetched together.
+    async fn workload_metadata(
+        &self,
+        lp: &ListParams,
+    ) -> Result<(Vec<ObjectMeta>, Vec<ObjectMeta>, Vec<ObjectMeta>)> {
         let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
         let dss: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
@@ -124,11 +134,17 @@ impl Kube {
             format!("pods {where_}"),
         );
         let (d, s, p) = tokio::join!(
-            self.call("list", &dw, deps.list_metadata(&lp)),
-            self.call("list", &sw, dss.list_metadata(&lp)),
-            self.call("list", &pw, pods.list_metadata(&lp)),
+            self.call("list", &dw, deps.list_metadata(lp)),
+            self.call("list", &sw, dss.list_metadata(lp)),
+            self.call("list", &pw, pods.list_metadata(lp)),
         );
-        Ok(!d?.items.is_empty() || !s?.items.is_empty() || !p?.items.is_empty())
+        fn metas<K: Clone>(
+            l: kube::core::ObjectList<kube::core::PartialObjectMeta<K>>,
+        ) -> Vec<ObjectMeta> {
+            l.items.into_iter().map(|m| m.metadata).collect()
+        }
+        let (d, s, p) = (d?, s?, p?);
+        Ok((metas(d), metas(s), metas(p)))
     }
 
     /// The first of `candidates` that is a b00t instance here.
@@ -139,41 +155,31 @@ impl Kube {
             labels::INSTANCE,
             candidates.join(",")
         );
-        let lp = ListParams::default().labels(&sel);
-        let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
-        let dss: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-        let where_ = format!("in namespace {}", self.namespace);
-        let (dw, sw, pw) = (
-            format!("deployments.apps {where_}"),
-            format!("daemonsets.apps {where_}"),
-            format!("pods {where_}"),
-        );
-        let (d, s, p) = tokio::join!(
-            self.call("list", &dw, deps.list(&lp)),
-            self.call("list", &sw, dss.list(&lp)),
-            self.call("list", &pw, pods.list(&lp)),
-        );
-        let (d, s, p) = (d?, s?, p?);
+        let (d, s, p) = self
+            .workload_metadata(&ListParams::default().labels(&sel))
+            .await?;
         for c in candidates {
-            let inst = |l: &std::collections::BTreeMap<String, String>| {
-                l.get(labels::INSTANCE).map(String::as_str) == Some(*c)
+            let inst = |m: &ObjectMeta| {
+                m.labels
+                    .as_ref()
+                    .and_then(|l| l.get(labels::INSTANCE))
+                    .map(String::as_str)
+                    == Some(*c)
             };
-            if d.items.iter().any(|x| inst(x.labels())) {
+            if d.iter().any(inst) {
                 return Ok(Some(Resolved::Instance {
                     instance: c.to_string(),
                     target: Target::Deployment,
                 }));
             }
-            if s.items.iter().any(|x| inst(x.labels())) {
+            if s.iter().any(inst) {
                 return Ok(Some(Resolved::Instance {
                     instance: c.to_string(),
                     target: Target::DaemonSet,
                 }));
             }
-            if let Some(pod) = p.items.iter().find(|x| inst(x.labels())) {
+            if let Some(pod) = p.iter().find(|m| inst(m)) {
                 let bare = !pod
-                    .metadata
                     .owner_references
                     .iter()
                     .flatten()
