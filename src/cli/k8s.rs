@@ -44,6 +44,10 @@ pub enum K8sCommand {
     RestartMcp(RestartArgs),
     /// Health of one workload, or of the cluster
     Status(StatusArgs),
+    /// Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)
+    Translate(super::translate::TranslateArgs),
+    /// Translate a Dockerfile or compose file (or take an image) and apply it
+    Deploy(super::translate::DeployArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,6 +197,8 @@ impl K8sArgs {
             K8sCommand::Delete(a) => a.run(global, out, timeout).await,
             K8sCommand::RestartMcp(a) => a.run(global, out, timeout).await,
             K8sCommand::Status(a) => a.run(global, out, timeout).await,
+            K8sCommand::Translate(a) => a.run(global, out).await,
+            K8sCommand::Deploy(a) => a.run(global, out, timeout).await,
         }
     }
 }
@@ -322,7 +328,7 @@ pub async fn deploy_objects(
     let mut ready = None;
     if wait {
         let what = format!("{name} did not become ready");
-        wait_reporting(
+        wait_or_fail(
             kube,
             out,
             target,
@@ -357,9 +363,33 @@ pub async fn deploy_objects(
     Ok(())
 }
 
-/// Wait for readiness with progress on stderr; when it cannot get there, print the reasons and
-/// last log lines and fail with `what`.
-async fn wait_reporting(
+/// Wait for readiness with progress on stderr (`start` is the first line). When the workload
+/// cannot get there, print the reasons and last log lines (each prefixed with `name` when
+/// `prefix`) and return `Ok(Some(reasons))`; `Ok(None)` when ready.
+pub(crate) async fn wait_reporting(
+    kube: &Kube,
+    out: &Out,
+    target: Target,
+    name: &str,
+    timeout: Duration,
+    start: &str,
+) -> Result<Option<String>> {
+    let progress = out.progress(start);
+    let res = kube
+        .wait_ready(target, name, timeout, &|m| progress.set(m))
+        .await;
+    progress.finish();
+    match res? {
+        Ok(()) => Ok(None),
+        Err(nr) => {
+            report_not_ready(out, &nr);
+            Ok(Some(nr.reasons.join("; ")))
+        }
+    }
+}
+
+/// [`wait_reporting`], with "not ready" as an error saying `what`.
+async fn wait_or_fail(
     kube: &Kube,
     out: &Out,
     target: Target,
@@ -368,21 +398,9 @@ async fn wait_reporting(
     start: &str,
     what: String,
 ) -> Result<()> {
-    let progress = out.progress(start);
-    let res = kube
-        .wait_ready(target, name, timeout, &|m| progress.set(m))
-        .await;
-    progress.finish();
-    match res? {
-        Ok(()) => Ok(()),
-        Err(nr) => {
-            report_not_ready(out, &nr);
-            Err(KubeError::Failed {
-                what,
-                reason: nr.reasons.join("; "),
-            }
-            .into())
-        }
+    match wait_reporting(kube, out, target, name, timeout, start).await? {
+        None => Ok(()),
+        Some(reason) => Err(KubeError::Failed { what, reason }.into()),
     }
 }
 
@@ -712,7 +730,7 @@ impl RestartArgs {
         if self.wait {
             let start = format!("waiting for the rollout of {instance}");
             let what = format!("the rollout of {instance} failed");
-            wait_reporting(&kube, out, target, &instance, self.timeout, &start, what).await?;
+            wait_or_fail(&kube, out, target, &instance, self.timeout, &start, what).await?;
             ready = Some(true);
             out.note(&format!("{instance} restarted and ready"));
         }

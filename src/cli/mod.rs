@@ -10,6 +10,7 @@ pub mod k8s;
 pub mod obi;
 pub mod sensor;
 pub mod tools;
+pub mod translate;
 
 /// b00t: MCP servers and the OBI eBPF agent on Kubernetes and Docker.
 #[derive(Debug, Parser)]

@@ -1,3 +1,236 @@
 //! Dockerfile and compose parsing → `Workload`. Pure: no IO besides reading the inputs.
+//!
+//! The facade: [`translate_compose`], [`translate_dockerfile`] and [`translate_image`] return a
+//! [`Bundle`] (warnings inside) that `render::render_bundle` turns into Kubernetes objects.
+
+pub mod common;
 pub mod compose;
+pub mod compose_map;
 pub mod dockerfile;
+pub mod dockerfile_map;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use snafu::{ResultExt, Snafu};
+
+use crate::error::{Classify, Exit};
+use crate::workload::{Bundle, dns_label};
+
+pub use compose_map::ComposeMapOptions;
+pub use dockerfile_map::DockerfileMapOptions;
+
+/// What went wrong while mapping a loaded input.
+#[derive(Debug, Snafu)]
+#[snafu(visibility(pub(crate)))]
+pub enum MapError {
+    /// A `command`/`entrypoint` string that cannot be split into words.
+    #[snafu(display("{pos}: {key}: {message}"))]
+    Split {
+        pos: String,
+        key: String,
+        message: String,
+    },
+    /// Reading the `file:` of a top-level config or secret.
+    #[snafu(display("{pos}: reading {path}"))]
+    ReadConfig {
+        pos: String,
+        path: String,
+        source: std::io::Error,
+    },
+    #[snafu(display("--image needs a project with one service; this one has {services}"))]
+    ImageForMany { services: usize },
+    #[snafu(display(
+        "{file}: no services to translate (are their profiles active? use --profile)"
+    ))]
+    NoServices { file: String },
+    #[snafu(display("services {a:?} and {b:?} both become {name:?} in Kubernetes; rename one"))]
+    NameClash { a: String, b: String, name: String },
+}
+
+impl Classify for MapError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+}
+
+/// Errors of the facade; all are bad input (exit 2).
+#[derive(Debug, Snafu)]
+#[snafu(visibility(pub(crate)))]
+pub enum TranslateError {
+    #[snafu(display("{source}"))]
+    LoadCompose { source: compose::LoadError },
+    #[snafu(display("reading {}", path.display()))]
+    ReadDockerfile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[snafu(display("{path}:{line}:{col}: {message}"))]
+    ParseDockerfile {
+        path: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    #[snafu(display("{path}: {message}"))]
+    ResolveDockerfile { path: String, message: String },
+    #[snafu(display("{source}"))]
+    MapCompose { source: MapError },
+    #[snafu(display("{what}: cannot make a Kubernetes name of {raw:?}; pass --name"))]
+    BadName { what: String, raw: String },
+}
+
+impl Classify for TranslateError {
+    fn exit(&self) -> Exit {
+        Exit::Usage
+    }
+}
+
+/// Input of [`translate_compose`].
+#[derive(Debug, Clone, Default)]
+pub struct ComposeInput {
+    /// Compose files in merge order (display paths; read unless `sources` is given).
+    pub files: Vec<PathBuf>,
+    /// The files' contents when already read (e.g. from stdin): `(display path, text)`.
+    pub sources: Vec<(String, String)>,
+    pub profiles: Vec<String>,
+    /// The process environment used for interpolation (passed in; never read here).
+    pub env: BTreeMap<String, String>,
+    /// Project directory (default: the first file's directory).
+    pub working_dir: Option<PathBuf>,
+    pub map: ComposeMapOptions,
+}
+
+/// Load and map compose files.
+pub fn translate_compose(input: &ComposeInput) -> Result<Bundle, TranslateError> {
+    let opts = compose::LoadOptions {
+        files: input.files.clone(),
+        project_name: None,
+        profiles: input.profiles.clone(),
+        env: input.env.clone(),
+        env_files: vec![],
+        working_dir: input.working_dir.clone(),
+    };
+    let project = if input.sources.is_empty() {
+        compose::load(&opts)
+    } else {
+        let srcs: Vec<(&str, &str)> = input
+            .sources
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        compose::load_from_strings(&opts, &srcs)
+    }
+    .context(LoadComposeSnafu)?;
+    compose_map::map_project(&project, &input.map).context(MapComposeSnafu)
+}
+
+/// Input of [`translate_dockerfile`].
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileInput {
+    /// Path for messages.
+    pub path: String,
+    pub text: String,
+    /// `--target` stage.
+    pub target: Option<String>,
+    pub build_args: BTreeMap<String, String>,
+    /// Workload name (`--name`); default: the directory holding the Dockerfile.
+    pub name: Option<String>,
+    /// The directory name used when no name is given.
+    pub dir_name: Option<String>,
+    pub image: Option<String>,
+    pub extra_env: Vec<(String, String)>,
+}
+
+/// Parse, resolve and map a Dockerfile.
+pub fn translate_dockerfile(input: &DockerfileInput) -> Result<Bundle, TranslateError> {
+    let df = dockerfile::parse(&input.text).map_err(|e| {
+        let (line, col) = (e.line(), e.col());
+        let full = e.to_string();
+        let message = full
+            .strip_prefix(&format!("line {line}:{col}: "))
+            .unwrap_or(&full)
+            .to_string();
+        TranslateError::ParseDockerfile {
+            path: input.path.clone(),
+            line,
+            col,
+            message,
+        }
+    })?;
+    let opts = dockerfile::ResolveOptions {
+        target: input.target.clone(),
+        build_args: input.build_args.clone(),
+    };
+    let cfg = dockerfile::resolve(&df, &opts).map_err(|e| match e.location() {
+        Some((line, col)) => {
+            let full = e.to_string();
+            let message = full
+                .strip_prefix(&format!("line {line}:{col}: "))
+                .unwrap_or(&full)
+                .to_string();
+            TranslateError::ParseDockerfile {
+                path: input.path.clone(),
+                line,
+                col,
+                message,
+            }
+        }
+        None => TranslateError::ResolveDockerfile {
+            path: input.path.clone(),
+            message: e.to_string(),
+        },
+    })?;
+    let raw = input
+        .name
+        .clone()
+        .or_else(|| input.dir_name.clone())
+        .unwrap_or_else(|| "app".into());
+    let name = dns_label(&raw).ok_or_else(|| TranslateError::BadName {
+        what: input.path.clone(),
+        raw,
+    })?;
+    let opts = DockerfileMapOptions {
+        name,
+        image: input.image.clone(),
+        extra_env: input.extra_env.clone(),
+        source: Some(input.path.clone()),
+    };
+    Ok(dockerfile_map::map_image_config(&cfg, &opts))
+}
+
+/// A plain image as one workload; the name defaults to the image's repository name.
+pub fn translate_image(
+    image: &str,
+    name: Option<&str>,
+    extra_env: &[(String, String)],
+) -> Result<Bundle, TranslateError> {
+    let raw = name
+        .map(str::to_string)
+        .unwrap_or_else(|| image_name(image));
+    let name = dns_label(&raw).ok_or_else(|| TranslateError::BadName {
+        what: image.to_string(),
+        raw,
+    })?;
+    Ok(dockerfile_map::map_image(image, &name, extra_env))
+}
+
+/// `ghcr.io/org/app:1.2@sha256:…` → `app`.
+pub fn image_name(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names() {
+        assert_eq!(image_name("nginx"), "nginx");
+        assert_eq!(image_name("nginx:1.25"), "nginx");
+        assert_eq!(image_name("ghcr.io/org/my_app:1@sha256:abc"), "my_app");
+        assert_eq!(image_name("localhost:5000/x"), "x");
+    }
+}

@@ -8,3 +8,4 @@ mod docs;
 mod fake_api;
 mod k8s;
 mod sensor;
+mod translate;

@@ -1,0 +1,388 @@
+//! `b00t k8s translate` and `b00t k8s deploy`: thin adapters from flags to the translator
+//! (`crate::translate`), the renderer and the shared apply path of `deploy-mcp`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{ArgGroup, Args};
+
+use super::k8s::{DryRun, deploy_objects, print_objects, wait_reporting};
+use super::{Global, OutputFormat, parse_duration};
+use crate::error::{Error, Exit, Result};
+use crate::output::Out;
+use crate::render::{self, Object, RenderOptions};
+use crate::runtime::kube::wait::Target;
+use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
+use crate::translate::{self, ComposeInput, ComposeMapOptions, DockerfileInput};
+use crate::workload::{Bundle, Controller};
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").required(true).args(["from_dockerfile", "from_compose"])))]
+pub struct TranslateArgs {
+    /// Dockerfile to translate
+    #[arg(long, value_name = "F")]
+    pub from_dockerfile: Option<PathBuf>,
+    /// Compose file(s) to translate, merged in order (repeatable)
+    #[arg(long, value_name = "F", num_args = 1..)]
+    pub from_compose: Vec<PathBuf>,
+    /// Application name (app.kubernetes.io/name; default: the compose project or directory name)
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Image to run (Dockerfile, or a single-service compose project)
+    #[arg(long, value_name = "I")]
+    pub image: Option<String>,
+    /// Dockerfile stage to translate (default: the last)
+    #[arg(long, value_name = "STAGE", requires = "from_dockerfile")]
+    pub target: Option<String>,
+    /// Compose profile to enable (repeatable)
+    #[arg(long, value_name = "P")]
+    pub profile: Vec<String>,
+    /// Write one file per object (<kind>-<name>.yaml) into this directory
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Fail (exit 2) when the translation produced warnings
+    #[arg(long)]
+    pub strict: bool,
+    /// Turn depends_on into initContainers that wait for the dependency's Service port
+    #[arg(long)]
+    pub wait_deps: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("input").multiple(false).args(["from_dockerfile", "from_compose", "from_stdin"])))]
+pub struct DeployArgs {
+    /// Dockerfile to translate and deploy (its image: --image, else <name>:latest)
+    #[arg(long, value_name = "F")]
+    pub from_dockerfile: Option<PathBuf>,
+    /// Compose file(s) to translate and deploy, merged in order
+    #[arg(long, value_name = "F", num_args = 1..)]
+    pub from_compose: Vec<PathBuf>,
+    /// Read a compose file from stdin
+    #[arg(long)]
+    pub from_stdin: bool,
+    /// Deploy a plain image as one workload (or the image of --from-dockerfile)
+    #[arg(long, value_name = "IMG", required_unless_present_any = ["from_dockerfile", "from_compose", "from_stdin"])]
+    pub image: Option<String>,
+    /// Application name (default: the compose project, directory or image name)
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Extra environment variable for every container (repeatable); secret-looking names go into a Secret
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+    /// Dockerfile stage (default: the last)
+    #[arg(long, value_name = "STAGE", requires = "from_dockerfile")]
+    pub target: Option<String>,
+    /// Compose profile to enable (repeatable)
+    #[arg(long, value_name = "P")]
+    pub profile: Vec<String>,
+    /// Turn depends_on into initContainers that wait for the dependency's Service port
+    #[arg(long)]
+    pub wait_deps: bool,
+    /// Print (client) or validate on the server (server) without changing anything
+    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true, value_name = "MODE")]
+    pub dry_run: Option<DryRun>,
+    /// Wait until ready (the default)
+    #[arg(long, overrides_with = "no_wait")]
+    pub wait: bool,
+    /// Return as soon as the objects are applied
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for readiness (per workload)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
+    pub timeout: Duration,
+}
+
+fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected K=V, got {s:?}")),
+    }
+}
+
+fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+fn dir_name(path: &Path) -> Option<String> {
+    let abs = std::path::absolute(path).ok()?;
+    abs.parent()?
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+}
+
+/// Everything that selects and shapes the input, shared by both commands.
+struct Source<'a> {
+    dockerfile: Option<&'a Path>,
+    compose: &'a [PathBuf],
+    stdin: Option<String>,
+    image: Option<&'a str>,
+    name: Option<&'a str>,
+    target: Option<&'a str>,
+    profiles: &'a [String],
+    env: &'a [(String, String)],
+    wait_deps: bool,
+}
+
+fn bundle(src: &Source<'_>) -> Result<Bundle> {
+    if src.target.is_some() && src.dockerfile.is_none() {
+        return Err(Error::msg(
+            Exit::Usage,
+            "--target selects a Dockerfile stage; it needs --from-dockerfile",
+        ));
+    }
+    if let Some(path) = src.dockerfile {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::msg(Exit::Usage, format!("reading {}: {e}", path.display())))?;
+        let input = DockerfileInput {
+            path: path.display().to_string(),
+            text,
+            target: src.target.map(str::to_string),
+            build_args: BTreeMap::new(),
+            name: src.name.map(str::to_string),
+            dir_name: dir_name(path),
+            image: src.image.map(str::to_string),
+            extra_env: src.env.to_vec(),
+        };
+        return Ok(translate::translate_dockerfile(&input)?);
+    }
+    if src.compose.is_empty() && src.stdin.is_none() {
+        let image = src.image.unwrap_or_default();
+        return Ok(translate::translate_image(image, src.name, src.env)?);
+    }
+    let map = ComposeMapOptions {
+        name: src.name.map(str::to_string),
+        image: src.image.map(str::to_string),
+        extra_env: src.env.to_vec(),
+        source: src
+            .compose
+            .first()
+            .map(|p| p.display().to_string())
+            .or(src.stdin.as_ref().map(|_| "<stdin>".into())),
+        wait_deps: src.wait_deps,
+    };
+    let input = ComposeInput {
+        files: src.compose.to_vec(),
+        sources: src
+            .stdin
+            .clone()
+            .map(|t| vec![("<stdin>".to_string(), t)])
+            .unwrap_or_default(),
+        profiles: src.profiles.to_vec(),
+        env: process_env(),
+        working_dir: src.stdin.as_ref().map(|_| PathBuf::from(".")),
+        map,
+    };
+    Ok(translate::translate_compose(&input)?)
+}
+
+fn values(objects: &[Object]) -> Vec<serde_json::Value> {
+    objects
+        .iter()
+        .map(|o| serde_json::to_value(o).expect("objects serialise"))
+        .collect()
+}
+
+fn yaml_stream(values: &[serde_json::Value]) -> String {
+    let mut s = String::new();
+    for v in values {
+        s.push_str("---\n");
+        s.push_str(&crate::output::to_yaml(v));
+    }
+    s
+}
+
+impl TranslateArgs {
+    pub async fn run(self, global: &Global, out: &Out) -> Result<()> {
+        let json = match out.format() {
+            None | Some(OutputFormat::Yaml) => false,
+            Some(OutputFormat::Json) => true,
+            Some(other) => {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    format!("translate prints yaml or json, not {other:?}").to_lowercase(),
+                ));
+            }
+        };
+        let src = Source {
+            dockerfile: self.from_dockerfile.as_deref(),
+            compose: &self.from_compose,
+            stdin: None,
+            image: self.image.as_deref(),
+            name: self.name.as_deref(),
+            target: self.target.as_deref(),
+            profiles: &self.profile,
+            env: &[],
+            wait_deps: self.wait_deps,
+        };
+        let b = bundle(&src)?;
+        for w in &b.warnings {
+            out.warn(&w.to_string());
+        }
+        if self.strict && !b.warnings.is_empty() {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!("{} warning(s) and --strict was given", b.warnings.len()),
+            ));
+        }
+        let objects = render::render_bundle(
+            &b,
+            &RenderOptions {
+                namespace: global.namespace.clone(),
+            },
+        );
+        let vals = values(&objects);
+        match &self.out {
+            None => print_objects(out, &vals),
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::msg(Exit::Failed, format!("creating {}: {e}", dir.display()))
+                })?;
+                for (o, v) in objects.iter().zip(&vals) {
+                    let ext = if json { "json" } else { "yaml" };
+                    let file = dir.join(format!("{}-{}.{ext}", o.kind().to_lowercase(), o.name()));
+                    let text = if json {
+                        serde_json::to_string_pretty(v).expect("objects serialise") + "\n"
+                    } else {
+                        crate::output::to_yaml(v)
+                    };
+                    std::fs::write(&file, text).map_err(|e| {
+                        Error::msg(Exit::Failed, format!("writing {}: {e}", file.display()))
+                    })?;
+                    out.line(&file.display().to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DeployArgs {
+    pub async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
+        let stdin = if self.from_stdin {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Error::msg(Exit::Usage, format!("reading stdin: {e}")))?;
+            Some(s)
+        } else {
+            None
+        };
+        let src = Source {
+            dockerfile: self.from_dockerfile.as_deref(),
+            compose: &self.from_compose,
+            stdin,
+            image: self.image.as_deref(),
+            name: self.name.as_deref(),
+            target: self.target.as_deref(),
+            profiles: &self.profile,
+            env: &self.env,
+            wait_deps: self.wait_deps,
+        };
+        let b = bundle(&src)?;
+        for w in &b.warnings {
+            out.warn(&w.to_string());
+        }
+        let name = b
+            .workloads
+            .first()
+            .map(|w| w.app.clone())
+            .unwrap_or_default();
+        if self.dry_run == Some(DryRun::Client) {
+            let objects = render::render_bundle(
+                &b,
+                &RenderOptions {
+                    namespace: global.namespace.clone(),
+                },
+            );
+            print_objects(out, &values(&objects));
+            return Ok(());
+        }
+        let kube = Kube::connect(&ConnectOptions {
+            kubeconfig: global.kubeconfig.clone(),
+            context: global.context.clone(),
+            namespace: global.namespace.clone(),
+            request_timeout: Some(request_timeout),
+        })
+        .await?;
+        let objects = render::render_bundle(
+            &b,
+            &RenderOptions {
+                namespace: Some(kube.namespace.clone()),
+            },
+        );
+        let target = |c: Controller| match c {
+            Controller::Deployment => Target::Deployment,
+            Controller::DaemonSet => Target::DaemonSet,
+            Controller::Pod => Target::Pod,
+        };
+        let wait = !self.no_wait;
+        let single = b.workloads.len() == 1;
+        let (first_name, first_target) = b
+            .workloads
+            .first()
+            .map(|w| (w.name.clone(), target(w.controller)))
+            .unwrap_or((name.clone(), Target::Deployment));
+        // One workload: the same apply-and-wait as deploy-mcp. Several: apply everything
+        // first (they may need each other to become ready), then wait for each.
+        let res = deploy_objects(
+            &kube,
+            out,
+            if single { &first_name } else { &name },
+            &objects,
+            self.dry_run,
+            wait && single,
+            self.timeout,
+            first_target,
+        )
+        .await;
+        if self.dry_run.is_some() {
+            return res;
+        }
+        let applied_ok = match &res {
+            Ok(()) => true,
+            // The apply succeeded when only the waiting failed.
+            Err(e) => single && wait && matches!(e.exit(), Exit::Failed | Exit::TimedOut),
+        };
+        if applied_ok {
+            write_resources(out, &name, &objects)?;
+        }
+        res?;
+        if wait && !single {
+            let mut failed = Vec::new();
+            for w in &b.workloads {
+                let start = format!("waiting for {} to become ready", w.name);
+                let target = target(w.controller);
+                match wait_reporting(&kube, out, target, &w.name, self.timeout, &start).await? {
+                    None => out.note(&format!(
+                        "{} is ready in namespace {}",
+                        w.name, kube.namespace
+                    )),
+                    Some(_) => failed.push(w.name.clone()),
+                }
+            }
+            if !failed.is_empty() {
+                return Err(KubeError::Failed {
+                    what: format!("{name}: {} did not become ready", failed.join(", ")),
+                    reason: "see the reasons above".into(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `.b00t/k8s/<name>-resources.yaml` (relative to the current directory): what was applied.
+fn write_resources(out: &Out, name: &str, objects: &[Object]) -> Result<()> {
+    let dir = Path::new(".b00t").join("k8s");
+    let file = dir.join(format!("{name}-resources.yaml"));
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&file, yaml_stream(&values(objects))))
+        .map_err(|e| Error::msg(Exit::Failed, format!("writing {}: {e}", file.display())))?;
+    out.note(&format!("manifests written to {}", file.display()));
+    Ok(())
+}

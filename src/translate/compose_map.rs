@@ -1,0 +1,1472 @@
+//! A loaded compose [`Project`] → a [`Bundle`] of workloads, claims and config data, following
+//! the target mapping of `reference/translate.md` row by row. Every key that is present and not
+//! (fully) mapped produces a [`Warning`] naming the service and the key: never silence.
+//!
+//! Pure: besides the project, it reads only the `file:` of top-level configs and secrets. It
+//! never looks at bind-mount sources, so the output does not depend on where it runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::common::{self, Health};
+use super::compose::{self, Command, HealthTest, MountType, Project, Restart, Service};
+use snafu::IntoError;
+
+use super::{MapError, ReadConfigSnafu, SplitSnafu};
+use crate::render::labels;
+use crate::workload::{
+    AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
+    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Protocol, RestartPolicy, Volume,
+    VolumeSource, Warning, Workload, dns_label,
+};
+
+/// Default size of a PersistentVolumeClaim for a named volume.
+pub const DEFAULT_CLAIM_SIZE: &str = "1Gi";
+/// Volume label that sets the claim size (`b00t.elastic.ventures/size: 10Gi`).
+pub const SIZE_LABEL: &str = "b00t.elastic.ventures/size";
+
+/// Options of the compose mapping.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeMapOptions {
+    /// `app.kubernetes.io/name` and part-of (default: the project name).
+    pub name: Option<String>,
+    /// Image for a single-service project (overrides `image`/`build`).
+    pub image: Option<String>,
+    /// Extra environment for every service (`--env K=V`).
+    pub extra_env: Vec<(String, String)>,
+    /// The `b00t.elastic.ventures/source` annotation (the compose file as given).
+    pub source: Option<String>,
+    /// `depends_on` → an initContainer that waits for the dependency's Service port.
+    pub wait_deps: bool,
+}
+
+/// Image of the `--wait-deps` initContainers (has `nc`).
+pub const WAIT_IMAGE: &str = "busybox:1.36";
+
+/// The Service port a dependency is reached on: its first published or exposed port (TCP).
+fn first_service_port(s: &Service) -> Option<u16> {
+    let mut ports: Vec<u16> = s
+        .ports
+        .iter()
+        .filter(|p| p.protocol == "tcp" && p.target != 0)
+        .map(|p| {
+            p.published
+                .as_deref()
+                .and_then(|x| x.parse::<u16>().ok())
+                .filter(|x| *x > 0)
+                .unwrap_or(p.target)
+        })
+        .chain(
+            s.expose
+                .iter()
+                .filter(|e| e.protocol == "tcp" && e.port != 0)
+                .map(|e| e.port),
+        )
+        .collect();
+    ports.sort_unstable();
+    ports.first().copied()
+}
+
+/// Keys of a service this mapping handles (fully, or with a warning of its own).
+const MAPPED: &[&str] = &[
+    "image",
+    "build",
+    "command",
+    "entrypoint",
+    "environment",
+    "env_file",
+    "ports",
+    "expose",
+    "volumes",
+    "tmpfs",
+    "configs",
+    "secrets",
+    "healthcheck",
+    "deploy",
+    "restart",
+    "user",
+    "cap_add",
+    "cap_drop",
+    "privileged",
+    "read_only",
+    "working_dir",
+    "stdin_open",
+    "tty",
+    "hostname",
+    "stop_grace_period",
+    "network_mode",
+    "pid",
+    "ipc",
+    "extra_hosts",
+    "dns",
+    "dns_search",
+    "dns_opt",
+    "sysctls",
+    "labels",
+    "annotations",
+    "depends_on",
+    "profiles",
+    "scale",
+    "mem_limit",
+    "mem_reservation",
+    "cpus",
+    "shm_size",
+    "platform",
+    "security_opt",
+    "networks",
+];
+
+struct Cx<'a> {
+    project: &'a Project,
+    app: String,
+    warnings: Vec<Warning>,
+    /// Claims by name, with whether every mount of it is read-only.
+    claims: BTreeMap<String, (String, bool)>,
+    /// Data objects by name.
+    data: BTreeMap<String, DataObject>,
+    used_volumes: BTreeSet<String>,
+}
+
+impl Cx<'_> {
+    fn warn(&mut self, subject: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            subject: subject.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// A host path for messages: relative to the project directory when inside it.
+    fn show_path(&self, p: &str) -> String {
+        let dir = &self.project.working_dir;
+        match Path::new(p).strip_prefix(dir) {
+            Ok(rel) if rel.as_os_str().is_empty() => ".".into(),
+            Ok(rel) => format!("./{}", rel.display()),
+            Err(_) => p.to_string(),
+        }
+    }
+}
+
+/// Map a loaded compose project.
+pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle, MapError> {
+    let app = opts
+        .name
+        .as_deref()
+        .and_then(dns_label)
+        .or_else(|| dns_label(&project.name))
+        .unwrap_or_else(|| "app".into());
+    let mut cx = Cx {
+        project,
+        app,
+        warnings: Vec::new(),
+        claims: BTreeMap::new(),
+        data: BTreeMap::new(),
+        used_volumes: BTreeSet::new(),
+    };
+    for w in &project.warnings {
+        let subject = w
+            .pos
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "compose".into());
+        cx.warn(&subject, w.message.clone());
+    }
+    top_level(&mut cx);
+    if opts.image.is_some() && project.services.len() > 1 {
+        return Err(MapError::ImageForMany {
+            services: project.services.len(),
+        });
+    }
+    if project.services.is_empty() {
+        return Err(MapError::NoServices {
+            file: project
+                .files
+                .first()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default(),
+        });
+    }
+    let mut workloads = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (name, svc) in &project.services {
+        let w = service(&mut cx, name, svc, opts)?;
+        if let Some(other) = names.insert(w.name.clone(), name.clone()) {
+            return Err(MapError::NameClash {
+                a: other,
+                b: name.clone(),
+                name: w.name,
+            });
+        }
+        workloads.push(w);
+    }
+    for (key, def) in &project.volumes {
+        if !cx.used_volumes.contains(key) {
+            let _ = def;
+            cx.warn(
+                &format!("volumes.{key}"),
+                "not used by any service; no PersistentVolumeClaim created",
+            );
+        }
+    }
+    let claims = std::mem::take(&mut cx.claims)
+        .into_iter()
+        .map(|(name, (size, ro))| Claim {
+            name,
+            size,
+            access_mode: if ro {
+                AccessMode::ReadOnlyMany
+            } else {
+                AccessMode::ReadWriteOnce
+            },
+        })
+        .collect();
+    let data = std::mem::take(&mut cx.data).into_values().collect();
+    Ok(Bundle {
+        workloads,
+        claims,
+        data,
+        warnings: cx.warnings,
+    })
+}
+
+fn top_level(cx: &mut Cx<'_>) {
+    let p = cx.project;
+    for key in p.keys.keys() {
+        match key.as_str() {
+            "version" | "name" | "services" | "volumes" | "configs" | "secrets" | "include" => {}
+            "networks" => {
+                for (n, def) in &p.networks {
+                    if n == "default" && def.keys.is_empty() {
+                        continue;
+                    }
+                    cx.warn(
+                        &format!("networks.{n}"),
+                        "not mapped: every pod can reach every Service of the namespace (use a NetworkPolicy to isolate)",
+                    );
+                }
+            }
+            other => cx.warn(
+                "compose",
+                format!("{other}: not mapped (no Kubernetes equivalent)"),
+            ),
+        }
+    }
+    for (kind, objs) in [("configs", &p.configs), ("secrets", &p.secrets)] {
+        for (name, o) in objs {
+            for k in o.keys.keys() {
+                if !matches!(
+                    k.as_str(),
+                    "file" | "content" | "environment" | "external" | "name"
+                ) {
+                    cx.warn(&format!("{kind}.{name}"), format!("{k}: not mapped"));
+                }
+            }
+        }
+    }
+    for (name, v) in &p.volumes {
+        for k in v.keys.keys() {
+            match k.as_str() {
+                "name" | "external" => {}
+                "labels" if v.labels.keys().all(|l| l == SIZE_LABEL) => {}
+                "labels" => cx.warn(
+                    &format!("volumes.{name}"),
+                    format!("labels: not mapped (only {SIZE_LABEL} is read)"),
+                ),
+                other => cx.warn(
+                    &format!("volumes.{name}"),
+                    format!("{other}: not mapped (the cluster's default StorageClass provides the volume)"),
+                ),
+            }
+        }
+    }
+}
+
+fn protocol(p: &str) -> Protocol {
+    match p {
+        "udp" => Protocol::Udp,
+        "sctp" => Protocol::Sctp,
+        _ => Protocol::Tcp,
+    }
+}
+
+/// Command / entrypoint → argv; `None` with a warning when it cannot be expressed.
+fn argv(
+    cx: &mut Cx<'_>,
+    svc: &Service,
+    key: &str,
+    c: &Command,
+) -> Result<Option<Vec<String>>, MapError> {
+    let v = match c {
+        Command::Exec(v) => v.clone(),
+        Command::Shell(s) => common::split_words(s).map_err(|message| {
+            let pos = svc
+                .keys
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| svc.pos.clone());
+            SplitSnafu {
+                pos: pos.to_string(),
+                key: key.to_string(),
+                message,
+            }
+            .build()
+        })?,
+    };
+    if v.is_empty() {
+        cx.warn(
+            &svc.name,
+            format!(
+                "{key}: an empty {key} cannot be expressed (Kubernetes treats an empty list as unset); the image's {} is used",
+                if key == "entrypoint" { "ENTRYPOINT" } else { "CMD" }
+            ),
+        );
+        return Ok(None);
+    }
+    Ok(Some(v))
+}
+
+fn service(
+    cx: &mut Cx<'_>,
+    name: &str,
+    s: &Service,
+    opts: &ComposeMapOptions,
+) -> Result<Workload, MapError> {
+    let wname = dns_label(name).unwrap_or_else(|| "service".into());
+    let subject = name.to_string();
+    let mut w = Workload {
+        name: wname.clone(),
+        app: cx.app.clone(),
+        component: Component::App,
+        source: opts.source.clone(),
+        ..Default::default()
+    };
+    w.labels.insert(labels::PART_OF.into(), cx.app.clone());
+    let mut c = Container {
+        name: wname.clone(),
+        ..Default::default()
+    };
+
+    // ---- image / build
+    c.image = match (&opts.image, &s.image, &s.build) {
+        (Some(i), _, _) => i.clone(),
+        (None, Some(i), b) => {
+            if b.is_some() {
+                cx.warn(
+                    &subject,
+                    format!("build: not run by b00t; the image {i} is used, build and push it to a registry the cluster can pull from"),
+                );
+            }
+            i.clone()
+        }
+        (None, None, b) => {
+            let img = format!("{}-{}:latest", cx.app, wname);
+            if b.is_some() {
+                cx.warn(
+                    &subject,
+                    format!(
+                        "build: not run by b00t; build and push the image as {img} (or set image:)"
+                    ),
+                );
+            } else {
+                cx.warn(&subject, format!("image: none given; using {img}"));
+            }
+            img
+        }
+    };
+    if let Some(b) = &s.build {
+        for k in b.keys.keys() {
+            if !matches!(
+                k.as_str(),
+                "context" | "dockerfile" | "dockerfile_inline" | "args" | "target"
+            ) {
+                cx.warn(&subject, format!("build.{k}: not mapped"));
+            }
+        }
+    }
+
+    // ---- entrypoint / command
+    if let Some(e) = &s.entrypoint {
+        c.command = argv(cx, s, "entrypoint", e)?;
+    }
+    if let Some(cmd) = &s.command {
+        c.args = argv(cx, s, "command", cmd)?;
+    }
+
+    // ---- environment
+    for (k, v) in &s.environment {
+        match v {
+            Some(v) => c.env.push(EnvVar::new(k.clone(), v.clone())),
+            None => cx.warn(
+                &subject,
+                format!("environment.{k}: declared without a value and not set in the environment; left out"),
+            ),
+        }
+    }
+    for (k, v) in &opts.extra_env {
+        c.env.retain(|e| &e.name != k);
+        c.env.push(EnvVar::new(k.clone(), v.clone()));
+    }
+    c.env.sort_by(|a, b| a.name.cmp(&b.name));
+
+    // ---- ports and expose
+    ports(cx, s, &mut c);
+    if !c.ports.is_empty() && s.deploy.as_ref().and_then(|d| d.mode.as_deref()) == Some("global") {
+        cx.warn(
+            &subject,
+            "ports: a DaemonSet gets no Service; reach its pods by node or pod IP",
+        );
+    }
+
+    // ---- volumes, tmpfs, shm_size, configs, secrets
+    volumes(cx, s, &mut w, &mut c);
+    tmpfs(cx, s, &mut w, &mut c);
+    if let Some(shm) = s.shm_size {
+        w.volumes.push(Volume {
+            name: "dshm".into(),
+            source: VolumeSource::EmptyDir {
+                memory: true,
+                size_limit: Some(common::memory_quantity(shm)),
+            },
+        });
+        c.mounts.push(Mount {
+            volume: "dshm".into(),
+            mount_path: "/dev/shm".into(),
+            read_only: false,
+            sub_path: None,
+        });
+    }
+    file_mounts(cx, s, &mut w, &mut c, false)?;
+    file_mounts(cx, s, &mut w, &mut c, true)?;
+
+    // ---- healthcheck
+    if let Some(h) = &s.healthcheck {
+        healthcheck(cx, s, h, &mut c);
+    }
+
+    // ---- deploy, resources, restart
+    let mut controller = Controller::Deployment;
+    let mut restart = RestartPolicy::Always;
+    if let Some(d) = &s.deploy {
+        match d.mode.as_deref() {
+            Some("global") => controller = Controller::DaemonSet,
+            Some(m @ ("replicated-job" | "global-job")) => {
+                controller = Controller::Pod;
+                restart = RestartPolicy::OnFailure;
+                cx.warn(
+                    &subject,
+                    format!("deploy.mode: {m} runs as a bare Pod (a Job is not generated)"),
+                );
+            }
+            _ => {}
+        }
+        if let Some(r) = d.replicas {
+            if controller == Controller::DaemonSet {
+                cx.warn(
+                    &subject,
+                    "deploy.replicas: ignored for deploy.mode: global (one pod per node)",
+                );
+            } else {
+                w.replicas = Some(i32::try_from(r).unwrap_or(i32::MAX));
+            }
+        }
+        let res = &d.resources;
+        if let Some(l) = &res.limits {
+            c.resources.limits_cpu = l.cpus.map(common::cpu_quantity);
+            c.resources.limits_memory = l.memory.map(common::memory_quantity);
+            for k in l
+                .keys
+                .keys()
+                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
+            {
+                cx.warn(&subject, format!("deploy.resources.limits.{k}: not mapped"));
+            }
+        }
+        if let Some(r) = &res.reservations {
+            c.resources.requests_cpu = r.cpus.map(common::cpu_quantity);
+            c.resources.requests_memory = r.memory.map(common::memory_quantity);
+            for k in r
+                .keys
+                .keys()
+                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
+            {
+                cx.warn(
+                    &subject,
+                    format!("deploy.resources.reservations.{k}: not mapped"),
+                );
+            }
+        }
+        if let Some(rp) = &d.restart_policy {
+            match rp.condition.as_deref() {
+                Some("none") => {
+                    controller = Controller::Pod;
+                    restart = RestartPolicy::Never;
+                }
+                Some("on-failure") => {
+                    controller = Controller::Pod;
+                    restart = RestartPolicy::OnFailure;
+                }
+                _ => {}
+            }
+            if let Some(n) = rp.max_attempts {
+                cx.warn(
+                    &subject,
+                    format!("deploy.restart_policy.max_attempts: Kubernetes restarts without a limit (with back-off); the limit of {n} is not kept"),
+                );
+            }
+            if rp.delay.is_some() || rp.window.is_some() {
+                cx.warn(&subject, "deploy.restart_policy.delay/window: not mapped (the kubelet uses exponential back-off)");
+            }
+        }
+        for k in d.keys.keys() {
+            match k.as_str() {
+                "mode" | "replicas" | "resources" | "restart_policy" => {}
+                "labels" => {
+                    for (lk, lv) in &d.labels {
+                        annotate(cx, &subject, &mut w, "deploy.labels", lk, lv);
+                    }
+                }
+                "placement" if d.placement_constraints.is_empty() => cx.warn(
+                    &subject,
+                    "deploy.placement: not mapped (use nodeSelector/affinity)",
+                ),
+                "placement" => cx.warn(
+                    &subject,
+                    format!(
+                        "deploy.placement: constraints {:?} not mapped (use nodeSelector/affinity)",
+                        d.placement_constraints
+                    ),
+                ),
+                other => cx.warn(&subject, format!("deploy.{other}: not mapped")),
+            }
+        }
+    }
+    // Legacy resource keys, when deploy.resources does not set them.
+    if let Some(m) = s.mem_limit {
+        c.resources
+            .limits_memory
+            .get_or_insert_with(|| common::memory_quantity(m));
+    }
+    if let Some(m) = s.mem_reservation {
+        c.resources
+            .requests_memory
+            .get_or_insert_with(|| common::memory_quantity(m));
+    }
+    if let Some(cpus) = s.cpus.filter(|c| *c > 0.0) {
+        c.resources
+            .limits_cpu
+            .get_or_insert_with(|| common::cpu_quantity(cpus));
+    }
+    if w.replicas.is_none()
+        && let Some(n) = s.scale
+    {
+        w.replicas = Some(i32::try_from(n).unwrap_or(i32::MAX));
+    }
+    match &s.restart {
+        None | Some(Restart::Always) | Some(Restart::UnlessStopped) => {}
+        Some(Restart::No) => {
+            if controller == Controller::DaemonSet {
+                cx.warn(
+                    &subject,
+                    "restart: \"no\" cannot apply to a DaemonSet (always restarted)",
+                );
+            } else {
+                controller = Controller::Pod;
+                restart = RestartPolicy::Never;
+            }
+        }
+        Some(Restart::OnFailure(n)) => {
+            if controller == Controller::DaemonSet {
+                cx.warn(
+                    &subject,
+                    "restart: on-failure cannot apply to a DaemonSet (always restarted)",
+                );
+            } else {
+                controller = Controller::Pod;
+                restart = RestartPolicy::OnFailure;
+                if let Some(n) = n {
+                    cx.warn(
+                        &subject,
+                        format!("restart: on-failure:{n}: Kubernetes restarts without a limit (with back-off); the limit of {n} is not kept"),
+                    );
+                }
+            }
+        }
+    }
+    if controller == Controller::Pod && w.replicas.is_some_and(|r| r != 1) {
+        cx.warn(
+            &subject,
+            format!(
+                "replicas: a bare Pod (restart policy {restart:?}) runs once; {} replicas not kept",
+                w.replicas.unwrap_or(1)
+            ),
+        );
+        w.replicas = None;
+    }
+    w.controller = controller;
+    w.restart_policy = restart;
+
+    // ---- user, security
+    if let Some(u) = &s.user {
+        let (uid, gid) = match u.split_once(':') {
+            Some((a, b)) => (a, Some(b)),
+            None => (u.as_str(), None),
+        };
+        match uid.parse::<i64>() {
+            Ok(n) => c.security.run_as_user = Some(n),
+            Err(_) => cx.warn(
+                &subject,
+                format!("user: {uid:?} is a name; Kubernetes needs a numeric UID (the image's USER applies)"),
+            ),
+        }
+        if let Some(g) = gid {
+            match g.parse::<i64>() {
+                Ok(n) => c.security.run_as_group = Some(n),
+                Err(_) => cx.warn(
+                    &subject,
+                    format!("user: group {g:?} is a name; Kubernetes needs a numeric GID"),
+                ),
+            }
+        }
+    }
+    let cap = |v: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = v
+            .iter()
+            .map(|c| {
+                let u = c.to_ascii_uppercase();
+                u.strip_prefix("CAP_").map(str::to_string).unwrap_or(u)
+            })
+            .collect();
+        out.dedup();
+        out
+    };
+    c.security = ContainerSecurity {
+        privileged: s.privileged.then_some(true),
+        read_only_root_filesystem: s.read_only.then_some(true),
+        cap_add: cap(&s.cap_add),
+        cap_drop: cap(&s.cap_drop),
+        ..c.security
+    };
+    for opt in &s.security_opt {
+        match opt.as_str() {
+            "no-new-privileges" | "no-new-privileges:true" | "no-new-privileges=true" => {
+                c.security.allow_privilege_escalation = Some(false)
+            }
+            other => cx.warn(&subject, format!("security_opt: {other:?} not mapped")),
+        }
+    }
+
+    // ---- simple container and pod fields
+    c.working_dir = s.working_dir.clone();
+    c.stdin = s.stdin_open;
+    c.tty = s.tty;
+    if let Some(h) = &s.hostname {
+        match dns_label(h) {
+            Some(l) if &l == h => w.hostname = Some(l),
+            Some(l) => {
+                cx.warn(
+                    &subject,
+                    format!("hostname: {h:?} is not a DNS label; using {l:?}"),
+                );
+                w.hostname = Some(l);
+            }
+            None => cx.warn(
+                &subject,
+                format!("hostname: {h:?} is not usable as a pod hostname"),
+            ),
+        }
+    }
+    if let Some(g) = s.stop_grace_period {
+        w.termination_grace_period_seconds = Some(common::seconds(g, 0));
+    }
+    match s.network_mode.as_deref() {
+        None => {}
+        Some("host") => w.host_network = true,
+        Some(m) => cx.warn(
+            &subject,
+            format!("network_mode: {m:?} not mapped (every pod has its own network namespace)"),
+        ),
+    }
+    match s.pid.as_deref() {
+        None => {}
+        Some("host") => w.host_pid = true,
+        Some(m) => cx.warn(
+            &subject,
+            format!("pid: {m:?} not mapped (only \"host\" is)"),
+        ),
+    }
+    match s.ipc.as_deref() {
+        None | Some("private") => {}
+        Some("host") => w.host_ipc = true,
+        Some(m) => cx.warn(
+            &subject,
+            format!("ipc: {m:?} not mapped (only \"host\" is)"),
+        ),
+    }
+    let mut aliases: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for h in &s.extra_hosts {
+        if h.ip == "host-gateway" {
+            cx.warn(
+                &subject,
+                format!(
+                    "extra_hosts: {}:host-gateway has no Kubernetes equivalent; left out",
+                    h.host
+                ),
+            );
+            continue;
+        }
+        if h.ip.parse::<std::net::IpAddr>().is_err() {
+            cx.warn(
+                &subject,
+                format!(
+                    "extra_hosts: {}:{} is not an IP address; left out",
+                    h.host, h.ip
+                ),
+            );
+            continue;
+        }
+        aliases
+            .entry(h.ip.clone())
+            .or_default()
+            .insert(h.host.clone());
+    }
+    w.host_aliases = aliases
+        .into_iter()
+        .map(|(ip, hosts)| HostAlias {
+            ip,
+            hostnames: hosts.into_iter().collect(),
+        })
+        .collect();
+    if !s.dns.is_empty() || !s.dns_search.is_empty() || !s.dns_opt.is_empty() {
+        let mut nameservers = Vec::new();
+        for d in &s.dns {
+            if d.parse::<std::net::IpAddr>().is_ok() {
+                nameservers.push(d.clone());
+            } else {
+                cx.warn(
+                    &subject,
+                    format!("dns: {d:?} is not an IP address; left out"),
+                );
+            }
+        }
+        w.dns = Some(DnsConfig {
+            nameservers,
+            searches: s.dns_search.clone(),
+            options: s
+                .dns_opt
+                .iter()
+                .map(|o| match o.split_once(':') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (o.clone(), None),
+                })
+                .collect(),
+        });
+    }
+    for (k, v) in &s.sysctls {
+        if w.host_network && k.starts_with("net.") {
+            // The kubelet rejects namespaced net.* sysctls in a pod on the host network.
+            cx.warn(
+                &subject,
+                format!("sysctls.{k}: not allowed with network_mode: host; left out"),
+            );
+            continue;
+        }
+        w.sysctls.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &s.labels {
+        annotate(cx, &subject, &mut w, "labels", k, v);
+    }
+    for (k, v) in &s.annotations {
+        annotate(cx, &subject, &mut w, "annotations", k, v);
+    }
+    for (dep, d) in &s.depends_on {
+        let target = cx
+            .project
+            .services
+            .get(dep)
+            .and_then(|ds| first_service_port(ds).map(|p| (ds, p)));
+        match (opts.wait_deps, target, d.condition.as_str()) {
+            (true, Some((ds, port)), "service_started" | "service_healthy") => {
+                let host = dns_label(&ds.name).unwrap_or_else(|| "service".into());
+                // Through the Service: it only routes to ready pods, and readiness comes from
+                // the dependency's healthcheck, so this also covers service_healthy.
+                let script = format!(
+                    "until nc -z -w 2 {host} {port}; do echo waiting for {host}:{port}; sleep 2; done"
+                );
+                w.init_containers.push(Container {
+                    name: format!("wait-for-{host}").chars().take(63).collect::<String>().trim_end_matches('-').to_string(),
+                    image: WAIT_IMAGE.into(),
+                    command: Some(vec!["sh".into(), "-c".into(), script]),
+                    ..Default::default()
+                });
+            }
+            (true, None, _) => cx.warn(
+                &subject,
+                format!("depends_on: {dep}: it has no port to wait for (--wait-deps); Kubernetes has no start order"),
+            ),
+            (true, Some(_), cond) => cx.warn(
+                &subject,
+                format!("depends_on: {dep} ({cond}): cannot be awaited by an initContainer; Kubernetes has no start order"),
+            ),
+            (false, ..) => cx.warn(
+                &subject,
+                format!(
+                    "depends_on: {dep} ({}): Kubernetes has no start order; {name} must retry until {dep} is reachable (or use --wait-deps)",
+                    d.condition
+                ),
+            ),
+        }
+    }
+    if let Some(p) = &s.platform {
+        match common::platform_selector(p) {
+            Some(sel) => w.node_selector.extend(sel),
+            None => cx.warn(
+                &subject,
+                format!("platform: {p:?} not understood; not mapped"),
+            ),
+        }
+    }
+    for (net, sn) in &s.networks {
+        if net == "default" && *sn == Default::default() {
+            continue;
+        }
+        cx.warn(
+            &subject,
+            format!("networks.{net}: not mapped (pods reach each other through Services named after the services)"),
+        );
+    }
+
+    // ---- everything else
+    for key in s.keys.keys() {
+        if MAPPED.contains(&key.as_str()) {
+            continue;
+        }
+        let why = match key.as_str() {
+            "container_name" => {
+                format!("container_name: not mapped (the pod is named after the service, {wname})")
+            }
+            "links" | "external_links" => {
+                format!("{key}: not mapped (services reach each other by Service name)")
+            }
+            "volumes_from" => {
+                "volumes_from: not mapped (share a PersistentVolumeClaim instead)".into()
+            }
+            "ulimits" => "ulimits: not mapped (Kubernetes has no per-pod ulimits)".into(),
+            "init" => {
+                "init: not mapped (no init process is injected; use an image with one)".into()
+            }
+            "stop_signal" => {
+                "stop_signal: not mapped (Kubernetes sends SIGTERM; set STOPSIGNAL in the image)"
+                    .into()
+            }
+            "logging" => "logging: not mapped (the cluster's log collection applies)".into(),
+            "pull_policy" => "pull_policy: not mapped (imagePullPolicy is IfNotPresent)".into(),
+            "devices" => "devices: not mapped (use a device plugin)".into(),
+            "group_add" => "group_add: not mapped".into(),
+            other => format!("{other}: not mapped (no Kubernetes equivalent)"),
+        };
+        cx.warn(&subject, why);
+    }
+
+    w.containers.push(c);
+    Ok(w)
+}
+
+fn annotate(cx: &mut Cx<'_>, subject: &str, w: &mut Workload, key: &str, k: &str, v: &str) {
+    if common::valid_annotation_key(k) {
+        w.annotations.insert(k.to_string(), v.to_string());
+    } else {
+        cx.warn(
+            subject,
+            format!("{key}.{k}: not a valid Kubernetes annotation key; left out"),
+        );
+    }
+}
+
+fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
+    let subject = s.name.clone();
+    let mut seen_target: BTreeSet<(u16, Protocol)> = BTreeSet::new();
+    let mut seen_service: BTreeSet<(u16, Protocol)> = BTreeSet::new();
+    let mut out: Vec<Port> = Vec::new();
+    for p in &s.ports {
+        let proto = protocol(&p.protocol);
+        if p.target == 0 {
+            cx.warn(&subject, "ports: container port 0 is not valid; left out");
+            continue;
+        }
+        if let Some(ip) = &p.host_ip {
+            cx.warn(&subject, format!("ports: host IP {ip} dropped (a ClusterIP Service listens on the cluster network)"));
+        }
+        if p.mode == "host" {
+            cx.warn(
+                &subject,
+                format!(
+                    "ports: mode host for {} not mapped (a ClusterIP Service is used)",
+                    p.target
+                ),
+            );
+        }
+        if let Some(ap) = &p.app_protocol {
+            cx.warn(&subject, format!("ports: app_protocol {ap:?} not mapped"));
+        }
+        let service_port = match p.published.as_deref() {
+            None | Some("") => p.target,
+            Some(pub_) => match pub_.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    cx.warn(
+                        &subject,
+                        format!("ports: published range {pub_} for {} cannot be a Service port; the container port is used", p.target),
+                    );
+                    p.target
+                }
+            },
+        };
+        if !seen_target.insert((p.target, proto)) {
+            cx.warn(
+                &subject,
+                format!("ports: container port {}/{} is published more than once; only the first is kept", p.target, p.protocol),
+            );
+            continue;
+        }
+        if !seen_service.insert((service_port, proto)) {
+            cx.warn(
+                &subject,
+                format!(
+                    "ports: Service port {service_port}/{} used twice; {} left out",
+                    p.protocol, p.target
+                ),
+            );
+            seen_target.remove(&(p.target, proto));
+            continue;
+        }
+        let name = p.name.as_ref().filter(|n| {
+            let taken = out
+                .iter()
+                .any(|o| o.name.is_some() && o.name == dns_label(n));
+            if taken {
+                cx.warn(
+                    &subject,
+                    format!("ports: name {n:?} used twice; left out for {}", p.target),
+                );
+            }
+            !taken
+        });
+        let name = name.and_then(|n| {
+            let l = dns_label(n).filter(|l| l.len() <= 15 && l.chars().any(|c| c.is_ascii_lowercase()));
+            if l.is_none() {
+                cx.warn(&subject, format!("ports: name {n:?} is not a valid port name (≤ 15 characters, a letter); left out"));
+            }
+            l
+        });
+        out.push(Port {
+            container_port: p.target,
+            protocol: proto,
+            name,
+            service_port: Some(service_port),
+        });
+    }
+    for e in &s.expose {
+        let proto = protocol(&e.protocol);
+        if e.port == 0 || seen_target.contains(&(e.port, proto)) {
+            continue;
+        }
+        if !seen_service.insert((e.port, proto)) {
+            cx.warn(
+                &subject,
+                format!(
+                    "expose: Service port {}/{} already used; left out",
+                    e.port, e.protocol
+                ),
+            );
+            continue;
+        }
+        seen_target.insert((e.port, proto));
+        out.push(Port {
+            container_port: e.port,
+            protocol: proto,
+            name: None,
+            service_port: Some(e.port),
+        });
+    }
+    out.sort_by_key(|p| (p.container_port, p.protocol));
+    c.ports = out;
+}
+
+fn add_volume(w: &mut Workload, v: Volume) {
+    if !w.volumes.iter().any(|x| x.name == v.name) {
+        w.volumes.push(v);
+    }
+}
+
+fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
+    let subject = s.name.clone();
+    let mut anon = 0usize;
+    for (i, m) in s.volumes.iter().enumerate() {
+        let field = format!("volumes[{i}]");
+        match m.kind {
+            MountType::Volume => {
+                let Some(src) = &m.source else {
+                    anon += 1;
+                    let vname = format!("anon-{anon}");
+                    cx.warn(
+                        &subject,
+                        format!(
+                            "{field}: anonymous volume at {} becomes an emptyDir (not persistent)",
+                            m.target
+                        ),
+                    );
+                    add_volume(
+                        w,
+                        Volume {
+                            name: vname.clone(),
+                            source: VolumeSource::EmptyDir {
+                                memory: false,
+                                size_limit: None,
+                            },
+                        },
+                    );
+                    c.mounts.push(Mount {
+                        volume: vname,
+                        mount_path: m.target.clone(),
+                        read_only: m.read_only,
+                        sub_path: None,
+                    });
+                    continue;
+                };
+                cx.used_volumes.insert(src.clone());
+                let def = cx.project.volumes.get(src);
+                let external = def.is_some_and(|d| d.external);
+                let raw = def
+                    .and_then(|d| d.name.clone())
+                    .unwrap_or_else(|| src.clone());
+                let claim = dns_label(&raw).unwrap_or_else(|| "volume".into());
+                if claim != raw {
+                    // kompose kept names as written (invalid object names): say what we did.
+                    cx.warn(
+                        &subject,
+                        format!("{field}: volume {raw:?} is named {claim:?} in Kubernetes"),
+                    );
+                }
+                if external {
+                    cx.warn(
+                        &subject,
+                        format!("{field}: volume {raw:?} is external; a PersistentVolumeClaim named {claim} must exist"),
+                    );
+                } else {
+                    let size = def
+                        .and_then(|d| d.labels.get(SIZE_LABEL).cloned())
+                        .unwrap_or_else(|| DEFAULT_CLAIM_SIZE.to_string());
+                    let e = cx.claims.entry(claim.clone()).or_insert((size, true));
+                    e.1 &= m.read_only;
+                }
+                if let Some(vo) = &m.volume
+                    && vo.nocopy
+                {
+                    cx.warn(
+                        &subject,
+                        format!("{field}: nocopy not mapped (a new claim starts empty)"),
+                    );
+                }
+                let all_ro = s
+                    .volumes
+                    .iter()
+                    .filter(|o| {
+                        o.kind == MountType::Volume && o.source.as_deref() == Some(src.as_str())
+                    })
+                    .all(|o| o.read_only);
+                add_volume(
+                    w,
+                    Volume {
+                        name: claim.clone(),
+                        source: VolumeSource::Claim {
+                            claim: claim.clone(),
+                            read_only: all_ro,
+                        },
+                    },
+                );
+                c.mounts.push(Mount {
+                    volume: claim,
+                    mount_path: m.target.clone(),
+                    read_only: m.read_only,
+                    sub_path: m.volume.as_ref().and_then(|v| v.subpath.clone()),
+                });
+            }
+            MountType::Bind => {
+                let src = m
+                    .source
+                    .as_deref()
+                    .map(|p| cx.show_path(p))
+                    .unwrap_or_default();
+                cx.warn(
+                    &subject,
+                    format!("{field}: bind mount {src} → {} has no portable meaning in a cluster; not mounted (use a volume, a config or a secret)", m.target),
+                );
+            }
+            MountType::Tmpfs => {
+                let vname = format!(
+                    "tmpfs-{}",
+                    w.volumes
+                        .iter()
+                        .filter(|v| v.name.starts_with("tmpfs-"))
+                        .count()
+                        + 1
+                );
+                let t = m.tmpfs.clone().unwrap_or_default();
+                if t.mode.is_some() {
+                    cx.warn(
+                        &subject,
+                        format!("{field}: tmpfs mode not mapped (an emptyDir is world-writable)"),
+                    );
+                }
+                add_volume(
+                    w,
+                    Volume {
+                        name: vname.clone(),
+                        source: VolumeSource::EmptyDir {
+                            memory: true,
+                            size_limit: t.size.map(common::memory_quantity),
+                        },
+                    },
+                );
+                c.mounts.push(Mount {
+                    volume: vname,
+                    mount_path: m.target.clone(),
+                    read_only: m.read_only,
+                    sub_path: None,
+                });
+            }
+            other => cx.warn(
+                &subject,
+                format!("{field}: mount type {other:?} not mapped").to_lowercase(),
+            ),
+        }
+        if m.consistency.is_some() {
+            cx.warn(
+                &subject,
+                format!("{field}: consistency not mapped (Docker Desktop only)"),
+            );
+        }
+    }
+}
+
+fn tmpfs(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
+    let subject = s.name.clone();
+    for spec in &s.tmpfs {
+        let (path, options) = match spec.split_once(':') {
+            Some((p, o)) => (p, Some(o)),
+            None => (spec.as_str(), None),
+        };
+        let mut size = None;
+        for o in options
+            .iter()
+            .flat_map(|o| o.split(','))
+            .filter(|o| !o.is_empty())
+        {
+            match o.split_once('=') {
+                Some(("size", v)) => match compose::parse_bytes(v) {
+                    Ok(b) => size = Some(common::memory_quantity(b)),
+                    Err(e) => cx.warn(&subject, format!("tmpfs: {path}: {e}; no size limit")),
+                },
+                _ => cx.warn(&subject, format!("tmpfs: {path}: option {o:?} not mapped")),
+            }
+        }
+        let vname = format!(
+            "tmpfs-{}",
+            w.volumes
+                .iter()
+                .filter(|v| v.name.starts_with("tmpfs-"))
+                .count()
+                + 1
+        );
+        add_volume(
+            w,
+            Volume {
+                name: vname.clone(),
+                source: VolumeSource::EmptyDir {
+                    memory: true,
+                    size_limit: size,
+                },
+            },
+        );
+        c.mounts.push(Mount {
+            volume: vname,
+            mount_path: path.to_string(),
+            read_only: false,
+            sub_path: None,
+        });
+    }
+}
+
+fn file_mounts(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    w: &mut Workload,
+    c: &mut Container,
+    secret: bool,
+) -> Result<(), MapError> {
+    let subject = s.name.clone();
+    let (kind, refs, defs) = if secret {
+        ("secrets", &s.secrets, &cx.project.secrets)
+    } else {
+        ("configs", &s.configs, &cx.project.configs)
+    };
+    for r in refs {
+        let Some(def) = defs.get(&r.source) else {
+            continue;
+        };
+        let raw = def.name.clone().unwrap_or_else(|| r.source.clone());
+        let obj = dns_label(&raw).unwrap_or_else(|| kind.trim_end_matches('s').into());
+        let key: String = r
+            .source
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if def.external {
+            cx.warn(
+                &subject,
+                format!(
+                    "{kind}.{}: external; a {} named {obj} with key {key} must exist",
+                    r.source,
+                    if secret { "Secret" } else { "ConfigMap" }
+                ),
+            );
+        } else if !cx.data.contains_key(&obj) {
+            let value = if let Some(content) = &def.content {
+                content.clone()
+            } else if let Some(var) = &def.environment {
+                match cx.project.environment.get(var) {
+                    Some(v) => v.clone(),
+                    None => {
+                        cx.warn(
+                            &subject,
+                            format!(
+                                "{kind}.{}: environment variable {var} is not set; empty",
+                                r.source
+                            ),
+                        );
+                        String::new()
+                    }
+                }
+            } else if let Some(file) = &def.file {
+                let bytes = std::fs::read(file).map_err(|source| {
+                    ReadConfigSnafu {
+                        pos: def.pos.to_string(),
+                        path: cx.show_path(&file.display().to_string()),
+                    }
+                    .into_error(source)
+                })?;
+                match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        cx.warn(
+                            &subject,
+                            format!("{kind}.{}: not UTF-8; invalid bytes replaced", r.source),
+                        );
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    }
+                }
+            } else {
+                String::new()
+            };
+            cx.data.insert(
+                obj.clone(),
+                DataObject {
+                    name: obj.clone(),
+                    secret,
+                    data: BTreeMap::from([(key.clone(), value)]),
+                },
+            );
+        }
+        if r.uid.is_some() || r.gid.is_some() {
+            cx.warn(
+                &subject,
+                format!(
+                    "{kind}.{}: uid/gid not mapped (files belong to root; fsGroup applies)",
+                    r.source
+                ),
+            );
+        }
+        let vname = format!("{}-{obj}", if secret { "secret" } else { "config" });
+        let vname: String = vname
+            .chars()
+            .take(63)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string();
+        let items = vec![KeyToPath {
+            key: key.clone(),
+            path: key.clone(),
+            mode: r.mode.map(|m| m as i32),
+        }];
+        let source = if secret {
+            VolumeSource::Secret {
+                name: obj.clone(),
+                items,
+            }
+        } else {
+            VolumeSource::ConfigMap {
+                name: obj.clone(),
+                items,
+            }
+        };
+        add_volume(
+            w,
+            Volume {
+                name: vname.clone(),
+                source,
+            },
+        );
+        c.mounts.push(Mount {
+            volume: vname,
+            mount_path: r.target.clone(),
+            read_only: true,
+            sub_path: Some(key),
+        });
+    }
+    Ok(())
+}
+
+fn healthcheck(cx: &mut Cx<'_>, s: &Service, h: &compose::Healthcheck, c: &mut Container) {
+    if h.disable {
+        return;
+    }
+    let argv = match &h.test {
+        None => {
+            cx.warn(
+                &s.name,
+                "healthcheck: no test given (the image's HEALTHCHECK is not known here); no probe",
+            );
+            return;
+        }
+        Some(HealthTest::None) => return,
+        Some(HealthTest::Exec(v)) if v.is_empty() => {
+            cx.warn(&s.name, "healthcheck: empty CMD; no probe");
+            return;
+        }
+        Some(HealthTest::Exec(v)) => v.clone(),
+        Some(HealthTest::Shell(cmd)) => vec!["/bin/sh".into(), "-c".into(), cmd.clone()],
+    };
+    let p = common::probes(&Health {
+        argv,
+        interval: h.interval,
+        timeout: h.timeout,
+        retries: h.retries,
+        start_period: h.start_period,
+        start_interval: h.start_interval,
+    });
+    c.liveness = Some(p.liveness);
+    c.readiness = Some(p.readiness);
+    c.startup = p.startup;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::compose::{LoadOptions, load_from_strings};
+
+    fn map(yaml: &str) -> Bundle {
+        let opts = LoadOptions {
+            working_dir: Some("/nonexistent/b00t-test".into()),
+            ..Default::default()
+        };
+        let p = load_from_strings(&opts, &[("compose.yaml", yaml)]).expect("loads");
+        map_project(&p, &ComposeMapOptions::default()).expect("maps")
+    }
+
+    /// kompose fault 3: a controller always restarts its pods; whatever the compose file
+    /// says, a Deployment or DaemonSet never gets OnFailure/Never.
+    #[test]
+    fn controllers_always_restart() {
+        let restarts = [
+            "",
+            "restart: \"no\"",
+            "restart: always",
+            "restart: on-failure",
+            "restart: on-failure:3",
+            "restart: unless-stopped",
+        ];
+        let modes = [
+            "",
+            "mode: global",
+            "mode: replicated",
+            "mode: replicated-job",
+        ];
+        let conditions = [
+            "",
+            "restart_policy: {condition: none}",
+            "restart_policy: {condition: on-failure}",
+            "restart_policy: {condition: any}",
+        ];
+        for r in restarts {
+            for m in modes {
+                for c in conditions {
+                    let y = format!(
+                        "name: p\nservices:\n  s:\n    image: x\n    {r}\n    deploy:\n      {m}\n      {c}\n"
+                    );
+                    let b = map(&y);
+                    let w = &b.workloads[0];
+                    if w.controller != Controller::Pod {
+                        assert_eq!(w.restart_policy, RestartPolicy::Always, "{y}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn claims_are_read_only_only_when_every_mount_is() {
+        let b = map(
+            "name: p\nservices:\n  a:\n    image: x\n    volumes: [\"vv:/v:ro\", \"ww:/w:ro\"]\n  b:\n    image: x\n    volumes: [\"vv:/v\"]\nvolumes:\n  vv:\n  ww:\n",
+        );
+        let modes: Vec<(String, AccessMode)> = b
+            .claims
+            .iter()
+            .map(|c| (c.name.clone(), c.access_mode))
+            .collect();
+        assert_eq!(
+            modes,
+            [
+                ("vv".to_string(), AccessMode::ReadWriteOnce),
+                ("ww".to_string(), AccessMode::ReadOnlyMany)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_unmapped_key_is_named_in_a_warning() {
+        use crate::translate::compose::LoadOptions;
+        // Every service key compose knows: each is either in MAPPED or produces a warning.
+        let keys = [
+            "container_name: c",
+            "init: true",
+            "stop_signal: SIGINT",
+            "runtime: runc",
+            "isolation: default",
+            "cpu_shares: 5",
+            "oom_kill_disable: true",
+            "uts: host",
+        ];
+        for k in keys {
+            let y = format!("name: p\nservices:\n  s:\n    image: x\n    {k}\n");
+            let opts = LoadOptions {
+                working_dir: Some("/nonexistent".into()),
+                ..Default::default()
+            };
+            let p = load_from_strings(&opts, &[("compose.yaml", &y)]).unwrap();
+            let b = map_project(&p, &ComposeMapOptions::default()).unwrap();
+            let key = k.split(':').next().unwrap();
+            assert!(
+                b.warnings
+                    .iter()
+                    .any(|w| w.subject == "s" && w.message.starts_with(key)),
+                "{k}: {:?}",
+                b.warnings
+            );
+        }
+    }
+}
