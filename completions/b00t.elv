@@ -1,0 +1,573 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[b00t] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'b00t'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'b00t'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand k8s 'MCP servers and applications on Kubernetes'
+            cand obi 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;k8s'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand deploy-mcp 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+            cand list 'List b00t-managed workloads (every pod with --all)'
+            cand ls 'List b00t-managed workloads (every pod with --all)'
+            cand logs 'Logs of every pod and container of a workload, merged by time'
+            cand delete 'Delete everything b00t created for a workload'
+            cand rm 'Delete everything b00t created for a workload'
+            cand restart-mcp 'Rolling restart of an MCP server'
+            cand status 'Health of one workload, or of the cluster'
+            cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+            cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;k8s;deploy-mcp'= {
+            cand -s 'Server name: the datum <name>.mcp.toml'
+            cand --server 'Server name: the datum <name>.mcp.toml'
+            cand --image 'Image to run (overrides the datum and the defaults)'
+            cand --replicas 'Number of replicas'
+            cand -e 'Extra environment variable (repeatable); secret-looking names go into a Secret'
+            cand --env 'Extra environment variable (repeatable); secret-looking names go into a Secret'
+            cand --dry-run 'Print (client) or validate on the server (server) without changing anything'
+            cand --timeout 'How long to wait for readiness'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --wait 'Wait until ready (the default)'
+            cand --no-wait 'Return as soon as the objects are applied'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;list'= {
+            cand --type 'Only this type'
+            cand -l 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --selector 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --all 'Every pod, not only b00t-managed workloads'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;ls'= {
+            cand --type 'Only this type'
+            cand -l 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --selector 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --all 'Every pod, not only b00t-managed workloads'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;logs'= {
+            cand --since 'Only lines newer than this (e.g. 10m, 1h)'
+            cand --since-time 'Only lines after this RFC 3339 time'
+            cand --tail 'Lines per container from the end'
+            cand -c 'Only this container'
+            cand --container 'Only this container'
+            cand --grep 'Only lines matching this regular expression'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -f 'Keep streaming; picks up new and restarted pods'
+            cand --follow 'Keep streaming; picks up new and restarted pods'
+            cand -p 'Logs of the previous container instance'
+            cand --previous 'Logs of the previous container instance'
+            cand --timestamps 'Prefix each line with its timestamp'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;delete'= {
+            cand --timeout 'How long to wait with --wait'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --all 'Every b00t-managed workload in the namespace'
+            cand -y 'Do not ask (required with --all when stdin is not a terminal)'
+            cand --yes 'Do not ask (required with --all when stdin is not a terminal)'
+            cand --wait 'Wait until everything is gone'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;rm'= {
+            cand --timeout 'How long to wait with --wait'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --all 'Every b00t-managed workload in the namespace'
+            cand -y 'Do not ask (required with --all when stdin is not a terminal)'
+            cand --yes 'Do not ask (required with --all when stdin is not a terminal)'
+            cand --wait 'Wait until everything is gone'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;restart-mcp'= {
+            cand --timeout 'How long to wait with --wait'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --wait 'Watch the rollout until it completes'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;status'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;translate'= {
+            cand --from-dockerfile 'Dockerfile to translate'
+            cand --from-compose 'Compose file(s) to translate, merged in order (repeatable)'
+            cand --name 'Application name (app.kubernetes.io/name; default: the compose project or directory name)'
+            cand --image 'Image to run (Dockerfile, or a single-service compose project)'
+            cand --target 'Dockerfile stage to translate (default: the last)'
+            cand --profile 'Compose profile to enable (repeatable)'
+            cand --out 'Write one file per object (<kind>-<name>.yaml) into this directory'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --strict 'Fail (exit 2) when the translation produced warnings'
+            cand --wait-deps 'Turn depends_on into initContainers that wait for the dependency''s Service port'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;deploy'= {
+            cand --from-dockerfile 'Dockerfile to translate and deploy (its image: --image, else <name>:latest)'
+            cand --from-compose 'Compose file(s) to translate and deploy, merged in order'
+            cand --image 'Deploy a plain image as one workload (or the image of --from-dockerfile)'
+            cand --name 'Application name (default: the compose project, directory or image name)'
+            cand -e 'Extra environment variable for every container (repeatable); secret-looking names go into a Secret'
+            cand --env 'Extra environment variable for every container (repeatable); secret-looking names go into a Secret'
+            cand --target 'Dockerfile stage (default: the last)'
+            cand --profile 'Compose profile to enable (repeatable)'
+            cand --dry-run 'Print (client) or validate on the server (server) without changing anything'
+            cand --timeout 'How long to wait for readiness (per workload)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --from-stdin 'Read a compose file from stdin'
+            cand --wait-deps 'Turn depends_on into initContainers that wait for the dependency''s Service port'
+            cand --wait 'Wait until ready (the default)'
+            cand --no-wait 'Return as soon as the objects are applied'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;help'= {
+            cand deploy-mcp 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+            cand list 'List b00t-managed workloads (every pod with --all)'
+            cand logs 'Logs of every pod and container of a workload, merged by time'
+            cand delete 'Delete everything b00t created for a workload'
+            cand restart-mcp 'Rolling restart of an MCP server'
+            cand status 'Health of one workload, or of the cluster'
+            cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+            cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;k8s;help;deploy-mcp'= {
+        }
+        &'b00t;k8s;help;list'= {
+        }
+        &'b00t;k8s;help;logs'= {
+        }
+        &'b00t;k8s;help;delete'= {
+        }
+        &'b00t;k8s;help;restart-mcp'= {
+        }
+        &'b00t;k8s;help;status'= {
+        }
+        &'b00t;k8s;help;translate'= {
+        }
+        &'b00t;k8s;help;deploy'= {
+        }
+        &'b00t;k8s;help;help'= {
+        }
+        &'b00t;obi'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;sensor'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
+            cand run 'Watch this machine''s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;sensor;probe'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;sensor;run'= {
+            cand --duration 'Stop after this long (e.g. 30s, 5m, 1h); default: until Ctrl-C or SIGTERM'
+            cand --pid 'Only connections of this process id (filtered in the kernel)'
+            cand --comm 'Only processes whose command name (comm) matches this regular expression'
+            cand --port 'Only connections with this local or remote port (filtered in the kernel)'
+            cand --interval 'How often to print a summary of the flows (and export OTLP)'
+            cand --prometheus 'Serve metrics in the Prometheus text format on this address (e.g. 127.0.0.1:9400)'
+            cand --otlp-endpoint 'Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)'
+            cand --top 'Flows shown per table (busiest first)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;sensor;help'= {
+            cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
+            cand run 'Watch this machine''s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;sensor;help;probe'= {
+        }
+        &'b00t;obi;sensor;help;run'= {
+        }
+        &'b00t;obi;sensor;help;help'= {
+        }
+        &'b00t;obi;help'= {
+            cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;help;sensor'= {
+            cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
+            cand run 'Watch this machine''s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
+        }
+        &'b00t;obi;help;sensor;probe'= {
+        }
+        &'b00t;obi;help;sensor;run'= {
+        }
+        &'b00t;obi;help;help'= {
+        }
+        &'b00t;completions'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;man'= {
+            cand --dir 'Directory to write the pages into'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;help'= {
+            cand k8s 'MCP servers and applications on Kubernetes'
+            cand obi 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+            cand completions 'Print a shell completion script'
+            cand man 'Write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;help;k8s'= {
+            cand deploy-mcp 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+            cand list 'List b00t-managed workloads (every pod with --all)'
+            cand logs 'Logs of every pod and container of a workload, merged by time'
+            cand delete 'Delete everything b00t created for a workload'
+            cand restart-mcp 'Rolling restart of an MCP server'
+            cand status 'Health of one workload, or of the cluster'
+            cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+            cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
+        }
+        &'b00t;help;k8s;deploy-mcp'= {
+        }
+        &'b00t;help;k8s;list'= {
+        }
+        &'b00t;help;k8s;logs'= {
+        }
+        &'b00t;help;k8s;delete'= {
+        }
+        &'b00t;help;k8s;restart-mcp'= {
+        }
+        &'b00t;help;k8s;status'= {
+        }
+        &'b00t;help;k8s;translate'= {
+        }
+        &'b00t;help;k8s;deploy'= {
+        }
+        &'b00t;help;obi'= {
+            cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+        }
+        &'b00t;help;obi;sensor'= {
+            cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
+            cand run 'Watch this machine''s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
+        }
+        &'b00t;help;obi;sensor;probe'= {
+        }
+        &'b00t;help;obi;sensor;run'= {
+        }
+        &'b00t;help;completions'= {
+        }
+        &'b00t;help;man'= {
+        }
+        &'b00t;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,416 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_b00t_global_optspecs
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces o/output= json color= v/verbose path= h/help V/version
+end
+
+function __fish_b00t_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_b00t_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_b00t_using_subcommand
+    set -l cmd (__fish_b00t_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c b00t -n "__fish_b00t_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_needs_command" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_needs_command" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_needs_command" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_needs_command" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_needs_command" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_needs_command" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "k8s" -d 'MCP servers and applications on Kubernetes'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "obi" -d 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "man" -d 'Write man pages'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "ls" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "delete" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "rm" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s s -l server -d 'Server name: the datum <name>.mcp.toml' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l image -d 'Image to run (overrides the datum and the defaults)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l replicas -d 'Number of replicas' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s e -l env -d 'Extra environment variable (repeatable); secret-looking names go into a Secret' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
+server\t'Ask the API server to validate and default the objects without storing them'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l timeout -d 'How long to wait for readiness' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l wait -d 'Wait until ready (the default)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l no-wait -d 'Return as soon as the objects are applied'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l type -d 'Only this type' -r -f -a "mcp\t''
+app\t''
+obi\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l all -d 'Every pod, not only b00t-managed workloads'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l type -d 'Only this type' -r -f -a "mcp\t''
+app\t''
+obi\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l all -d 'Every pod, not only b00t-managed workloads'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l since -d 'Only lines newer than this (e.g. 10m, 1h)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l since-time -d 'Only lines after this RFC 3339 time' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l tail -d 'Lines per container from the end' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s c -l container -d 'Only this container' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l grep -d 'Only lines matching this regular expression' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep streaming; picks up new and restarted pods'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s p -l previous -d 'Logs of the previous container instance'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l timestamps -d 'Prefix each line with its timestamp'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l all -d 'Every b00t-managed workload in the namespace'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask (required with --all when stdin is not a terminal)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l wait -d 'Wait until everything is gone'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l all -d 'Every b00t-managed workload in the namespace'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask (required with --all when stdin is not a terminal)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l wait -d 'Wait until everything is gone'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l wait -d 'Watch the rollout until it completes'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-dockerfile -d 'Dockerfile to translate' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-compose -d 'Compose file(s) to translate, merged in order (repeatable)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l name -d 'Application name (app.kubernetes.io/name; default: the compose project or directory name)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l image -d 'Image to run (Dockerfile, or a single-service compose project)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l target -d 'Dockerfile stage to translate (default: the last)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l profile -d 'Compose profile to enable (repeatable)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l out -d 'Write one file per object (<kind>-<name>.yaml) into this directory' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l strict -d 'Fail (exit 2) when the translation produced warnings'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l wait-deps -d 'Turn depends_on into initContainers that wait for the dependency\'s Service port'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l from-dockerfile -d 'Dockerfile to translate and deploy (its image: --image, else <name>:latest)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l from-compose -d 'Compose file(s) to translate and deploy, merged in order' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l image -d 'Deploy a plain image as one workload (or the image of --from-dockerfile)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l name -d 'Application name (default: the compose project, directory or image name)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s e -l env -d 'Extra environment variable for every container (repeatable); secret-looking names go into a Secret' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l target -d 'Dockerfile stage (default: the last)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l profile -d 'Compose profile to enable (repeatable)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
+server\t'Ask the API server to validate and default the objects without storing them'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long to wait for readiness (per workload)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l from-stdin -d 'Read a compose file from stdin'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l wait-deps -d 'Turn depends_on into initContainers that wait for the dependency\'s Service port'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l wait -d 'Wait until ready (the default)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l no-wait -d 'Return as soon as the objects are applied'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "probe" -d 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "run" -d 'Watch this machine\'s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l dir -d 'Directory to write the pages into' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand man" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "k8s" -d 'MCP servers and applications on Kubernetes'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "obi" -d 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "man" -d 'Write man pages'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "delete" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
