@@ -459,6 +459,75 @@ async fn server_side_apply_is_idempotent_and_tracks_managers() {
 }
 
 #[tokio::test]
+async fn server_side_apply_of_an_annotated_object_is_a_no_op_the_second_time() {
+    let c = FakeCluster::start();
+    let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t").force();
+    let mut desired = deployment("web", "nginx:1.27", 1);
+    desired["metadata"]["annotations"] = json!({"b00t.dev/source": "compose.yaml"});
+    desired["spec"]["template"]["metadata"]["annotations"] = json!({"b00t.dev/config-hash": "abc"});
+    let ours = |v: &Value| -> Value {
+        v["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["manager"] == "b00t")
+            .cloned()
+            .unwrap()
+    };
+    deploys
+        .patch("web", &pp, &Patch::Apply(&desired))
+        .await
+        .unwrap();
+    // The deployment controller adds its revision annotation and writes the status.
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            c.get("deployments", "default", "web").unwrap()["status"]["conditions"]
+                .as_array()
+                .is_some_and(|cs| cs.iter().any(|c| c["reason"] == "NewReplicaSetAvailable"))
+        })
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = c.get("deployments", "default", "web").unwrap();
+    assert_eq!(
+        before["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "1"
+    );
+    let second = deploys
+        .patch("web", &pp, &Patch::Apply(&desired))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.metadata.resource_version.as_deref(),
+        Some(rv(&before).as_str()),
+        "no-op apply must not bump resourceVersion"
+    );
+    assert_eq!(second.metadata.generation, Some(1));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let after = c.get("deployments", "default", "web").unwrap();
+    assert_eq!(ours(&after), ours(&before), "managedFields of b00t changed");
+    let f = &ours(&after)["fieldsV1"];
+    assert_eq!(f["f:metadata"]["f:annotations"]["."], json!({}));
+    assert_eq!(
+        f["f:spec"]["f:template"]["f:metadata"]["f:annotations"]["."],
+        json!({})
+    );
+    // The controller owns only the annotation it added.
+    let kcm = after["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["manager"] == "kube-controller-manager" && m.get("subresource").is_none())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        kcm["fieldsV1"]["f:metadata"]["f:annotations"],
+        json!({"f:deployment.kubernetes.io/revision": {}})
+    );
+}
+
+#[tokio::test]
 async fn patches_merge_strategic_json() {
     let c = FakeCluster::start();
     let deploys: Api<Deployment> = Api::namespaced(c.client().await, "default");

@@ -433,6 +433,13 @@ fn leaves(set: &FieldSet) -> Vec<&FPath> {
         .collect()
 }
 
+/// Whether `set` holds a path below `path` (so `path` is a `.` entry, not a leaf).
+fn has_members(set: &FieldSet, path: &FPath) -> bool {
+    set.range(path.clone()..)
+        .nth(1)
+        .is_some_and(|next| next.len() > path.len() && next.starts_with(path))
+}
+
 pub struct Conflict {
     pub manager: String,
     pub path: FPath,
@@ -551,12 +558,18 @@ pub fn record_update(
 ) {
     let status = subresource == Some("status");
     let new_set = field_set(plural, new, status);
+    // As structured-merge-diff's compare: a leaf is changed when its value differs; a node with
+    // members in the set (a granular map's or a keyed list item's `.`) only when it is new. A
+    // controller adding one annotation must not take the `.` of `f:annotations` from the
+    // applier, or the applier's next (no-op) apply would take it back and bump resourceVersion.
     let changed: FieldSet = new_set
-        .into_iter()
+        .iter()
         .filter(|p| match old {
+            Some(o) if has_members(&new_set, p) => value_at(o, p).is_none(),
             Some(o) => value_at(o, p) != value_at(new, p),
             None => true,
         })
+        .cloned()
         .collect();
     let mut managers = old.map(read_managers).unwrap_or_default();
     if !changed.is_empty() {
