@@ -523,13 +523,13 @@ pub(crate) struct ShortVolume {
 pub(crate) fn parse_volume_short(s: &str) -> Result<ShortVolume, String> {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        // `C:\…` / `C:/…` drive letters are part of the path.
-        let drive = c == ':'
-            && cur.len() == 1
-            && cur.chars().all(|d| d.is_ascii_alphabetic())
-            && matches!(chars.get(i + 1), Some('\\' | '/'));
+    for c in s.chars() {
+        // As compose-go's `isWindowsDrive`: a colon after a one-letter section is a drive
+        // letter (`C:\…`, but also `w:/w`), whatever follows and wherever the section is.
+        let drive = c == ':' && {
+            let mut l = cur.chars();
+            matches!((l.next(), l.next()), (Some(d), None) if d.is_alphabetic())
+        };
         if c == ':' && !drive {
             parts.push(std::mem::take(&mut cur));
         } else {
@@ -573,11 +573,19 @@ const PROPAGATION: &[&str] = &[
 fn short_mount(s: &str, n: &Node, f: &str, cx: &Cx<'_>) -> R<Mount> {
     let v = parse_volume_short(s).map_err(|e| bad(n, f, e))?;
     if !is_abs_target(&v.target) {
+        // `v:/v:ro` is source `v:/v`, target `ro` for Docker Compose too: say why.
+        let hint = match &v.source {
+            Some(src) if src.chars().nth(1) == Some(':') && src.chars().count() > 2 => format!(
+                " ({:?} is read as a Windows drive letter, as Docker Compose does; use a volume name of two or more characters or the long syntax)",
+                src.chars().take(2).collect::<String>()
+            ),
+            _ => String::new(),
+        };
         return Err(bad(
             n,
             f,
             format!(
-                "invalid volume {s:?}: container path {:?} is not absolute",
+                "invalid volume {s:?}: container path {:?} is not absolute{hint}",
                 v.target
             ),
         ));
@@ -1724,7 +1732,25 @@ mod tests {
         assert_eq!(v.source.as_deref(), Some("C:\\x"));
         let v = parse_volume_short("/anon").unwrap();
         assert_eq!((v.source, v.target.as_str()), (None, "/anon"));
-        assert!(parse_volume_short("a:b:c:d").is_err());
+        assert!(parse_volume_short("aa:bb:cc:dd").is_err());
+        // compose-go's isWindowsDrive: any one-letter section followed by a colon.
+        let short = |s: &str| {
+            let v = parse_volume_short(s).unwrap();
+            (v.source, v.target, v.mode)
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(short("w:/w"), (None, "w:/w".into(), None));
+        assert_eq!(short("w:/w:ro"), (some("w:/w"), "ro".into(), None));
+        assert_eq!(short("c:x"), (None, "c:x".into(), None));
+        assert_eq!(short("w:"), (None, "w:".into(), None));
+        assert_eq!(
+            short("data:c:/x:ro"),
+            (some("data"), "c:/x".into(), some("ro"))
+        );
+        assert_eq!(short("é:/x"), (None, "é:/x".into(), None));
+        assert_eq!(short("vv:/v:ro"), (some("vv"), "/v".into(), some("ro")));
+        assert_eq!(short("1:/x"), (some("1"), "/x".into(), None));
+        assert_eq!(short("a:b:c:d"), (some("a:b"), "c:d".into(), None));
     }
 
     #[test]

@@ -763,8 +763,10 @@ fn build_project(
         if v.is_null() {
             v = Node::new(Value::Map(Vec::new()), v.pos);
         }
+        let written = v.clone();
         merge::enforce_unicity(&mut v);
-        let (svc, active) = convert::service(&k.name, &k.pos, &v, &mut cx, &profiles)?;
+        let (svc, active) = convert::service(&k.name, &k.pos, &v, &mut cx, &profiles)
+            .map_err(|e| renumber(e, &k.name, &written, &v))?;
         if active {
             project.services.insert(k.name.clone(), svc);
         } else {
@@ -775,6 +777,43 @@ fn build_project(
     project.environment = env.clone();
     check_consistency(&project)?;
     Ok(project)
+}
+
+/// An error about item `[i]` of a list made unique (`volumes`, `ports`, …) names the item by
+/// its index in the list as written: when a later entry replaced an earlier one with the same
+/// key, it sits at the earlier one's index in `unique`.
+fn renumber(e: LoadError, service: &str, written: &Node, unique: &Node) -> LoadError {
+    let LoadError::Invalid {
+        file,
+        line,
+        col,
+        field,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let prefix = format!("services.{service}.");
+    let renamed = (|| {
+        let rest = field.strip_prefix(&prefix)?;
+        let (key, tail) = rest.split_once('[')?;
+        let (i, tail) = tail.split_once(']')?;
+        let i: usize = i.parse().ok()?;
+        let item = unique.get(key)?.as_seq()?.get(i)?;
+        let j = written
+            .get(key)?
+            .as_seq()?
+            .iter()
+            .position(|w| w.pos == item.pos)?;
+        Some(format!("{prefix}{key}[{j}]{tail}"))
+    })();
+    LoadError::Invalid {
+        file,
+        line,
+        col,
+        field: renamed.unwrap_or(field),
+        message,
+    }
 }
 
 /// compose-go's consistency checks: references to undefined services, volumes, networks,

@@ -1452,6 +1452,55 @@ fn volumes_short_and_long() {
     assert!(e.contains("is not absolute"), "{e}");
 }
 
+/// compose-go's `ParseVolume` reads a colon after any one-letter section as a Windows drive
+/// letter: `w:/w` is an anonymous volume at `w:/w`, and `w:/w:ro` is source `w:/w`, target `ro`.
+#[test]
+fn one_letter_volume_names_are_drive_letters_as_in_compose_go() {
+    let p = ok("services:\n  s:\n    image: x\n    volumes: ['w:/w']\n");
+    let v = &svc(&p, "s").volumes;
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (v[0].kind, v[0].source.as_deref(), v[0].target.as_str()),
+        (MountType::Volume, None, "w:/w")
+    );
+
+    let e = err("services:\n  s:\n    image: x\n    volumes: ['v:/v:ro']\n");
+    assert_eq!(
+        e,
+        "/virtual/proj/compose.yaml:4:15: services.s.volumes[0]: invalid volume \"v:/v:ro\": container path \"ro\" is not absolute (\"v:\" is read as a Windows drive letter, as Docker Compose does; use a volume name of two or more characters or the long syntax)"
+    );
+
+    // Two-letter names are volume names.
+    let p = ok(
+        "services:\n  s:\n    image: x\n    volumes: ['vv:/v:ro', 'ww:/w']\nvolumes:\n  vv: {}\n  ww: {}\n",
+    );
+    let v = &svc(&p, "s").volumes;
+    assert_eq!(
+        (
+            v[0].kind,
+            v[0].source.as_deref(),
+            v[0].target.as_str(),
+            v[0].read_only
+        ),
+        (MountType::Volume, Some("vv"), "/v", true)
+    );
+    assert_eq!(v[1].source.as_deref(), Some("ww"));
+}
+
+/// An error about an item of a list made unique names the item by its index as written.
+#[test]
+fn volume_error_names_the_item_as_written() {
+    // Both have target `ro`, so the second replaces the first (compose-go's EnforceUnicity);
+    // the error names the second item by its index as written.
+    let e = err("services:\n  s:\n    image: x\n    volumes:\n      - v:/v:ro\n      - w:/w:ro\n");
+    assert!(
+        e.starts_with(
+            "/virtual/proj/compose.yaml:6:9: services.s.volumes[1]: invalid volume \"w:/w:ro\""
+        ),
+        "{e}"
+    );
+}
+
 #[test]
 fn commands_healthchecks_depends_on() {
     let p = ok(
