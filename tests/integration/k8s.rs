@@ -204,7 +204,7 @@ fn deploy_into_a_namespace_enforcing_restricted_is_admitted() {
 }
 
 #[test]
-fn a_pod_that_violates_restricted_is_reported_not_waited_for() {
+fn the_fake_server_really_enforces_restricted() {
     // The fake API server really enforces the profile: prove it rejects a root pod, so the
     // previous test's success means something.
     let ctx = Ctx::new();
