@@ -81,7 +81,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s e -l env -d 'Extra environment variable (repeatable); secret-looking names go into a Secret' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
 server\t'Ask the API server to validate and default the objects without storing them'"
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l timeout -d 'How long to wait for readiness' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l timeout -d 'How long to wait for readiness (of each workload)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l context -d 'The kubeconfig context to use' -r
@@ -292,7 +292,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l profile -d 'Compose profile to enable (repeatable)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
 server\t'Ask the API server to validate and default the objects without storing them'"
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long to wait for readiness (per workload)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long to wait for readiness (of each workload)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r

@@ -72,6 +72,13 @@ pub struct DeployMcpArgs {
     /// Extra environment variable (repeatable); secret-looking names go into a Secret
     #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
     pub env: Vec<(String, String)>,
+    #[command(flatten)]
+    pub apply: ApplyFlags,
+}
+
+/// How every deploy command applies and waits (`deploy-mcp`, `deploy`).
+#[derive(Debug, Args)]
+pub struct ApplyFlags {
     /// Print (client) or validate on the server (server) without changing anything
     #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true, value_name = "MODE")]
     pub dry_run: Option<DryRun>,
@@ -81,7 +88,7 @@ pub struct DeployMcpArgs {
     /// Return as soon as the objects are applied
     #[arg(long)]
     pub no_wait: bool,
-    /// How long to wait for readiness
+    /// How long to wait for readiness (of each workload)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
     pub timeout: Duration,
 }
@@ -249,7 +256,7 @@ impl DeployMcpArgs {
             ..Default::default()
         };
         let w = datum::to_workload(&d, &opts)?;
-        if self.dry_run == Some(DryRun::Client) {
+        if self.apply.dry_run == Some(DryRun::Client) {
             let ns = global
                 .namespace
                 .clone()
@@ -274,9 +281,9 @@ impl DeployMcpArgs {
             out,
             &w.name,
             &objects,
-            self.dry_run,
-            !self.no_wait,
-            self.timeout,
+            self.apply.dry_run,
+            !self.apply.no_wait,
+            self.apply.timeout,
             Target::Deployment,
         )
         .await

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Args};
 
-use super::k8s::{DryRun, deploy_objects, print_objects, wait_reporting};
-use super::{Global, OutputFormat, parse_duration};
+use super::k8s::{ApplyFlags, DryRun, deploy_objects, print_objects, wait_reporting};
+use super::{Global, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::output::Out;
 use crate::render::{self, Object, RenderOptions};
@@ -80,18 +80,8 @@ pub struct DeployArgs {
     /// Turn depends_on into initContainers that wait for the dependency's Service port
     #[arg(long)]
     pub wait_deps: bool,
-    /// Print (client) or validate on the server (server) without changing anything
-    #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "client", require_equals = true, value_name = "MODE")]
-    pub dry_run: Option<DryRun>,
-    /// Wait until ready (the default)
-    #[arg(long, overrides_with = "no_wait")]
-    pub wait: bool,
-    /// Return as soon as the objects are applied
-    #[arg(long)]
-    pub no_wait: bool,
-    /// How long to wait for readiness (per workload)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub apply: ApplyFlags,
 }
 
 fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
@@ -291,7 +281,7 @@ impl DeployArgs {
             .first()
             .map(|w| w.app.clone())
             .unwrap_or_default();
-        if self.dry_run == Some(DryRun::Client) {
+        if self.apply.dry_run == Some(DryRun::Client) {
             let objects = render::render_bundle(
                 &b,
                 &RenderOptions {
@@ -319,7 +309,7 @@ impl DeployArgs {
             Controller::DaemonSet => Target::DaemonSet,
             Controller::Pod => Target::Pod,
         };
-        let wait = !self.no_wait;
+        let wait = !self.apply.no_wait;
         let single = b.workloads.len() == 1;
         let (first_name, first_target) = b
             .workloads
@@ -333,13 +323,13 @@ impl DeployArgs {
             out,
             if single { &first_name } else { &name },
             &objects,
-            self.dry_run,
+            self.apply.dry_run,
             wait && single,
-            self.timeout,
+            self.apply.timeout,
             first_target,
         )
         .await;
-        if self.dry_run.is_some() {
+        if self.apply.dry_run.is_some() {
             return res;
         }
         let applied_ok = match &res {
@@ -356,7 +346,9 @@ impl DeployArgs {
             for w in &b.workloads {
                 let start = format!("waiting for {} to become ready", w.name);
                 let target = target(w.controller);
-                match wait_reporting(&kube, out, target, &w.name, self.timeout, &start).await? {
+                match wait_reporting(&kube, out, target, &w.name, self.apply.timeout, &start)
+                    .await?
+                {
                     None => out.note(&format!(
                         "{} is ready in namespace {}",
                         w.name, kube.namespace
