@@ -693,6 +693,17 @@ mod tests {
         }
     }
 
+    fn first_container(d: &Deployment) -> &core::Container {
+        &d.spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers[0]
+    }
+
     fn deployment(objs: &[Object]) -> &Deployment {
         objs.iter()
             .find_map(|o| {
@@ -717,15 +728,7 @@ mod tests {
             b"ghp_x"
         );
         let d = deployment(&objs);
-        let c = &d
-            .spec
-            .as_ref()
-            .unwrap()
-            .template
-            .spec
-            .as_ref()
-            .unwrap()
-            .containers[0];
+        let c = first_container(d);
         let env = c.env.as_ref().unwrap();
         let tok = env
             .iter()
@@ -878,15 +881,7 @@ mod tests {
         w.containers[0].args = Some(vec!["echo $(date) $HOME".into()]);
         w.containers[0].env.push(EnvVar::new("PS1", "$(whoami)"));
         let objs = render_workload(&w, &RenderOptions::default());
-        let c = &deployment(&objs)
-            .spec
-            .as_ref()
-            .unwrap()
-            .template
-            .spec
-            .as_ref()
-            .unwrap()
-            .containers[0];
+        let c = first_container(deployment(&objs));
         assert_eq!(
             c.args.as_deref(),
             Some(&["echo $$(date) $HOME".to_string()][..])

@@ -142,40 +142,30 @@ pub struct DockerfileInput {
     pub extra_env: Vec<(String, String)>,
 }
 
+/// A Dockerfile error at `line:col`, as `path:line:col: message` (the parser's own
+/// `line L:C: ` prefix is dropped so the position is not said twice).
+fn located(path: &str, line: usize, col: usize, full: &str) -> TranslateError {
+    let message = full
+        .strip_prefix(&format!("line {line}:{col}: "))
+        .unwrap_or(full);
+    TranslateError::ParseDockerfile {
+        path: path.to_string(),
+        line,
+        col,
+        message: message.to_string(),
+    }
+}
+
 /// Parse, resolve and map a Dockerfile.
 pub fn translate_dockerfile(input: &DockerfileInput) -> Result<Bundle, TranslateError> {
-    let df = dockerfile::parse(&input.text).map_err(|e| {
-        let (line, col) = (e.line(), e.col());
-        let full = e.to_string();
-        let message = full
-            .strip_prefix(&format!("line {line}:{col}: "))
-            .unwrap_or(&full)
-            .to_string();
-        TranslateError::ParseDockerfile {
-            path: input.path.clone(),
-            line,
-            col,
-            message,
-        }
-    })?;
+    let df = dockerfile::parse(&input.text)
+        .map_err(|e| located(&input.path, e.line(), e.col(), &e.to_string()))?;
     let opts = dockerfile::ResolveOptions {
         target: input.target.clone(),
         build_args: input.build_args.clone(),
     };
     let cfg = dockerfile::resolve(&df, &opts).map_err(|e| match e.location() {
-        Some((line, col)) => {
-            let full = e.to_string();
-            let message = full
-                .strip_prefix(&format!("line {line}:{col}: "))
-                .unwrap_or(&full)
-                .to_string();
-            TranslateError::ParseDockerfile {
-                path: input.path.clone(),
-                line,
-                col,
-                message,
-            }
-        }
+        Some((line, col)) => located(&input.path, line, col, &e.to_string()),
         None => TranslateError::ResolveDockerfile {
             path: input.path.clone(),
             message: e.to_string(),
