@@ -5,18 +5,16 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use owo_colors::OwoColorize;
-use serde::Serialize;
 
+use super::events::{CliEvents, report_failures};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
+use crate::ops::{self, workloads::DeleteTarget};
 use crate::output::{Out, table};
-use crate::render::{self, Object, RenderOptions, labels};
-use crate::runtime::kube::apply::{Action, Applied, ApplyOptions};
+use crate::render::labels;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
-use crate::runtime::kube::resolve::Resolved;
-use crate::runtime::kube::wait::{NotReady, Target};
 use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
 
 #[derive(Debug, Args)]
@@ -234,193 +232,72 @@ pub fn print_objects(out: &Out, objects: &[serde_json::Value]) {
     }
 }
 
-#[derive(Serialize)]
-struct DeployReport<'a> {
-    name: &'a str,
-    namespace: &'a str,
-    objects: &'a [Applied],
-    changed: bool,
-    ready: Option<bool>,
+impl DryRun {
+    pub fn op(self) -> ops::DryRun {
+        match self {
+            DryRun::Client => ops::DryRun::Client,
+            DryRun::Server => ops::DryRun::Server,
+        }
+    }
+}
+
+/// How to reach the cluster, from the global flags.
+pub fn connect_options(global: &Global, request_timeout: Duration) -> ConnectOptions {
+    ConnectOptions {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+        request_timeout: Some(request_timeout),
+    }
 }
 
 impl DeployMcpArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let dirs = datum::search_dirs(global.path.as_deref());
-        let d = datum::find(&self.server, &dirs)?;
-        let config = datum::UserConfig::load_default()?;
-        let opts = datum::DeployOptions {
+        let req = ops::deploy::DeployMcp {
+            server: self.server.clone(),
+            dirs: datum::search_dirs(global.path.as_deref()),
             image: self.image.clone(),
             replicas: self.replicas,
-            extra_env: self.env.clone(),
-            config,
-            ..Default::default()
+            env: self.env.clone(),
+            dry_run: self.apply.dry_run.map(DryRun::op),
+            wait: !self.apply.no_wait,
+            timeout: self.apply.timeout,
         };
-        let w = datum::to_workload(&d, &opts)?;
-        if self.apply.dry_run == Some(DryRun::Client) {
-            let ns = global
-                .namespace
-                .clone()
-                .or(d.namespace().map(str::to_string));
-            let objects = render::render_workload(&w, &RenderOptions { namespace: ns });
-            let values: Vec<serde_json::Value> = objects
-                .iter()
-                .map(|o| serde_json::to_value(o).expect("objects serialise"))
-                .collect();
-            print_objects(out, &values);
-            return Ok(());
-        }
-        let kube = connect(global, d.namespace(), request_timeout).await?;
-        let objects = render::render_workload(
-            &w,
-            &RenderOptions {
-                namespace: Some(kube.namespace.clone()),
-            },
-        );
-        deploy_objects(
-            &kube,
-            out,
-            &w.name,
-            &objects,
-            self.apply.dry_run,
-            !self.apply.no_wait,
-            self.apply.timeout,
-            Target::Deployment,
-        )
-        .await
+        let events = CliEvents::new(out);
+        let report =
+            ops::deploy_mcp(&connect_options(global, request_timeout), &req, &events).await?;
+        render_deploy(out, &report, "k8s")
     }
 }
 
-/// Apply, report, and (unless told not to) wait. Shared by every deploy path.
-#[allow(clippy::too_many_arguments)]
-pub async fn deploy_objects(
-    kube: &Kube,
-    out: &Out,
-    name: &str,
-    objects: &[Object],
-    dry_run: Option<DryRun>,
-    wait: bool,
-    timeout: Duration,
-    target: Target,
-) -> Result<()> {
-    let server_dry = dry_run == Some(DryRun::Server);
-    let applied = kube
-        .apply_all(
-            objects,
-            ApplyOptions {
-                server_dry_run: server_dry,
-            },
-        )
-        .await?;
-    if server_dry {
-        let values: Vec<serde_json::Value> = applied.iter().map(|a| a.object.clone()).collect();
-        print_objects(out, &values);
+/// Show a deploy report: the manifests of a dry run; otherwise the failures (stderr), the
+/// JSON/YAML document, and what to do next. Ends with the failure as the error, if any.
+pub fn render_deploy(out: &Out, report: &ops::DeployReport, group: &str) -> Result<()> {
+    if report.dry_run.is_some() {
+        print_objects(out, &report.manifests);
         return Ok(());
     }
-    let changed = applied.iter().any(|a| a.action != Action::Unchanged);
-    let json = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
-    if !json {
-        for a in &applied {
-            if out.format() == Some(OutputFormat::Name) {
-                out.line(&a.reference);
-            } else {
-                out.line(&format!("{} {}", a.reference, a.action));
-            }
-        }
-        if !changed {
-            out.note(&format!(
-                "{name}: nothing changed (already deployed as described)"
-            ));
-        }
+    let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
+    let name = &report.name;
+    if !report.changed && !structured {
+        out.note(&format!(
+            "{name}: nothing changed (already deployed as described)"
+        ));
     }
-    let mut ready = None;
-    if wait {
-        let what = format!("{name} did not become ready");
-        wait_or_fail(
-            kube,
-            out,
-            target,
-            name,
-            timeout,
-            &format!("waiting for {name} to become ready"),
-            what,
-        )
-        .await?;
-        ready = Some(true);
+    report_failures(out, &report.failures);
+    if structured {
+        out.document(report);
     }
-    if json {
-        out.document(&DeployReport {
-            name,
-            namespace: &kube.namespace,
-            objects: &applied,
-            changed,
-            ready,
-        });
-    }
-    if ready == Some(true) {
-        out.note(&format!("{name} is ready in namespace {}", kube.namespace));
-    }
-    let ns = if kube.namespace == "default" {
-        String::new()
-    } else {
-        format!(" -n {}", kube.namespace)
+    let ns = match report.namespace.as_deref() {
+        Some("default") | None => String::new(),
+        Some(ns) => format!(" -n {ns}"),
     };
-    out.note(&format!(
-        "next: b00t k8s logs {name}{ns} -f    b00t k8s status {name}{ns}    b00t k8s delete {name}{ns}"
-    ));
-    Ok(())
-}
-
-/// Wait for readiness with progress on stderr (`start` is the first line). When the workload
-/// cannot get there, print the reasons and last log lines (each prefixed with `name` when
-/// `prefix`) and return `Ok(Some(reasons))`; `Ok(None)` when ready.
-pub(crate) async fn wait_reporting(
-    kube: &Kube,
-    out: &Out,
-    target: Target,
-    name: &str,
-    timeout: Duration,
-    start: &str,
-) -> Result<Option<String>> {
-    let progress = out.progress(start);
-    let res = kube
-        .wait_ready(target, name, timeout, &|m| progress.set(m))
-        .await;
-    progress.finish();
-    match res? {
-        Ok(()) => Ok(None),
-        Err(nr) => {
-            report_not_ready(out, &nr);
-            Ok(Some(nr.reasons.join("; ")))
-        }
+    if group == "k8s" {
+        out.note(&format!(
+            "next: b00t k8s logs {name}{ns} -f    b00t k8s status {name}{ns}    b00t k8s delete {name}{ns}"
+        ));
     }
-}
-
-/// [`wait_reporting`], with "not ready" as an error saying `what`.
-async fn wait_or_fail(
-    kube: &Kube,
-    out: &Out,
-    target: Target,
-    name: &str,
-    timeout: Duration,
-    start: &str,
-    what: String,
-) -> Result<()> {
-    match wait_reporting(kube, out, target, name, timeout, start).await? {
-        None => Ok(()),
-        Some(reason) => Err(KubeError::Failed { what, reason }.into()),
-    }
-}
-
-fn report_not_ready(out: &Out, nr: &NotReady) {
-    for r in &nr.reasons {
-        out.note(&format!("  {r}"));
-    }
-    for (src, lines) in &nr.logs {
-        out.note(&format!("  last log lines of {src}:"));
-        for l in lines {
-            out.note(&format!("    {l}"));
-        }
-    }
+    report.result()
 }
 
 /// The status mark of `list` and `status`.
@@ -609,16 +486,10 @@ impl LogsArgs {
     }
 }
 
-#[derive(Serialize)]
-struct DeleteReport<'a> {
-    namespace: &'a str,
-    deleted: &'a [crate::runtime::kube::delete::Deleted],
-}
-
 impl DeleteArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let kube = connect(global, None, request_timeout).await?;
-        let (selector, pod, label) = if self.all {
+        let target = if self.all {
             let rows = kube.list(&ListOptions::default()).await?;
             if rows.is_empty() {
                 out.note(&format!(
@@ -638,49 +509,22 @@ impl DeleteArgs {
                         .join(", ")
                 ))?;
             }
-            (
-                Some(labels::selector_managed()),
-                None,
-                format!("every b00t workload in namespace {}", kube.namespace),
-            )
+            DeleteTarget::All
         } else {
-            let t = self.target.as_deref().unwrap_or_default();
-            match kube.resolve(t).await? {
-                r @ (Resolved::Instance { .. } | Resolved::App { .. }) => {
-                    (r.pod_selector(), None, r.display())
-                }
-                Resolved::Pod { name } => (None, Some(name.clone()), format!("pod/{name}")),
-            }
+            DeleteTarget::Named(self.target.clone().unwrap_or_default())
         };
-        let deleted = match (&selector, &pod) {
-            (Some(sel), _) => kube.delete_selected(sel).await?,
-            (None, Some(p)) => vec![kube.delete_pod(p).await?],
-            _ => vec![],
-        };
-        if self.wait {
-            let progress = out.progress(&format!("waiting for {label} to be gone"));
-            let res = kube
-                .wait_gone(
-                    selector.as_deref().unwrap_or_default(),
-                    pod.as_deref(),
-                    self.timeout,
-                )
-                .await;
-            progress.finish();
-            res?;
-        }
+        let events = CliEvents::new(out);
+        let wait = self.wait.then_some(self.timeout);
+        let report = ops::workloads::delete(&kube, &target, wait, &events).await?;
         match out.format() {
-            Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&DeleteReport {
-                namespace: &kube.namespace,
-                deleted: &deleted,
-            }),
-            Some(OutputFormat::Name) => deleted.iter().for_each(|d| out.line(&d.reference)),
+            Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&report),
+            Some(OutputFormat::Name) => report.deleted.iter().for_each(|d| out.line(&d.reference)),
             _ => {
-                for d in &deleted {
+                for d in &report.deleted {
                     out.line(&format!("{} deleted", d.reference));
                 }
-                if deleted.is_empty() {
-                    out.note(&format!("{label}: nothing left to delete"));
+                if report.deleted.is_empty() {
+                    out.note(&format!("{}: nothing left to delete", report.label));
                 }
             }
         }
@@ -713,38 +557,25 @@ fn confirm(question: &str) -> Result<()> {
 impl RestartArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let kube = connect(global, None, request_timeout).await?;
-        let (instance, target) = match kube.resolve(&self.name).await? {
-            Resolved::Instance {
-                instance,
-                target: Target::Deployment,
-            } => (instance, Target::Deployment),
-            other => {
-                return Err(Error::msg(
-                    Exit::Usage,
-                    format!(
-                        "{} is not a Deployment; only Deployments can be restarted",
-                        other.display()
-                    ),
-                ));
+        let events = CliEvents::new(out);
+        let wait = self.wait.then_some(self.timeout);
+        let report = ops::workloads::restart(&kube, &self.name, wait, &events).await?;
+        let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
+        if structured {
+            out.document(&report);
+        } else {
+            out.line(&format!("deployment.apps/{} restarted", report.name));
+        }
+        if let Some(f) = &report.failure {
+            report_failures(out, std::slice::from_ref(f));
+            return Err(KubeError::Failed {
+                what: format!("the rollout of {} failed", report.name),
+                reason: f.reasons.join("; "),
             }
-        };
-        kube.restart(&instance).await?;
-        let json = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
-        if !json {
-            out.line(&format!("deployment.apps/{instance} restarted"));
+            .into());
         }
-        let mut ready = None;
-        if self.wait {
-            let start = format!("waiting for the rollout of {instance}");
-            let what = format!("the rollout of {instance} failed");
-            wait_or_fail(&kube, out, target, &instance, self.timeout, &start, what).await?;
-            ready = Some(true);
-            out.note(&format!("{instance} restarted and ready"));
-        }
-        if json {
-            out.document(&serde_json::json!({
-                "name": instance, "namespace": kube.namespace, "restarted": true, "ready": ready
-            }));
+        if report.ready == Some(true) {
+            out.note(&format!("{} restarted and ready", report.name));
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::Result;
 
+pub mod events;
 pub mod k8s;
 pub mod obi;
 pub mod sensor;

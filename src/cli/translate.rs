@@ -8,15 +8,15 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Args};
 
-use super::k8s::{ApplyFlags, DryRun, deploy_objects, print_objects, wait_reporting};
+use super::events::CliEvents;
+use super::k8s::{ApplyFlags, DryRun, connect_options, print_objects, render_deploy};
 use super::{Global, OutputFormat};
 use crate::error::{Error, Exit, Result};
+use crate::ops;
 use crate::output::Out;
 use crate::render::{self, Object, RenderOptions};
-use crate::runtime::kube::wait::Target;
-use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
 use crate::translate::{self, ComposeInput, ComposeMapOptions, DockerfileInput};
-use crate::workload::{Bundle, Controller};
+use crate::workload::Bundle;
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("input").required(true).args(["from_dockerfile", "from_compose"])))]
@@ -176,15 +176,6 @@ fn values(objects: &[Object]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn yaml_stream(values: &[serde_json::Value]) -> String {
-    let mut s = String::new();
-    for v in values {
-        s.push_str("---\n");
-        s.push_str(&crate::output::to_yaml(v));
-    }
-    s
-}
-
 impl TranslateArgs {
     pub async fn run(self, global: &Global, out: &Out) -> Result<()> {
         let json = match out.format() {
@@ -276,105 +267,16 @@ impl DeployArgs {
         for w in &b.warnings {
             out.warn(&w.to_string());
         }
-        let name = b
-            .workloads
-            .first()
-            .map(|w| w.app.clone())
-            .unwrap_or_default();
-        if self.apply.dry_run == Some(DryRun::Client) {
-            let objects = render::render_bundle(
-                &b,
-                &RenderOptions {
-                    namespace: global.namespace.clone(),
-                },
-            );
-            print_objects(out, &values(&objects));
-            return Ok(());
-        }
-        let kube = Kube::connect(&ConnectOptions {
-            kubeconfig: global.kubeconfig.clone(),
-            context: global.context.clone(),
-            namespace: global.namespace.clone(),
-            request_timeout: Some(request_timeout),
-        })
-        .await?;
-        let objects = render::render_bundle(
+        let events = CliEvents::new(out);
+        let (report, _objects) = ops::deploy_bundle(
+            &connect_options(global, request_timeout),
             &b,
-            &RenderOptions {
-                namespace: Some(kube.namespace.clone()),
-            },
-        );
-        let target = |c: Controller| match c {
-            Controller::Deployment => Target::Deployment,
-            Controller::DaemonSet => Target::DaemonSet,
-            Controller::Pod => Target::Pod,
-        };
-        let wait = !self.apply.no_wait;
-        let single = b.workloads.len() == 1;
-        let (first_name, first_target) = b
-            .workloads
-            .first()
-            .map(|w| (w.name.clone(), target(w.controller)))
-            .unwrap_or((name.clone(), Target::Deployment));
-        // One workload: the same apply-and-wait as deploy-mcp. Several: apply everything
-        // first (they may need each other to become ready), then wait for each.
-        let res = deploy_objects(
-            &kube,
-            out,
-            if single { &first_name } else { &name },
-            &objects,
-            self.apply.dry_run,
-            wait && single,
+            self.apply.dry_run.map(DryRun::op),
+            !self.apply.no_wait,
             self.apply.timeout,
-            first_target,
+            &events,
         )
-        .await;
-        if self.apply.dry_run.is_some() {
-            return res;
-        }
-        let applied_ok = match &res {
-            Ok(()) => true,
-            // The apply succeeded when only the waiting failed.
-            Err(e) => single && wait && matches!(e.exit(), Exit::Failed | Exit::TimedOut),
-        };
-        if applied_ok {
-            write_resources(out, &name, &objects)?;
-        }
-        res?;
-        if wait && !single {
-            let mut failed = Vec::new();
-            for w in &b.workloads {
-                let start = format!("waiting for {} to become ready", w.name);
-                let target = target(w.controller);
-                match wait_reporting(&kube, out, target, &w.name, self.apply.timeout, &start)
-                    .await?
-                {
-                    None => out.note(&format!(
-                        "{} is ready in namespace {}",
-                        w.name, kube.namespace
-                    )),
-                    Some(_) => failed.push(w.name.clone()),
-                }
-            }
-            if !failed.is_empty() {
-                return Err(KubeError::Failed {
-                    what: format!("{name}: {} did not become ready", failed.join(", ")),
-                    reason: "see the reasons above".into(),
-                }
-                .into());
-            }
-        }
-        Ok(())
+        .await?;
+        render_deploy(out, &report, "k8s")
     }
-}
-
-/// `.b00t/k8s/<name>-resources.yaml` (relative to the current directory): what was applied.
-fn write_resources(out: &Out, name: &str, objects: &[Object]) -> Result<()> {
-    let dir = Path::new(".b00t").join("k8s");
-    let file = dir.join(format!("{name}-resources.yaml"));
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::write(&file, yaml_stream(&values(objects))))
-        .map_err(|e| Error::msg(Exit::Failed, format!("writing {}: {e}", file.display())))?;
-    out.note(&format!("manifests written to {}", file.display()));
-    Ok(())
 }

@@ -1,0 +1,405 @@
+//! Apply, report each object, wait until ready, explain a failure: once, for every deploy path
+//! (`deploy-mcp`, `deploy --from-*`, `obi deploy`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{Event, Events, LogTail};
+use crate::datum;
+use crate::error::Result;
+use crate::render::{self, Object, RenderOptions};
+use crate::runtime::kube::apply::{Action, Applied, ApplyOptions};
+use crate::runtime::kube::wait::{NotReady, Target};
+use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
+use crate::workload::{Bundle, Controller};
+
+/// `--dry-run[=client|server]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DryRun {
+    /// Render only; no cluster is contacted.
+    Client,
+    /// The API server validates and defaults; nothing is stored.
+    Server,
+}
+
+/// Why one workload did not become ready.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub workload: String,
+    pub reasons: Vec<String>,
+    pub logs: Vec<LogTail>,
+}
+
+impl Failure {
+    fn from_not_ready(workload: &str, nr: NotReady) -> Failure {
+        Failure {
+            workload: workload.to_string(),
+            reasons: nr.reasons,
+            logs: nr
+                .logs
+                .into_iter()
+                .map(|(source, lines)| LogTail { source, lines })
+                .collect(),
+        }
+    }
+
+    /// The error a command ends with when this is why.
+    pub fn into_error(self) -> crate::error::Error {
+        KubeError::Failed {
+            what: format!("{} did not become ready", self.workload),
+            reason: self.reasons.join("; "),
+        }
+        .into()
+    }
+}
+
+/// What a deploy did. `--json` prints this.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployReport {
+    pub name: String,
+    /// `None` on a client dry run without `-n`.
+    pub namespace: Option<String>,
+    pub objects: Vec<Applied>,
+    /// Anything created or configured.
+    pub changed: bool,
+    /// `Some(true)` when waited for and ready; `Some(false)` when it could not get there.
+    pub ready: Option<bool>,
+    /// Workloads that did not become ready, with the reasons and last log lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+    /// The objects as rendered (client dry run) or as the server returned them (server dry run).
+    #[serde(skip)]
+    pub manifests: Vec<serde_json::Value>,
+    #[serde(skip)]
+    pub dry_run: Option<DryRun>,
+}
+
+impl DeployReport {
+    /// The first failure as the command's error, or `Ok`.
+    pub fn result(&self) -> Result<()> {
+        match self.failures.first() {
+            None => Ok(()),
+            Some(f) if self.failures.len() == 1 => Err(f.clone().into_error()),
+            Some(_) => Err(KubeError::Failed {
+                what: format!(
+                    "{}: {} did not become ready",
+                    self.name,
+                    self.failures
+                        .iter()
+                        .map(|f| f.workload.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                reason: self
+                    .failures
+                    .iter()
+                    .flat_map(|f| f.reasons.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }
+            .into()),
+        }
+    }
+}
+
+/// What to wait for after applying.
+#[derive(Debug, Clone)]
+pub struct WaitFor {
+    pub target: Target,
+    pub name: String,
+}
+
+/// How [`apply_and_wait`] runs.
+#[derive(Debug, Clone)]
+pub struct ApplyPlan {
+    /// Name for messages and the report (the workload or the app).
+    pub name: String,
+    pub server_dry_run: bool,
+    /// Workloads to wait for, in order (empty: do not wait).
+    pub wait: Vec<WaitFor>,
+    /// Per workload.
+    pub timeout: Duration,
+    pub apply: ApplyOptions,
+}
+
+/// Serialise rendered objects.
+pub fn values(objects: &[Object]) -> Vec<serde_json::Value> {
+    objects
+        .iter()
+        .map(|o| serde_json::to_value(o).expect("objects serialise"))
+        .collect()
+}
+
+/// Wait for one workload with progress events; `Ok(Some(failure))` when it cannot get ready.
+pub async fn wait_for(
+    kube: &Kube,
+    w: &WaitFor,
+    timeout: Duration,
+    events: &dyn Events,
+) -> Result<Option<Failure>> {
+    events.emit(Event::Started(format!(
+        "waiting for {} to become ready",
+        w.name
+    )));
+    let res = kube
+        .wait_ready(w.target, &w.name, timeout, &|m| {
+            events.emit(Event::Progress(m.to_string()))
+        })
+        .await;
+    events.emit(Event::Finished);
+    Ok(res?.err().map(|nr| Failure::from_not_ready(&w.name, nr)))
+}
+
+/// Apply `objects` in order (each reported as an [`Event::Applied`]), then wait for each
+/// workload of the plan. A workload that cannot become ready is a [`Failure`] in the report,
+/// not an error: the caller decides (the CLI exits 1 after showing it).
+pub async fn apply_and_wait(
+    kube: &Kube,
+    objects: &[Object],
+    plan: &ApplyPlan,
+    events: &dyn Events,
+) -> Result<DeployReport> {
+    let mut report = apply(kube, objects, plan, events).await?;
+    wait_all(kube, &mut report, plan, events).await?;
+    Ok(report)
+}
+
+/// The apply half of [`apply_and_wait`].
+pub async fn apply(
+    kube: &Kube,
+    objects: &[Object],
+    plan: &ApplyPlan,
+    events: &dyn Events,
+) -> Result<DeployReport> {
+    let mut opts = plan.apply;
+    opts.server_dry_run = plan.server_dry_run;
+    let applied = kube.apply_all(objects, opts).await?;
+    let changed = applied.iter().any(|a| a.action != Action::Unchanged);
+    let mut report = DeployReport {
+        name: plan.name.clone(),
+        namespace: Some(kube.namespace.clone()),
+        objects: applied.clone(),
+        changed,
+        ready: None,
+        failures: vec![],
+        manifests: vec![],
+        dry_run: None,
+    };
+    if plan.server_dry_run {
+        report.manifests = applied.iter().map(|a| a.object.clone()).collect();
+        report.dry_run = Some(DryRun::Server);
+        return Ok(report);
+    }
+    for a in applied {
+        events.emit(Event::Applied(a));
+    }
+    Ok(report)
+}
+
+/// The waiting half of [`apply_and_wait`]: fills `ready` and `failures`.
+pub async fn wait_all(
+    kube: &Kube,
+    report: &mut DeployReport,
+    plan: &ApplyPlan,
+    events: &dyn Events,
+) -> Result<()> {
+    if plan.wait.is_empty() || report.dry_run.is_some() {
+        return Ok(());
+    }
+    for w in &plan.wait {
+        match wait_for(kube, w, plan.timeout, events).await? {
+            None => events.emit(Event::Note(format!(
+                "{} is ready in namespace {}",
+                w.name, kube.namespace
+            ))),
+            Some(f) => report.failures.push(f),
+        }
+    }
+    report.ready = Some(report.failures.is_empty());
+    Ok(())
+}
+
+/// `deploy-mcp`: the datum, its options and where to look for it.
+#[derive(Debug, Clone, Default)]
+pub struct DeployMcp {
+    pub server: String,
+    pub dirs: Vec<PathBuf>,
+    pub image: Option<String>,
+    pub replicas: Option<i32>,
+    pub env: Vec<(String, String)>,
+    pub dry_run: Option<DryRun>,
+    pub wait: bool,
+    pub timeout: Duration,
+}
+
+/// Deploy an MCP server from its datum.
+pub async fn deploy_mcp(
+    conn: &ConnectOptions,
+    req: &DeployMcp,
+    events: &dyn Events,
+) -> Result<DeployReport> {
+    let d = datum::find(&req.server, &req.dirs)?;
+    let config = datum::UserConfig::load_default()?;
+    let opts = datum::DeployOptions {
+        image: req.image.clone(),
+        replicas: req.replicas,
+        extra_env: req.env.clone(),
+        config,
+        ..Default::default()
+    };
+    let w = datum::to_workload(&d, &opts)?;
+    let ns_default = d.namespace().map(str::to_string);
+    if req.dry_run == Some(DryRun::Client) {
+        let ns = conn.namespace.clone().or(ns_default);
+        let objects = render::render_workload(
+            &w,
+            &RenderOptions {
+                namespace: ns.clone(),
+            },
+        );
+        return Ok(planned(&w.name, ns, &objects));
+    }
+    let mut conn = conn.clone();
+    if conn.namespace.is_none() {
+        conn.namespace = ns_default;
+    }
+    let kube = Kube::connect(&conn).await?;
+    let objects = render::render_workload(
+        &w,
+        &RenderOptions {
+            namespace: Some(kube.namespace.clone()),
+        },
+    );
+    let plan = ApplyPlan {
+        name: w.name.clone(),
+        server_dry_run: req.dry_run == Some(DryRun::Server),
+        wait: if req.wait {
+            vec![WaitFor {
+                target: Target::Deployment,
+                name: w.name.clone(),
+            }]
+        } else {
+            vec![]
+        },
+        timeout: req.timeout,
+        apply: ApplyOptions::default(),
+    };
+    apply_and_wait(&kube, &objects, &plan, events).await
+}
+
+/// The report of a client dry run: the rendered objects, nothing applied.
+pub fn planned(name: &str, namespace: Option<String>, objects: &[Object]) -> DeployReport {
+    DeployReport {
+        name: name.to_string(),
+        namespace,
+        objects: vec![],
+        changed: false,
+        ready: None,
+        failures: vec![],
+        manifests: values(objects),
+        dry_run: Some(DryRun::Client),
+    }
+}
+
+fn target_of(c: Controller) -> Target {
+    match c {
+        Controller::Deployment => Target::Deployment,
+        Controller::DaemonSet => Target::DaemonSet,
+        Controller::Pod => Target::Pod,
+    }
+}
+
+/// `deploy --from-*`: apply a translated bundle. Everything is applied before anything is
+/// waited for (services may need each other to become ready).
+pub async fn deploy_bundle(
+    conn: &ConnectOptions,
+    bundle: &Bundle,
+    dry_run: Option<DryRun>,
+    wait: bool,
+    timeout: Duration,
+    events: &dyn Events,
+) -> Result<(DeployReport, Vec<Object>)> {
+    let name = bundle
+        .workloads
+        .first()
+        .map(|w| {
+            if bundle.workloads.len() == 1 {
+                w.name.clone()
+            } else {
+                w.app.clone()
+            }
+        })
+        .unwrap_or_default();
+    let app = bundle
+        .workloads
+        .first()
+        .map(|w| w.app.clone())
+        .unwrap_or_default();
+    if dry_run == Some(DryRun::Client) {
+        let objects = render::render_bundle(
+            bundle,
+            &RenderOptions {
+                namespace: conn.namespace.clone(),
+            },
+        );
+        return Ok((planned(&name, conn.namespace.clone(), &objects), objects));
+    }
+    let kube = Kube::connect(conn).await?;
+    let objects = render::render_bundle(
+        bundle,
+        &RenderOptions {
+            namespace: Some(kube.namespace.clone()),
+        },
+    );
+    let plan = ApplyPlan {
+        name,
+        server_dry_run: dry_run == Some(DryRun::Server),
+        wait: if wait {
+            bundle
+                .workloads
+                .iter()
+                .map(|w| WaitFor {
+                    target: target_of(w.controller),
+                    name: w.name.clone(),
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        timeout,
+        apply: ApplyOptions::default(),
+    };
+    let mut report = apply(&kube, &objects, &plan, events).await?;
+    if report.dry_run.is_none() {
+        let file = write_resources(&app, &objects)?;
+        events.emit(Event::Note(format!(
+            "manifests written to {}",
+            file.display()
+        )));
+    }
+    wait_all(&kube, &mut report, &plan, events).await?;
+    Ok((report, objects))
+}
+
+/// `.b00t/k8s/<name>-resources.yaml` (relative to the current directory): what was applied.
+fn write_resources(name: &str, objects: &[Object]) -> Result<PathBuf> {
+    let dir = std::path::Path::new(".b00t").join("k8s");
+    let file = dir.join(format!("{name}-resources.yaml"));
+    let mut text = String::new();
+    for v in values(objects) {
+        text.push_str("---\n");
+        text.push_str(&serde_saphyr::to_string(&v).expect("objects serialise to YAML"));
+    }
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&file, text))
+        .map_err(|e| {
+            crate::error::Error::msg(
+                crate::error::Exit::Failed,
+                format!("writing {}: {e}", file.display()),
+            )
+        })?;
+    Ok(file)
+}
