@@ -372,6 +372,27 @@ fn crash_loop_stops_waiting_early_with_reason_and_last_log_lines() {
         o.stderr.contains("fatal: cannot open /data"),
         "last log lines: {o}"
     );
+
+    // With --json the document still comes out, carrying the failure for scripts.
+    let o = ctx.run(&[
+        "k8s",
+        "deploy-mcp",
+        "--server",
+        "echo",
+        "--image",
+        "crashy:1",
+        "--timeout",
+        "60s",
+        "--json",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    let doc: Value = serde_json::from_str(&o.stdout).expect("one JSON document");
+    assert_eq!(doc["ready"], false, "{o}");
+    assert_eq!(doc["failures"][0]["workload"], "echo-mcp", "{o}");
+    let reasons = doc["failures"][0]["reasons"].to_string();
+    assert!(reasons.contains("CrashLoopBackOff"), "{reasons}");
+    let logs = doc["failures"][0]["logs"].to_string();
+    assert!(logs.contains("fatal: cannot open /data"), "{logs}");
 }
 
 #[test]
