@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::runtime::kube::apply::Applied;
 
 pub mod deploy;
+pub mod obi;
 pub mod workloads;
 
 pub use deploy::{DeployReport, DryRun, Failure, apply_and_wait, deploy_bundle, deploy_mcp};

@@ -12,10 +12,12 @@ use snafu::Snafu;
 use crate::error::{Classify, Exit};
 
 pub mod apply;
+pub mod cluster;
 pub mod delete;
 pub mod list;
 pub mod logs;
 pub mod resolve;
+pub mod rollout;
 pub mod status;
 pub mod wait;
 
