@@ -232,7 +232,7 @@ pub struct Port {
 }
 
 /// Kubernetes quantities as strings (`100m`, `128Mi`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Resources {
     pub requests_cpu: Option<String>,
     pub requests_memory: Option<String>,

@@ -83,6 +83,85 @@ impl Kube {
         })
     }
 
+    /// Delete the namespaced object `name` when b00t manages it. `Ok(None)` when it is absent;
+    /// an object without b00t's label is left alone and named in the error.
+    pub async fn delete_owned<K>(&self, kind_ref: &str, name: &str) -> Result<Option<Deleted>>
+    where
+        K: Resource<Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Serialize + Debug,
+        <K as Resource>::DynamicType: Default,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
+        self.delete_owned_in(api, kind_ref, name, &self.namespace)
+            .await
+    }
+
+    /// [`Kube::delete_owned`] for a cluster-scoped object.
+    pub async fn delete_owned_cluster<K>(
+        &self,
+        kind_ref: &str,
+        name: &str,
+    ) -> Result<Option<Deleted>>
+    where
+        K: Resource<Scope = k8s_openapi::ClusterResourceScope>
+            + Clone
+            + DeserializeOwned
+            + Serialize
+            + Debug,
+        <K as Resource>::DynamicType: Default,
+    {
+        let api: Api<K> = Api::all(self.client.clone());
+        self.delete_owned_in(api, kind_ref, name, "").await
+    }
+
+    async fn delete_owned_in<K>(
+        &self,
+        api: Api<K>,
+        kind_ref: &str,
+        name: &str,
+        namespace: &str,
+    ) -> Result<Option<Deleted>>
+    where
+        K: Resource + Clone + DeserializeOwned + Serialize + Debug,
+        <K as Resource>::DynamicType: Default,
+    {
+        let what = format!("{kind_ref}/{name}");
+        let Some(obj) = self.call_opt("get", &what, api.get(name)).await? else {
+            return Ok(None);
+        };
+        if obj
+            .meta()
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(labels::MANAGED_BY))
+            != Some(&labels::B00T.to_string())
+        {
+            return Err(KubeError::Refused {
+                message: format!(
+                    "{what} exists but was not created by b00t (no {}={} label); left alone",
+                    labels::MANAGED_BY,
+                    labels::B00T
+                ),
+            });
+        }
+        if obj.meta().deletion_timestamp.is_some() {
+            return Ok(None);
+        }
+        let kind = K::kind(&Default::default()).to_string();
+        Ok(self
+            .call_opt(
+                "delete",
+                &what,
+                api.delete(name, &DeleteParams::background()),
+            )
+            .await?
+            .map(|_| Deleted {
+                kind,
+                name: name.into(),
+                namespace: namespace.into(),
+                reference: what,
+            }))
+    }
+
     async fn delete_kind<K>(
         &self,
         kind_ref: &str,
