@@ -308,6 +308,7 @@ pub async fn deploy_objects(
             objects,
             ApplyOptions {
                 server_dry_run: server_dry,
+                ..Default::default()
             },
         )
         .await?;
