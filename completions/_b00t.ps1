@@ -409,6 +409,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -498,8 +499,30 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
         'b00t;obi;sensor;help;help' {
             break
         }
+        'b00t;obi;rules' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write obi-alerts.yaml into (created when missing)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'b00t;obi;help' {
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -512,6 +535,9 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;obi;help;sensor;run' {
+            break
+        }
+        'b00t;obi;help;rules' {
             break
         }
         'b00t;obi;help;help' {
@@ -603,6 +629,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
         }
         'b00t;help;obi' {
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             break
         }
         'b00t;help;obi;sensor' {
@@ -614,6 +641,9 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;help;obi;sensor;run' {
+            break
+        }
+        'b00t;help;obi;rules' {
             break
         }
         'b00t;help;completions' {

@@ -70,6 +70,9 @@ _b00t() {
             b00t__subcmd__help__subcmd__k8s,translate)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__translate"
                 ;;
+            b00t__subcmd__help__subcmd__obi,rules)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__rules"
+                ;;
             b00t__subcmd__help__subcmd__obi,sensor)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor"
                 ;;
@@ -142,11 +145,17 @@ _b00t() {
             b00t__subcmd__obi,help)
                 cmd="b00t__subcmd__obi__subcmd__help"
                 ;;
+            b00t__subcmd__obi,rules)
+                cmd="b00t__subcmd__obi__subcmd__rules"
+                ;;
             b00t__subcmd__obi,sensor)
                 cmd="b00t__subcmd__obi__subcmd__sensor"
                 ;;
             b00t__subcmd__obi__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__help,rules)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__rules"
                 ;;
             b00t__subcmd__obi__subcmd__help,sensor)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor"
@@ -456,8 +465,22 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi)
-            opts="sensor"
+            opts="sensor rules"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__rules)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1296,7 +1319,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version sensor help"
+            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version sensor rules help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,7 +1365,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help)
-            opts="sensor help"
+            opts="sensor rules help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1356,6 +1379,20 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1404,6 +1441,56 @@ _b00t() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__rules)
+            opts="-n -A -o -v -h -V --out --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

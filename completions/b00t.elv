@@ -384,6 +384,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;sensor'= {
@@ -465,8 +466,29 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;obi;sensor;help;help'= {
         }
+        &'b00t;obi;rules'= {
+            cand --out 'Directory to write obi-alerts.yaml into (created when missing)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'b00t;obi;help'= {
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;help;sensor'= {
@@ -476,6 +498,8 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;help;sensor;probe'= {
         }
         &'b00t;obi;help;sensor;run'= {
+        }
+        &'b00t;obi;help;rules'= {
         }
         &'b00t;obi;help;help'= {
         }
@@ -553,6 +577,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;help;obi'= {
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
         }
         &'b00t;help;obi;sensor'= {
             cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
@@ -561,6 +586,8 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;obi;sensor;probe'= {
         }
         &'b00t;help;obi;sensor;run'= {
+        }
+        &'b00t;help;obi;rules'= {
         }
         &'b00t;help;completions'= {
         }

@@ -2,3 +2,4 @@
 //! Prometheus alert rules that watch it. Pure: no IO, no printing, no clap.
 
 pub mod manifest;
+pub mod rules;
