@@ -391,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;obi' {
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
@@ -408,11 +409,114 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
+            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
+        'b00t;obi;status' {
+            [CompletionResult]::new('--cpu-budget', '--cpu-budget', [CompletionResultType]::ParameterName, 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)')
+            [CompletionResult]::new('--memory-budget', '--memory-budget', [CompletionResultType]::ParameterName, 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;logs' {
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Only lines at this level or above (lines without a level, such as panics, are kept)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this (e.g. 10m, 1h)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Lines per pod from the end')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only lines matching this regular expression')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep streaming; picks up new and restarted pods')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep streaming; picks up new and restarted pods')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Prefix each line with its timestamp')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Logs of the previous container instance')
+            [CompletionResult]::new('--previous', '--previous', [CompletionResultType]::ParameterName, 'Logs of the previous container instance')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;preflight' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How the agent will run')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The Deployment to instrument (sidecar mode)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;rules' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write obi-alerts.yaml into (created when missing)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'b00t;obi;sensor' {
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
@@ -436,6 +540,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;obi;sensor;probe' {
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
@@ -464,6 +569,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Serve metrics in the Prometheus text format on this address (e.g. 127.0.0.1:9400)')
             [CompletionResult]::new('--otlp-endpoint', '--otlp-endpoint', [CompletionResultType]::ParameterName, 'Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Flows shown per table (busiest first)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
@@ -499,8 +605,24 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;obi;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
+            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'b00t;obi;help;status' {
+            break
+        }
+        'b00t;obi;help;logs' {
+            break
+        }
+        'b00t;obi;help;preflight' {
+            break
+        }
+        'b00t;obi;help;rules' {
             break
         }
         'b00t;obi;help;sensor' {
@@ -602,7 +724,23 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;help;obi' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
+            [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
+            break
+        }
+        'b00t;help;obi;status' {
+            break
+        }
+        'b00t;help;obi;logs' {
+            break
+        }
+        'b00t;help;obi;preflight' {
+            break
+        }
+        'b00t;help;obi;rules' {
             break
         }
         'b00t;help;obi;sensor' {

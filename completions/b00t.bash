@@ -70,8 +70,20 @@ _b00t() {
             b00t__subcmd__help__subcmd__k8s,translate)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__translate"
                 ;;
+            b00t__subcmd__help__subcmd__obi,logs)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__logs"
+                ;;
+            b00t__subcmd__help__subcmd__obi,preflight)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__preflight"
+                ;;
+            b00t__subcmd__help__subcmd__obi,rules)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__rules"
+                ;;
             b00t__subcmd__help__subcmd__obi,sensor)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor"
+                ;;
+            b00t__subcmd__help__subcmd__obi,status)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__status"
                 ;;
             b00t__subcmd__help__subcmd__obi__subcmd__sensor,probe)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor__subcmd__probe"
@@ -142,14 +154,38 @@ _b00t() {
             b00t__subcmd__obi,help)
                 cmd="b00t__subcmd__obi__subcmd__help"
                 ;;
+            b00t__subcmd__obi,logs)
+                cmd="b00t__subcmd__obi__subcmd__logs"
+                ;;
+            b00t__subcmd__obi,preflight)
+                cmd="b00t__subcmd__obi__subcmd__preflight"
+                ;;
+            b00t__subcmd__obi,rules)
+                cmd="b00t__subcmd__obi__subcmd__rules"
+                ;;
             b00t__subcmd__obi,sensor)
                 cmd="b00t__subcmd__obi__subcmd__sensor"
+                ;;
+            b00t__subcmd__obi,status)
+                cmd="b00t__subcmd__obi__subcmd__status"
                 ;;
             b00t__subcmd__obi__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__help"
                 ;;
+            b00t__subcmd__obi__subcmd__help,logs)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__logs"
+                ;;
+            b00t__subcmd__obi__subcmd__help,preflight)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__preflight"
+                ;;
+            b00t__subcmd__obi__subcmd__help,rules)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__rules"
+                ;;
             b00t__subcmd__obi__subcmd__help,sensor)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor"
+                ;;
+            b00t__subcmd__obi__subcmd__help,status)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__status"
                 ;;
             b00t__subcmd__obi__subcmd__help__subcmd__sensor,probe)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor__subcmd__probe"
@@ -456,8 +492,50 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi)
-            opts="sensor"
+            opts="status logs preflight rules sensor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__preflight)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__rules)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -500,6 +578,20 @@ _b00t() {
         b00t__subcmd__help__subcmd__obi__subcmd__sensor__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1296,12 +1388,16 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version sensor help"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version status logs preflight rules sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1342,7 +1438,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help)
-            opts="sensor help"
+            opts="status logs preflight rules sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1356,6 +1452,48 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__preflight)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__rules)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1411,13 +1549,209 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        b00t__subcmd__obi__subcmd__sensor)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version probe run help"
+        b00t__subcmd__obi__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__logs)
+            opts="-f -p -n -A -o -v -h -V --level --follow --since --tail --timestamps --previous --grep --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --level)
+                    COMPREPLY=($(compgen -W "error warn info debug" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__preflight)
+            opts="-n -A -o -v -h -V --mode --target --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "daemonset sidecar" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__rules)
+            opts="-n -A -o -v -h -V --out --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__sensor)
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version probe run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1514,12 +1848,16 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__sensor__subcmd__probe)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1560,7 +1898,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__sensor__subcmd__run)
-            opts="-n -A -o -v -h -V --duration --pid --comm --port --interval --prometheus --otlp-endpoint --top --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --duration --pid --comm --port --interval --prometheus --otlp-endpoint --top --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1595,6 +1933,68 @@ _b00t() {
                     return 0
                     ;;
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__status)
+            opts="-n -A -o -v -h -V --cpu-budget --memory-budget --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cpu-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

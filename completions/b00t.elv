@@ -366,6 +366,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;k8s;help;help'= {
         }
         &'b00t;obi'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'Namespace (default: the context''s, else "default")'
@@ -383,10 +384,109 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+            cand logs 'Logs of every agent pod merged by time, filtered by level'
+            cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'b00t;obi;status'= {
+            cand --cpu-budget 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)'
+            cand --memory-budget 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;logs'= {
+            cand --level 'Only lines at this level or above (lines without a level, such as panics, are kept)'
+            cand --since 'Only lines newer than this (e.g. 10m, 1h)'
+            cand --tail 'Lines per pod from the end'
+            cand --grep 'Only lines matching this regular expression'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -f 'Keep streaming; picks up new and restarted pods'
+            cand --follow 'Keep streaming; picks up new and restarted pods'
+            cand --timestamps 'Prefix each line with its timestamp'
+            cand -p 'Logs of the previous container instance'
+            cand --previous 'Logs of the previous container instance'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;preflight'= {
+            cand --mode 'How the agent will run'
+            cand --target 'The Deployment to instrument (sidecar mode)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;rules'= {
+            cand --out 'Directory to write obi-alerts.yaml into (created when missing)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'b00t;obi;sensor'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'Namespace (default: the context''s, else "default")'
@@ -409,6 +509,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;sensor;probe'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'Namespace (default: the context''s, else "default")'
@@ -436,6 +537,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --prometheus 'Serve metrics in the Prometheus text format on this address (e.g. 127.0.0.1:9400)'
             cand --otlp-endpoint 'Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)'
             cand --top 'Flows shown per table (busiest first)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'Namespace (default: the context''s, else "default")'
@@ -466,8 +568,20 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;sensor;help;help'= {
         }
         &'b00t;obi;help'= {
+            cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+            cand logs 'Logs of every agent pod merged by time, filtered by level'
+            cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;help;status'= {
+        }
+        &'b00t;obi;help;logs'= {
+        }
+        &'b00t;obi;help;preflight'= {
+        }
+        &'b00t;obi;help;rules'= {
         }
         &'b00t;obi;help;sensor'= {
             cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
@@ -552,7 +666,19 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;k8s;deploy'= {
         }
         &'b00t;help;obi'= {
+            cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+            cand logs 'Logs of every agent pod merged by time, filtered by level'
+            cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+        }
+        &'b00t;help;obi;status'= {
+        }
+        &'b00t;help;obi;logs'= {
+        }
+        &'b00t;help;obi;preflight'= {
+        }
+        &'b00t;help;obi;rules'= {
         }
         &'b00t;help;obi;sensor'= {
             cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'

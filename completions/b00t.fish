@@ -324,25 +324,119 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l cpu-budget -d 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l memory-budget -d 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l level -d 'Only lines at this level or above (lines without a level, such as panics, are kept)' -r -f -a "error\t''
+warn\t''
+info\t''
+debug\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l since -d 'Only lines newer than this (e.g. 10m, 1h)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l tail -d 'Lines per pod from the end' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l grep -d 'Only lines matching this regular expression' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep streaming; picks up new and restarted pods'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l timestamps -d 'Prefix each line with its timestamp'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s p -l previous -d 'Logs of the previous container instance'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l mode -d 'How the agent will run' -r -f -a "daemonset\t'One agent per node'
+sidecar\t'An obi container in the pods of one Deployment (--target)'"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l target -d 'The Deployment to instrument (sidecar mode)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l out -d 'Directory to write obi-alerts.yaml into (created when missing)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l context -d 'The kubeconfig context to use' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
@@ -363,6 +457,10 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "probe" -d 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "run" -d 'Watch this machine\'s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
@@ -413,4 +511,8 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "status" -d 'Health of one workload, or of the cluster'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'

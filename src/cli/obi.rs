@@ -1,11 +1,13 @@
 //! `b00t obi …` (also `obi …` through a link).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{Global, OutputFormat, parse_duration};
 use crate::error::{Error, Exit, Result};
+use crate::obi::{manifest, rules};
 use crate::ops::obi::preflight::{CheckStatus, PreflightReport};
 use crate::ops::obi::status::{Budget, Health, ObiStatus};
 use crate::ops::obi::{self as obi_ops, Mode, logs::Level};
@@ -30,6 +32,13 @@ pub enum ObiCommand {
     Logs(LogsArgs),
     /// Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)
     Preflight(PreflightArgs),
+    /// Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)
+    ///
+    /// Alerts for the agent of a DaemonSet install: down, not on every node, restarting, export
+    /// errors, exporting nothing, attached nothing. The install's namespace is -n/--namespace
+    /// (default: observability, not the context's). Needs no cluster; check the file with
+    /// `promtool check rules`.
+    Rules(RulesArgs),
     /// The embedded eBPF sensor: watch this machine's TCP connections (needs root)
     Sensor(super::sensor::SensorArgs),
 }
@@ -135,6 +144,7 @@ impl ObiArgs {
             ObiCommand::Status(a) => a.run(global, out, t).await,
             ObiCommand::Logs(a) => a.run(global, out, t).await,
             ObiCommand::Preflight(a) => a.run(global, out, t).await,
+            ObiCommand::Rules(a) => a.run(global, out),
             ObiCommand::Sensor(a) => a.run(global, out).await,
         }
     }
@@ -329,5 +339,60 @@ pub fn preflight_result(r: &PreflightReport) -> Result<()> {
                 r.blockers, c.category, c.name, c.detail
             ),
         )),
+    }
+}
+
+/// `b00t obi rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Directory to write obi-alerts.yaml into (created when missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(serde::Serialize)]
+struct RulesReport<'a> {
+    files: Vec<String>,
+    alerts: &'a [rules::Alert],
+}
+
+impl RulesArgs {
+    pub fn run(self, global: &Global, out: &Out) -> Result<()> {
+        let ns = global
+            .namespace
+            .as_deref()
+            .unwrap_or(manifest::DEFAULT_NAMESPACE);
+        let alerts = rules::alerts(ns)?;
+        let text = rules::rule_file(&alerts);
+        std::fs::create_dir_all(&self.out).map_err(|e| {
+            Error::msg(
+                Exit::Failed,
+                format!("creating {}: {e}", self.out.display()),
+            )
+        })?;
+        let file = self.out.join(rules::FILE_NAME);
+        std::fs::write(&file, text)
+            .map_err(|e| Error::msg(Exit::Failed, format!("writing {}: {e}", file.display())))?;
+        let path = file.display().to_string();
+        match out.format() {
+            Some(OutputFormat::Json | OutputFormat::Yaml) => out.document(&RulesReport {
+                files: vec![path],
+                alerts: &alerts,
+            }),
+            Some(OutputFormat::Name) => out.line(&path),
+            _ => {
+                out.line(&format!(
+                    "wrote {path}: {} alerts for the OBI agent in namespace {ns}",
+                    alerts.len()
+                ));
+                for a in &alerts {
+                    out.line(&format!("  {:<24} {:<9} {}", a.name, a.severity, a.summary));
+                }
+                out.note(&format!(
+                    "next: promtool check rules {path}, then add it to Prometheus' rule_files"
+                ));
+            }
+        }
+        Ok(())
     }
 }

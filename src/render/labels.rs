@@ -17,6 +17,14 @@ pub const SOURCE: &str = "b00t.elastic.ventures/source";
 /// Pod-template annotation: digest of the Secret/ConfigMap data the pods read, so a change rolls
 /// the pods.
 pub const CONFIG_HASH: &str = "b00t.elastic.ventures/config-hash";
+/// Pod-template annotation of a Deployment that carries the OBI sidecar: digest of the sidecar's
+/// config. Apart from [`CONFIG_HASH`] because another field manager owns it (the sidecar's), so
+/// removing the sidecar never touches the workload's own digest.
+pub const OBI_CONFIG_HASH: &str = "b00t.elastic.ventures/obi-config-hash";
+/// Label on cluster-scoped objects that belong to a namespaced install (the OBI ClusterRole and
+/// ClusterRoleBinding): the namespace of that install, so that removing one install selects
+/// only its own cluster-scoped objects.
+pub const OWNER_NAMESPACE: &str = "b00t.elastic.ventures/namespace";
 /// Pod-template annotation kubectl uses for `rollout restart`; we use the same one.
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
@@ -43,6 +51,18 @@ pub fn shared(app: &str, instance: &str, component: Component) -> BTreeMap<Strin
         (PART_OF.to_string(), app.to_string()),
         (COMPONENT.to_string(), component.label().to_string()),
         (TYPE.to_string(), component.label().to_string()),
+    ])
+}
+
+/// Every label on the OBI agent's objects: name and component `obi`, the given instance (`obi`
+/// for the DaemonSet install, `<deployment>-obi` for a sidecar's objects).
+pub fn for_obi(instance: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (MANAGED_BY.to_string(), B00T.to_string()),
+        (NAME.to_string(), "obi".to_string()),
+        (INSTANCE.to_string(), instance.to_string()),
+        (COMPONENT.to_string(), Component::Obi.label().to_string()),
+        (TYPE.to_string(), Component::Obi.label().to_string()),
     ])
 }
 

@@ -11,6 +11,7 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -27,9 +28,16 @@ pub mod labels;
 pub use labels::{MANAGED_BY, selector_for_instance};
 
 /// One object to apply, in a form both serde (for `-o yaml|json`) and the typed API accept.
+///
+/// `Namespace`, `ClusterRole` and `ClusterRoleBinding` are cluster-scoped
+/// ([`Object::is_cluster_scoped`]): they are applied without a namespace.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Object {
+    Namespace(core::Namespace),
+    ServiceAccount(core::ServiceAccount),
+    ClusterRole(rbac::ClusterRole),
+    ClusterRoleBinding(rbac::ClusterRoleBinding),
     Secret(core::Secret),
     ConfigMap(core::ConfigMap),
     Claim(core::PersistentVolumeClaim),
@@ -43,6 +51,10 @@ impl Object {
     /// kubectl's `kind.group` spelling, used in `deployment.apps/x created` lines.
     pub fn kind_ref(&self) -> &'static str {
         match self {
+            Object::Namespace(_) => "namespace",
+            Object::ServiceAccount(_) => "serviceaccount",
+            Object::ClusterRole(_) => "clusterrole.rbac.authorization.k8s.io",
+            Object::ClusterRoleBinding(_) => "clusterrolebinding.rbac.authorization.k8s.io",
             Object::Secret(_) => "secret",
             Object::ConfigMap(_) => "configmap",
             Object::Claim(_) => "persistentvolumeclaim",
@@ -56,6 +68,10 @@ impl Object {
     /// The object's `kind`.
     pub fn kind(&self) -> &'static str {
         match self {
+            Object::Namespace(_) => "Namespace",
+            Object::ServiceAccount(_) => "ServiceAccount",
+            Object::ClusterRole(_) => "ClusterRole",
+            Object::ClusterRoleBinding(_) => "ClusterRoleBinding",
             Object::Secret(_) => "Secret",
             Object::ConfigMap(_) => "ConfigMap",
             Object::Claim(_) => "PersistentVolumeClaim",
@@ -68,6 +84,10 @@ impl Object {
 
     pub fn meta(&self) -> &ObjectMeta {
         match self {
+            Object::Namespace(o) => &o.metadata,
+            Object::ServiceAccount(o) => &o.metadata,
+            Object::ClusterRole(o) => &o.metadata,
+            Object::ClusterRoleBinding(o) => &o.metadata,
             Object::Secret(o) => &o.metadata,
             Object::ConfigMap(o) => &o.metadata,
             Object::Claim(o) => &o.metadata,
@@ -80,6 +100,10 @@ impl Object {
 
     pub fn meta_mut(&mut self) -> &mut ObjectMeta {
         match self {
+            Object::Namespace(o) => &mut o.metadata,
+            Object::ServiceAccount(o) => &mut o.metadata,
+            Object::ClusterRole(o) => &mut o.metadata,
+            Object::ClusterRoleBinding(o) => &mut o.metadata,
             Object::Secret(o) => &mut o.metadata,
             Object::ConfigMap(o) => &mut o.metadata,
             Object::Claim(o) => &mut o.metadata,
@@ -92,6 +116,14 @@ impl Object {
 
     pub fn name(&self) -> &str {
         self.meta().name.as_deref().unwrap_or_default()
+    }
+
+    /// Objects that live outside any namespace.
+    pub fn is_cluster_scoped(&self) -> bool {
+        matches!(
+            self,
+            Object::Namespace(_) | Object::ClusterRole(_) | Object::ClusterRoleBinding(_)
+        )
     }
 }
 

@@ -7,5 +7,6 @@ mod support;
 mod docs;
 mod fake_api;
 mod k8s;
+mod obi_rules;
 mod sensor;
 mod translate;

@@ -1,9 +1,15 @@
-//! Server-side apply with field manager `b00t`. Deploying twice changes nothing and says so;
-//! a failure part-way removes what this run created, and says that too.
+//! Server-side apply with field manager `b00t` (or the one [`ApplyOptions`] names). Deploying
+//! twice changes nothing and says so; a failure part-way removes what this run created, and says
+//! that too.
+//!
+//! Namespaced objects go to the namespace their metadata names, else to the one the client acts
+//! in; cluster-scoped objects (`Namespace`, `ClusterRole`, `ClusterRoleBinding`) are applied
+//! without one.
 
 use std::fmt::Debug;
 
 use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::Deployment;
 use kube::Resource;
 use kube::api::{Api, DeleteParams, Patch, PatchParams};
 use serde::Serialize;
@@ -12,6 +18,8 @@ use serde::de::DeserializeOwned;
 use super::{Kube, KubeError, Result};
 use crate::render::Object;
 
+/// The field manager of everything b00t applies, unless [`ApplyOptions::field_manager`] says
+/// otherwise.
 pub const FIELD_MANAGER: &str = "b00t";
 
 /// What applying one object did (kubectl's words).
@@ -49,10 +57,23 @@ pub struct Applied {
 }
 
 /// How to apply.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ApplyOptions {
     /// `--dry-run=server`: the server validates and defaults, nothing is stored.
     pub server_dry_run: bool,
+    /// The server-side-apply field manager (default [`FIELD_MANAGER`], `b00t`). Fields are
+    /// owned per manager: applying with another manager (the OBI sidecar uses its own) keeps
+    /// those fields apart from what `b00t` applies, so either can be removed without the other.
+    pub field_manager: &'static str,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            server_dry_run: false,
+            field_manager: FIELD_MANAGER,
+        }
+    }
 }
 
 /// The parts of `obj` at the paths present in `shape` (what we applied): maps by key, lists
@@ -77,21 +98,92 @@ fn project(obj: &serde_json::Value, shape: &serde_json::Value) -> serde_json::Va
     }
 }
 
+/// The object without what the server maintains on its own (status, resourceVersion,
+/// generation, managedFields): equal before and after a write means the write changed nothing.
+fn without_server_fields(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("status");
+    }
+    if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        for k in ["resourceVersion", "generation", "managedFields"] {
+            m.remove(k);
+        }
+    }
+    v
+}
+
 impl Kube {
+    /// The namespace a namespaced object goes to: its own, else the one we act in.
+    fn namespace_of(&self, obj: &Object) -> String {
+        obj.meta()
+            .namespace
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| self.namespace.clone())
+    }
+
+    fn namespaced_api<K>(&self, ns: &str) -> Api<K>
+    where
+        K: Resource<Scope = NamespaceResourceScope>,
+        <K as Resource>::DynamicType: Default,
+    {
+        Api::namespaced(self.client.clone(), ns)
+    }
+
     /// Apply objects in order. On failure, objects this run created are deleted again (not
     /// those it only changed: their previous state is not ours to restore) and the error says
     /// what was rolled back.
     pub async fn apply_all(&self, objects: &[Object], opts: ApplyOptions) -> Result<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::new();
         for obj in objects {
+            let ns = self.namespace_of(obj);
+            let ns = ns.as_str();
             let res = match obj {
-                Object::Secret(o) => self.apply_one(o, obj, opts).await,
-                Object::ConfigMap(o) => self.apply_one(o, obj, opts).await,
-                Object::Claim(o) => self.apply_one(o, obj, opts).await,
-                Object::Service(o) => self.apply_one(o, obj, opts).await,
-                Object::Deployment(o) => self.apply_one(o, obj, opts).await,
-                Object::DaemonSet(o) => self.apply_one(o, obj, opts).await,
-                Object::Pod(o) => self.apply_one(o, obj, opts).await,
+                Object::Namespace(o) => {
+                    self.apply_one(Api::all(self.client.clone()), None, o, obj, opts)
+                        .await
+                }
+                Object::ClusterRole(o) => {
+                    self.apply_one(Api::all(self.client.clone()), None, o, obj, opts)
+                        .await
+                }
+                Object::ClusterRoleBinding(o) => {
+                    self.apply_one(Api::all(self.client.clone()), None, o, obj, opts)
+                        .await
+                }
+                Object::ServiceAccount(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Secret(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::ConfigMap(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Claim(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Service(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Deployment(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::DaemonSet(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Pod(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
             };
             match res {
                 Ok(a) => done.push(a),
@@ -106,23 +198,37 @@ impl Kube {
         Ok(done)
     }
 
-    async fn apply_one<K>(&self, typed: &K, obj: &Object, opts: ApplyOptions) -> Result<Applied>
+    /// Apply one object through `api` (namespaced when `namespace` is `Some`, cluster-wide
+    /// otherwise).
+    async fn apply_one<K>(
+        &self,
+        api: Api<K>,
+        namespace: Option<&str>,
+        typed: &K,
+        obj: &Object,
+        opts: ApplyOptions,
+    ) -> Result<Applied>
     where
-        K: Resource<Scope = NamespaceResourceScope> + Clone + DeserializeOwned + Serialize + Debug,
+        K: Resource + Clone + DeserializeOwned + Serialize + Debug,
         <K as Resource>::DynamicType: Default,
     {
         let name = obj.name().to_string();
         let reference = format!("{}/{}", obj.kind_ref(), name);
-        let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
         let before = self.call_opt("get", &reference, api.get(&name)).await?;
         let rv_before = before
             .as_ref()
             .and_then(|o| o.meta().resource_version.clone());
 
-        // The namespace is the one we act in, whatever the object says.
         let mut body = serde_json::to_value(typed).expect("k8s-openapi objects serialise");
-        body["metadata"]["namespace"] = serde_json::Value::String(self.namespace.clone());
-        let mut pp = PatchParams::apply(FIELD_MANAGER).force();
+        match namespace {
+            Some(ns) => body["metadata"]["namespace"] = serde_json::Value::String(ns.to_string()),
+            None => {
+                if let Some(m) = body["metadata"].as_object_mut() {
+                    m.remove("namespace");
+                }
+            }
+        }
+        let mut pp = PatchParams::apply(opts.field_manager).force();
         if opts.server_dry_run {
             pp = pp.dry_run();
         }
@@ -153,7 +259,79 @@ impl Kube {
         Ok(Applied {
             kind: obj.kind().to_string(),
             name,
-            namespace: self.namespace.clone(),
+            namespace: namespace.unwrap_or_default().to_string(),
+            action,
+            reference,
+            object: serde_json::to_value(&after).unwrap_or_default(),
+        })
+    }
+
+    /// Server-side apply `body` to the existing Deployment `name` with field manager `manager`
+    /// (forced). The namespace is the body's `metadata.namespace`, else the one we act in.
+    ///
+    /// The body may be partial: only the fields it names become owned by `manager`. Applying a
+    /// body that names fewer fields with the same manager later removes the fields that
+    /// manager alone owned and no longer names — so an empty body removes exactly what the
+    /// earlier one added (the OBI sidecar relies on this). A Deployment that does not exist is
+    /// an error, never created from the partial body.
+    pub async fn apply_patch_deployment(
+        &self,
+        name: &str,
+        body: &serde_json::Value,
+        manager: &str,
+        dry_run: bool,
+    ) -> Result<Applied> {
+        let ns = body["metadata"]["namespace"]
+            .as_str()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.namespace)
+            .to_string();
+        let reference = format!("deployment.apps/{name}");
+        let api: Api<Deployment> = self.namespaced_api(&ns);
+        let Some(before) = self.call_opt("get", &reference, api.get(name)).await? else {
+            return Err(KubeError::NotFound {
+                what: format!("{reference} in namespace {ns}"),
+                hint: String::new(),
+            });
+        };
+        let mut body = body.clone();
+        if !body.is_object() {
+            body = serde_json::json!({});
+        }
+        body["apiVersion"] = "apps/v1".into();
+        body["kind"] = "Deployment".into();
+        if !body["metadata"].is_object() {
+            body["metadata"] = serde_json::json!({});
+        }
+        body["metadata"]["name"] = name.into();
+        body["metadata"]["namespace"] = ns.clone().into();
+        let mut pp = PatchParams::apply(manager).force();
+        if dry_run {
+            pp = pp.dry_run();
+        }
+        let after = self
+            .call(
+                "apply",
+                &reference,
+                api.patch(name, &pp, &Patch::Apply(&body)),
+            )
+            .await?;
+        // What was removed is not in the body, so compare whole objects, not projections.
+        let action = if before.metadata.resource_version == after.metadata.resource_version {
+            Action::Unchanged
+        } else {
+            let b = serde_json::to_value(&before).unwrap_or_default();
+            let a = serde_json::to_value(&after).unwrap_or_default();
+            if without_server_fields(&b) == without_server_fields(&a) {
+                Action::Unchanged
+            } else {
+                Action::Configured
+            }
+        };
+        Ok(Applied {
+            kind: "Deployment".into(),
+            name: name.to_string(),
+            namespace: ns,
             action,
             reference,
             object: serde_json::to_value(&after).unwrap_or_default(),
@@ -204,25 +382,33 @@ impl Kube {
     }
     /// Delete one of our rendered objects (used by rollback).
     async fn delete_object(&self, obj: &Object) -> Result<()> {
+        use k8s_openapi::api::apps::v1 as apps;
+        use k8s_openapi::api::core::v1 as core;
+        use k8s_openapi::api::rbac::v1 as rbac;
         let dp = DeleteParams::background();
         let name = obj.name();
         let what = format!("{}/{}", obj.kind_ref(), name);
+        let ns = self.namespace_of(obj);
         macro_rules! del {
-            ($t:ty) => {{
-                let api: Api<$t> = Api::namespaced(self.client.clone(), &self.namespace);
-                self.call_opt("delete", &what, api.delete(name, &dp))
+            ($api:expr) => {{
+                self.call_opt("delete", &what, $api.delete(name, &dp))
                     .await
                     .map(|_| ())
             }};
         }
+        let all = || self.client.clone();
         match obj {
-            Object::Secret(_) => del!(k8s_openapi::api::core::v1::Secret),
-            Object::ConfigMap(_) => del!(k8s_openapi::api::core::v1::ConfigMap),
-            Object::Claim(_) => del!(k8s_openapi::api::core::v1::PersistentVolumeClaim),
-            Object::Service(_) => del!(k8s_openapi::api::core::v1::Service),
-            Object::Deployment(_) => del!(k8s_openapi::api::apps::v1::Deployment),
-            Object::DaemonSet(_) => del!(k8s_openapi::api::apps::v1::DaemonSet),
-            Object::Pod(_) => del!(k8s_openapi::api::core::v1::Pod),
+            Object::Namespace(_) => del!(Api::<core::Namespace>::all(all())),
+            Object::ClusterRole(_) => del!(Api::<rbac::ClusterRole>::all(all())),
+            Object::ClusterRoleBinding(_) => del!(Api::<rbac::ClusterRoleBinding>::all(all())),
+            Object::ServiceAccount(_) => del!(self.namespaced_api::<core::ServiceAccount>(&ns)),
+            Object::Secret(_) => del!(self.namespaced_api::<core::Secret>(&ns)),
+            Object::ConfigMap(_) => del!(self.namespaced_api::<core::ConfigMap>(&ns)),
+            Object::Claim(_) => del!(self.namespaced_api::<core::PersistentVolumeClaim>(&ns)),
+            Object::Service(_) => del!(self.namespaced_api::<core::Service>(&ns)),
+            Object::Deployment(_) => del!(self.namespaced_api::<apps::Deployment>(&ns)),
+            Object::DaemonSet(_) => del!(self.namespaced_api::<apps::DaemonSet>(&ns)),
+            Object::Pod(_) => del!(self.namespaced_api::<core::Pod>(&ns)),
         }
     }
 }
