@@ -37,6 +37,7 @@
 //!   (the example does) to drive it with kubectl.
 
 mod api;
+mod authz;
 mod controllers;
 mod defaults;
 mod faults;
@@ -45,6 +46,7 @@ mod kubelet;
 mod logs;
 mod merge;
 mod metrics;
+mod proxy;
 mod raw;
 mod registry;
 mod selectors;
@@ -593,6 +595,79 @@ impl FakeCluster {
             (ns.to_string(), pod.to_string(), container.to_string()),
             (cpu.to_string(), memory.to_string()),
         );
+    }
+
+    /// Usage the node reports (metrics.k8s.io NodeMetrics and the kubelet Summary API),
+    /// instead of the system share plus its pods' containers.
+    pub fn set_node_metrics(&self, node: &str, cpu: &str, memory: &str) {
+        lock(&self.shared)
+            .node_metrics
+            .insert(node.to_string(), (cpu.to_string(), memory.to_string()));
+    }
+
+    /// Take a permission away from the test user: matching requests get the authorizer's 403
+    /// and `selfsubjectaccessreviews` answer `allowed: false`. `verb` (`get`, `list`, `watch`,
+    /// `create`, `update`, `patch`, `delete`, `deletecollection`), `group` (`""` for core)
+    /// and `resource` (plural, or `plural/subresource` such as `pods/log`, `nodes/proxy`)
+    /// accept `*`. A rule on `pods` does not cover `pods/log` (as in RBAC). `namespace`
+    /// `None` forbids everywhere; `Some(ns)` in that namespace and for requests across all
+    /// namespaces.
+    pub fn forbid(&self, verb: &str, group: &str, resource: &str, namespace: Option<&str>) {
+        lock(&self.shared).forbids.push(authz::Forbid {
+            verb: verb.to_string(),
+            group: group.to_string(),
+            resource: resource.to_string(),
+            namespace: namespace.map(String::from),
+        });
+    }
+
+    /// Give back every permission taken with [`FakeCluster::forbid`].
+    pub fn clear_forbids(&self) {
+        lock(&self.shared).forbids.clear();
+    }
+
+    /// Make pods of `ns` whose name starts with `pod_prefix` answer `GET path` on `port`
+    /// with 200 and `body` (through `/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy{path}`)
+    /// while one of their containers runs. Calling it again for the same pods, port and path
+    /// replaces the body. Other paths on a served port answer 404 `404 page not found`;
+    /// ports nobody serves refuse the connection (the proxy's 503).
+    pub fn serve_pod_http(&self, ns: &str, pod_prefix: &str, port: u16, path: &str, body: &str) {
+        let ct = proxy::guess_content_type(path, body);
+        self.serve_pod_http_with(ns, pod_prefix, port, path, 200, &ct, body);
+    }
+
+    /// [`FakeCluster::serve_pod_http`] with a status code and content type.
+    #[allow(clippy::too_many_arguments)]
+    pub fn serve_pod_http_with(
+        &self,
+        ns: &str,
+        pod_prefix: &str,
+        port: u16,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) {
+        let mut st = lock(&self.shared);
+        st.pod_http.retain(|h| {
+            !(h.ns == ns && h.pod_prefix == pod_prefix && h.port == port && h.path == path)
+        });
+        st.pod_http.push(proxy::PodHttp {
+            ns: ns.to_string(),
+            pod_prefix: pod_prefix.to_string(),
+            port,
+            path: path.to_string(),
+            status,
+            content_type: content_type.to_string(),
+            body: body.to_string(),
+        });
+    }
+
+    /// Stop serving `port` on those pods (connections are refused again).
+    pub fn stop_pod_http(&self, ns: &str, pod_prefix: &str, port: u16) {
+        lock(&self.shared)
+            .pod_http
+            .retain(|h| !(h.ns == ns && h.pod_prefix == pod_prefix && h.port == port));
     }
 
     /// Append a line to a container's current log (followers see it at once).
