@@ -49,6 +49,7 @@ mod metrics;
 mod proxy;
 mod raw;
 mod registry;
+mod sched;
 mod selectors;
 mod status;
 mod store;
@@ -80,6 +81,30 @@ use store::{Config, State};
 pub struct FakeClusterBuilder {
     cfg: Config,
     namespaces: Vec<String>,
+    node_overrides: std::collections::BTreeMap<usize, NodeOverride>,
+}
+
+/// What the builder changes on one node (`fake-node-<index>`).
+#[derive(Debug, Clone, Default)]
+struct NodeOverride {
+    kernel: Option<String>,
+    os_image: Option<String>,
+    arch: Option<String>,
+    taints: Vec<Value>,
+    labels: Vec<(String, String)>,
+    unschedulable: bool,
+}
+
+/// A `v1.Taint` as JSON (`timeAdded` only for NoExecute, as the API server sets it).
+fn taint(key: &str, value: &str, effect: &str) -> Value {
+    let mut t = json!({"key": key, "effect": effect});
+    if !value.is_empty() {
+        t["value"] = json!(value);
+    }
+    if effect == "NoExecute" {
+        t["timeAdded"] = json!(util::now_rfc3339());
+    }
+    t
 }
 
 impl FakeClusterBuilder {
@@ -126,6 +151,45 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// `status.nodeInfo` of node `fake-node-<index>` (1-based): kernel version, OS image and
+    /// architecture (`amd64`, `arm64`; also sets the `kubernetes.io/arch` labels). Defaults:
+    /// `6.8.0-51-generic`, `Debian GNU/Linux 12 (bookworm)`, `amd64`.
+    pub fn node_info(mut self, index: usize, kernel: &str, os_image: &str, arch: &str) -> Self {
+        let o = self.node_overrides.entry(index).or_default();
+        o.kernel = Some(kernel.to_string());
+        o.os_image = Some(os_image.to_string());
+        o.arch = Some(arch.to_string());
+        self
+    }
+
+    /// A taint on node `fake-node-<index>` (effect `NoSchedule`, `PreferNoSchedule` or
+    /// `NoExecute`; empty `value` for none).
+    pub fn node_taint(mut self, index: usize, key: &str, value: &str, effect: &str) -> Self {
+        self.node_overrides
+            .entry(index)
+            .or_default()
+            .taints
+            .push(taint(key, value, effect));
+        self
+    }
+
+    /// A label on node `fake-node-<index>` (for nodeSelector tests).
+    pub fn node_label(mut self, index: usize, key: &str, value: &str) -> Self {
+        self.node_overrides
+            .entry(index)
+            .or_default()
+            .labels
+            .push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Node `fake-node-<index>` starts cordoned (`spec.unschedulable` and the
+    /// `node.kubernetes.io/unschedulable:NoSchedule` taint).
+    pub fn node_unschedulable(mut self, index: usize) -> Self {
+        self.node_overrides.entry(index).or_default().unschedulable = true;
+        self
+    }
+
     /// Extra namespaces to create at start.
     pub fn namespace(mut self, ns: &str) -> Self {
         self.namespaces.push(ns.to_string());
@@ -167,9 +231,15 @@ fn default_config() -> Config {
     }
 }
 
-fn node_object(i: usize, version: &str) -> Value {
+fn node_object(i: usize, version: &str, o: &NodeOverride) -> Value {
     let name = format!("fake-node-{i}");
-    json!({
+    let arch = o.arch.as_deref().unwrap_or("amd64");
+    let kernel = o.kernel.as_deref().unwrap_or("6.8.0-51-generic");
+    let os_image = o
+        .os_image
+        .as_deref()
+        .unwrap_or("Debian GNU/Linux 12 (bookworm)");
+    let mut node = json!({
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": {
@@ -177,9 +247,9 @@ fn node_object(i: usize, version: &str) -> Value {
             "labels": {
                 "kubernetes.io/hostname": name,
                 "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64",
+                "kubernetes.io/arch": arch,
                 "beta.kubernetes.io/os": "linux",
-                "beta.kubernetes.io/arch": "amd64",
+                "beta.kubernetes.io/arch": arch,
             },
             "annotations": {"node.alpha.kubernetes.io/ttl": "0"},
         },
@@ -201,17 +271,33 @@ fn node_object(i: usize, version: &str) -> Value {
                 "machineID": format!("{:032x}", i),
                 "systemUUID": util::new_uid(),
                 "bootID": util::new_uid(),
-                "kernelVersion": "6.8.0-fake",
-                "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "kernelVersion": kernel,
+                "osImage": os_image,
                 "containerRuntimeVersion": "containerd://2.1.1",
                 "kubeletVersion": version,
                 "kubeProxyVersion": "",
                 "operatingSystem": "linux",
-                "architecture": "amd64",
+                "architecture": arch,
             },
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
         },
-    })
+    });
+    for (k, v) in &o.labels {
+        node["metadata"]["labels"][k] = json!(v);
+    }
+    let mut taints = o.taints.clone();
+    if o.unschedulable {
+        node["spec"]["unschedulable"] = json!(true);
+        taints.push(taint(UNSCHEDULABLE_TAINT, "", "NoSchedule"));
+    }
+    if !taints.is_empty() {
+        node["spec"]["taints"] = Value::Array(taints);
+    }
+    node
 }
+
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 
 async fn controller_loop(shared: Shared) {
     let notify = lock(&shared).changed.clone();
@@ -279,6 +365,7 @@ impl FakeCluster {
         FakeClusterBuilder {
             cfg: default_config(),
             namespaces: Vec::new(),
+            node_overrides: Default::default(),
         }
     }
 
@@ -295,7 +382,11 @@ impl FakeCluster {
                 &mut st,
                 res,
                 "",
-                node_object(i, &cfg.version),
+                node_object(
+                    i,
+                    &cfg.version,
+                    b.node_overrides.get(&i).unwrap_or(&NodeOverride::default()),
+                ),
                 &WriteCtx::by("kubelet"),
                 false,
             )
@@ -578,7 +669,97 @@ impl FakeCluster {
                     });
                 }
             }
+            // The node lifecycle controller taints a node whose kubelet stopped posting.
+            let mut taints: Vec<Value> = n["spec"]["taints"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            taints.retain(|t| t["key"] != UNREACHABLE_TAINT);
+            if !ready {
+                taints.push(taint(UNREACHABLE_TAINT, "", "NoSchedule"));
+                taints.push(taint(UNREACHABLE_TAINT, "", "NoExecute"));
+            }
+            set_taints(n, taints);
         });
+    }
+
+    /// Add (or replace, by key and effect) a taint on a node, as `kubectl taint` does.
+    pub fn taint_node(&self, node: &str, key: &str, value: &str, effect: &str) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> = n["spec"]["taints"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            taints.retain(|t| !(t["key"] == key && t["effect"] == effect));
+            taints.push(taint(key, value, effect));
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Remove every taint with this key from a node (`kubectl taint node N key-`).
+    pub fn untaint_node(&self, node: &str, key: &str) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> = n["spec"]["taints"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            taints.retain(|t| t["key"] != key);
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Cordon (`true`) or uncordon a node: `spec.unschedulable` and the
+    /// `node.kubernetes.io/unschedulable:NoSchedule` taint, as `kubectl cordon` and the node
+    /// lifecycle controller leave them.
+    pub fn set_node_unschedulable(&self, node: &str, unschedulable: bool) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> = n["spec"]["taints"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            taints.retain(|t| t["key"] != UNSCHEDULABLE_TAINT);
+            if unschedulable {
+                n["spec"]["unschedulable"] = json!(true);
+                taints.push(taint(UNSCHEDULABLE_TAINT, "", "NoSchedule"));
+            } else if let Some(spec) = n["spec"].as_object_mut() {
+                spec.remove("unschedulable");
+            }
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Set (or with `None` remove) a label on a node.
+    pub fn label_node(&self, node: &str, key: &str, value: Option<&str>) {
+        self.modify("nodes", "", node, |n| {
+            let labels = util::obj_mut(n, &["metadata", "labels"]);
+            match value {
+                Some(v) => {
+                    labels.insert(key.to_string(), json!(v));
+                }
+                None => {
+                    labels.remove(key);
+                }
+            }
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Remove every behaviour set with [`FakeCluster::set_behavior`]: containers started
+    /// from now on run normally again (running ones keep what they do until they restart).
+    pub fn clear_behaviors(&self) {
+        let mut st = lock(&self.shared);
+        st.behaviors.clear();
+        st.changed.notify_one();
+    }
+
+    /// Remove the behaviours set for exactly this matcher.
+    pub fn clear_behavior(&self, matcher: &Matcher) {
+        let mut st = lock(&self.shared);
+        st.behaviors.retain(|(m, _)| m != matcher);
+        st.changed.notify_one();
     }
 
     /// How matching containers behave from their next start on (later rules win).
@@ -837,6 +1018,16 @@ impl FakeCluster {
                 cs.iter()
                     .any(|c| c["type"] == "Ready" && c["status"] == "True")
             })
+    }
+}
+
+fn set_taints(n: &mut Value, taints: Vec<Value>) {
+    if taints.is_empty() {
+        if let Some(spec) = n["spec"].as_object_mut() {
+            spec.remove("taints");
+        }
+    } else {
+        n["spec"]["taints"] = Value::Array(taints);
     }
 }
 
