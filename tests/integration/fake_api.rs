@@ -2057,3 +2057,623 @@ fn unknown_fields_and_type_errors_are_decoded_like_go() {
             .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: ")
     );
 }
+
+// ---- OBI life cycle: RBAC, authorization, nodes, DaemonSet rollouts, proxies, PSA ----
+
+fn labelled(mut obj: Value, app: &str) -> Value {
+    obj["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "b00t", "app.kubernetes.io/instance": app});
+    obj
+}
+
+#[tokio::test]
+async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
+    use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
+    let c = FakeCluster::builder().namespace("observability").start();
+    let disc = c.http_get("/apis/rbac.authorization.k8s.io/v1").json();
+    let names: Vec<&str> = disc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["clusterroles", "clusterrolebindings", "roles", "rolebindings"]
+    );
+    let client = c.client().await;
+    let crs: Api<ClusterRole> = Api::all(client.clone());
+    let crbs: Api<ClusterRoleBinding> = Api::all(client.clone());
+    let roles: Api<Role> = Api::namespaced(client.clone(), "observability");
+    let rbs: Api<RoleBinding> = Api::namespaced(client.clone(), "observability");
+    let nss: Api<Namespace> = Api::all(client.clone());
+    let pp = PatchParams::apply("b00t");
+
+    // A watch on cluster roles started before anything exists sees the creation.
+    let watch_from = c.resource_version().to_string();
+    let cr = labelled(
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "obi"},
+            "rules": [{"apiGroups": [""], "resources": ["pods", "services", "nodes"], "verbs": ["get", "list", "watch"]},
+                      {"apiGroups": ["apps"], "resources": ["replicasets"], "verbs": ["get", "list", "watch"]}]
+        }),
+        "obi",
+    );
+    let crb = |role: &str| {
+        labelled(
+            json!({
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "obi"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                "subjects": [{"kind": "ServiceAccount", "name": "obi", "namespace": "observability"}]
+            }),
+            "obi",
+        )
+    };
+    let created = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    let again = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    assert_eq!(
+        created.metadata.resource_version,
+        again.metadata.resource_version,
+        "a second identical apply changes nothing"
+    );
+    assert!(created.metadata.namespace.is_none());
+    crbs.patch("obi", &pp, &Patch::Apply(&crb("obi")))
+        .await
+        .unwrap();
+    let role = labelled(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "obi", "namespace": "observability"},
+               "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}]}),
+        "obi",
+    );
+    roles.patch("obi", &pp, &Patch::Apply(&role)).await.unwrap();
+    let rb = labelled(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "obi", "namespace": "observability"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "obi"},
+               "subjects": [{"kind": "ServiceAccount", "name": "obi"}]}),
+        "obi",
+    );
+    rbs.patch("obi", &pp, &Patch::Apply(&rb)).await.unwrap();
+    // Another ClusterRole that the selector must leave alone.
+    crs.patch(
+        "other",
+        &pp,
+        &Patch::Apply(&labelled(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "other"}, "rules": []}),
+            "other",
+        )),
+    )
+    .await
+    .unwrap();
+
+    let sel = ListParams::default().labels("app.kubernetes.io/instance=obi");
+    let listed: Vec<String> = crs
+        .list(&sel)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.metadata.name.unwrap())
+        .collect();
+    assert_eq!(listed, ["obi"]);
+    assert_eq!(crbs.list(&sel).await.unwrap().items.len(), 1);
+    assert_eq!(roles.list(&sel).await.unwrap().items.len(), 1);
+    assert_eq!(rbs.list(&sel).await.unwrap().items.len(), 1);
+
+    let events = c.http_stream(
+        &format!("/apis/rbac.authorization.k8s.io/v1/clusterroles?watch=true&resourceVersion={watch_from}&labelSelector=app.kubernetes.io%2Finstance%3Dobi"),
+        Duration::from_millis(300),
+    );
+    let lines = events.json_lines();
+    assert_eq!(lines.len(), 1, "{}", events.body);
+    assert_eq!(lines[0]["type"], "ADDED");
+    assert_eq!(lines[0]["object"]["metadata"]["name"], "obi");
+
+    // roleRef cannot change, through apply or update.
+    let e = api_err(
+        crbs.patch("obi", &pp, &Patch::Apply(&crb("cluster-admin")))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        r#"ClusterRoleBinding.rbac.authorization.k8s.io "obi" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"cluster-admin"}: cannot change roleRef"#
+    );
+    let mut changed = rbs.get("obi").await.unwrap();
+    changed.role_ref.kind = "ClusterRole".into();
+    let e = api_err(
+        rbs.replace("obi", &PostParams::default(), &changed)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert!(e.message.ends_with(": cannot change roleRef"), "{}", e.message);
+
+    // A Namespace is applied and selected like any object.
+    let ns = labelled(
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "obi-extra"}}),
+        "obi",
+    );
+    nss.patch("obi-extra", &pp, &Patch::Apply(&ns)).await.unwrap();
+    let selected: Vec<String> = nss
+        .list(&sel)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| n.metadata.name.unwrap())
+        .collect();
+    assert_eq!(selected, ["obi-extra"]);
+
+    // Label-selected delete of cluster-scoped objects leaves the others.
+    crs.delete_collection(&DeleteParams::default(), &sel)
+        .await
+        .unwrap();
+    crbs.delete_collection(&DeleteParams::default(), &sel)
+        .await
+        .unwrap();
+    assert!(c.get("clusterroles", "", "obi").is_none());
+    assert!(c.get("clusterroles", "", "other").is_some());
+    assert!(c.get("clusterrolebindings", "", "obi").is_none());
+    let e = api_err(crs.get("obi").await.unwrap_err());
+    assert_eq!(e.code, 404);
+    assert_eq!(
+        e.message,
+        r#"clusterroles.rbac.authorization.k8s.io "obi" not found"#
+    );
+}
+
+#[tokio::test]
+async fn forbidden_requests_and_access_reviews_follow_one_policy() {
+    use k8s_openapi::api::authorization::v1::{
+        ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+    };
+    use k8s_openapi::api::rbac::v1::ClusterRole;
+    let c = FakeCluster::builder()
+        .namespace("observability")
+        .user("dev@example.com")
+        .start();
+    let client = c.client().await;
+    let crs: Api<ClusterRole> = Api::all(client.clone());
+    let pp = PatchParams::apply("b00t");
+    let cr = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "obi"}, "rules": []});
+    let reviews: Api<SelfSubjectAccessReview> = Api::all(client.clone());
+    let can = |verb: &str, group: &str, resource: &str, ns: Option<&str>| {
+        let review = SelfSubjectAccessReview {
+            spec: SelfSubjectAccessReviewSpec {
+                resource_attributes: Some(ResourceAttributes {
+                    verb: Some(verb.into()),
+                    group: Some(group.into()),
+                    resource: Some(resource.into()),
+                    namespace: ns.map(String::from),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let reviews = reviews.clone();
+        async move {
+            reviews
+                .create(&PostParams::default(), &review)
+                .await
+                .unwrap()
+                .status
+                .unwrap()
+        }
+    };
+    let allowed = can("patch", "rbac.authorization.k8s.io", "clusterroles", None).await;
+    assert!(allowed.allowed);
+    assert_eq!(allowed.denied, None);
+
+    c.forbid("patch", "rbac.authorization.k8s.io", "clusterroles", None);
+    let e = api_err(
+        crs.patch("obi", &pp, &Patch::Apply(&cr))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert_eq!(e.reason, "Forbidden");
+    assert_eq!(
+        e.message,
+        r#"clusterroles.rbac.authorization.k8s.io "obi" is forbidden: User "dev@example.com" cannot patch resource "clusterroles" in API group "rbac.authorization.k8s.io" at the cluster scope"#
+    );
+    assert!(c.get("clusterroles", "", "obi").is_none());
+    let denied = can("patch", "rbac.authorization.k8s.io", "clusterroles", None).await;
+    assert!(!denied.allowed);
+    assert_eq!(denied.denied, None, "RBAC has no opinion; it never denies");
+    assert!(
+        can("list", "rbac.authorization.k8s.io", "clusterroles", None)
+            .await
+            .allowed,
+        "other verbs stay allowed"
+    );
+    crs.list(&ListParams::default()).await.unwrap();
+
+    // Namespaced: the namespace is in the message; other namespaces are not affected.
+    c.forbid("create", "apps", "daemonsets", Some("observability"));
+    let dss: Api<DaemonSet> = Api::namespaced(client.clone(), "observability");
+    let ds: DaemonSet = serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {"selector": {"matchLabels": {"app": "obi"}}, "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {"containers": [{"name": "obi", "image": "otel/ebpf-instrument:main"}]}}}
+    }))
+    .unwrap();
+    let e = api_err(
+        dss.create(&PostParams::default(), &ds)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        r#"daemonsets.apps is forbidden: User "dev@example.com" cannot create resource "daemonsets" in API group "apps" in the namespace "observability""#
+    );
+    assert!(!can("create", "apps", "daemonsets", Some("observability")).await.allowed);
+    assert!(can("create", "apps", "daemonsets", Some("default")).await.allowed);
+    Api::<DaemonSet>::namespaced(client.clone(), "default")
+        .create(&PostParams::default(), &ds)
+        .await
+        .unwrap();
+
+    // A subresource is its own permission.
+    c.forbid("get", "", "pods/log", None);
+    c.create(pod("p", "nginx"));
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "p").unwrap()
+        ))
+        .await
+    );
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    pods.get("p").await.unwrap();
+    let e = api_err(pods.logs("p", &LogParams::default()).await.unwrap_err());
+    assert_eq!(
+        e.message,
+        r#"pods "p" is forbidden: User "dev@example.com" cannot get resource "pods/log" in API group "" in the namespace "default""#
+    );
+
+    // A review needs exactly one kind of attributes.
+    let r = c.http(
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        Some("application/json"),
+        Some(r#"{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{}}"#),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["reason"], "Invalid");
+    // Reviews are not stored.
+    assert_eq!(
+        c.http_get("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+            .status,
+        405
+    );
+
+    c.clear_forbids();
+    crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    dss.create(&PostParams::default(), &ds).await.unwrap();
+    pods.logs("p", &LogParams::default()).await.unwrap();
+}
+
+fn agent_ds(tag: &str, extra_spec: Value) -> Value {
+    let mut spec = json!({
+        "hostPID": true,
+        "containers": [{"name": "obi", "image": format!("otel/ebpf-instrument:{tag}"), "ports": [{"name": "metrics", "containerPort": 9090}]}]
+    });
+    if let (Some(s), Some(extra)) = (spec.as_object_mut(), extra_spec.as_object()) {
+        for (k, v) in extra {
+            s.insert(k.clone(), v.clone());
+        }
+    }
+    json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "obi"}},
+            "template": {"metadata": {"labels": {"app": "obi"}}, "spec": spec}
+        }
+    })
+}
+
+fn ds_status(c: &FakeCluster, ns: &str) -> Value {
+    c.get("daemonsets", ns, "obi").unwrap()["status"].clone()
+}
+
+fn agent_nodes(c: &FakeCluster, ns: &str) -> Vec<String> {
+    let mut v: Vec<String> = c
+        .pods_with_prefix(ns, "obi-")
+        .iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .filter_map(|p| p["spec"]["nodeName"].as_str().map(String::from))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn node_info_taints_and_selectors_decide_where_agents_run() {
+    let c = FakeCluster::builder()
+        .nodes(3)
+        .node_info(2, "5.4.0-200-generic", "Ubuntu 20.04.6 LTS", "arm64")
+        .node_taint(3, "dedicated", "gpu", "NoSchedule")
+        .start();
+    let n1 = c.get("nodes", "", "fake-node-1").unwrap();
+    assert_eq!(n1["status"]["nodeInfo"]["kernelVersion"], "6.8.0-51-generic");
+    assert_eq!(n1["status"]["nodeInfo"]["architecture"], "amd64");
+    assert_eq!(n1["status"]["nodeInfo"]["kubeletVersion"], "v1.33.2");
+    assert_eq!(n1["status"]["nodeInfo"]["containerRuntimeVersion"], "containerd://2.1.1");
+    let n2 = c.http_get("/api/v1/nodes/fake-node-2").json();
+    assert_eq!(n2["status"]["nodeInfo"]["kernelVersion"], "5.4.0-200-generic");
+    assert_eq!(n2["status"]["nodeInfo"]["osImage"], "Ubuntu 20.04.6 LTS");
+    assert_eq!(n2["status"]["nodeInfo"]["architecture"], "arm64");
+    assert_eq!(n2["status"]["nodeInfo"]["operatingSystem"], "linux");
+    assert_eq!(n2["metadata"]["labels"]["kubernetes.io/arch"], "arm64");
+    assert_eq!(
+        c.get("nodes", "", "fake-node-3").unwrap()["spec"]["taints"],
+        json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}])
+    );
+
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    // No toleration: the tainted node is not eligible.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2)
+            .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    assert_eq!(ds_status(&c, "default")["desiredNumberScheduled"], 2);
+    assert_eq!(agent_nodes(&c, "default"), ["fake-node-1", "fake-node-2"]);
+    let p = c.pods_with_prefix("default", "obi-").remove(0);
+    let tolerations = p["spec"]["tolerations"].as_array().unwrap();
+    assert!(tolerations.iter().any(|t| t["key"] == "node.kubernetes.io/unschedulable"
+        && t["operator"] == "Exists"
+        && t["effect"] == "NoSchedule"));
+
+    // An empty key with Exists tolerates every taint.
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds("v1", json!({"tolerations": [{"operator": "Exists"}]}))),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 3)
+            .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    assert_eq!(ds_status(&c, "default")["desiredNumberScheduled"], 3);
+
+    // Equal needs the value; a nodeSelector narrows further.
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"tolerations": [{"key": "dedicated", "operator": "Equal", "value": "cpu", "effect": "NoSchedule"}]}),
+        )),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-1", "fake-node-2"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 2)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds("v1", json!({"nodeSelector": {"kubernetes.io/arch": "arm64"}}))),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-2"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 1
+            && ds_status(c, "default")["numberReady"] == 1)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+
+    // Back to all untainted nodes; then a NoExecute taint at run time evicts the agent there,
+    // while cordoning does not (DaemonSet pods tolerate unschedulable).
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2
+            && agent_nodes(c, "default") == ["fake-node-1", "fake-node-2"])
+            .await
+    );
+    c.set_node_unschedulable("fake-node-1", true);
+    assert_eq!(
+        c.get("nodes", "", "fake-node-1").unwrap()["spec"]["unschedulable"],
+        true
+    );
+    c.taint_node("fake-node-2", "maintenance", "", "NoExecute");
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-1"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 1)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+    // A plain pod avoids the cordoned and the tainted nodes and says why.
+    c.create(pod("plain", "nginx"));
+    let why = "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) had untolerated taint {maintenance: }, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("default", "plain")
+            .iter()
+            .any(|e| e["reason"] == "FailedScheduling" && e["message"] == why))
+            .await,
+        "{:?}",
+        c.events_for("default", "plain")
+    );
+    c.untaint_node("fake-node-2", "maintenance");
+    assert!(c.get("nodes", "", "fake-node-2").unwrap()["spec"]["taints"].is_null());
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "plain").unwrap()["spec"]
+            ["nodeName"]
+            == "fake-node-2")
+            .await
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2)
+            .await
+    );
+}
+
+#[tokio::test]
+async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls_back() {
+    let c = FakeCluster::builder().nodes(3).start();
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberAvailable"] == 3)
+            .await
+    );
+    let v1_hash = c.pods_with_prefix("default", "obi-")[0]["metadata"]["labels"]
+        ["controller-revision-hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ds = c.get("daemonsets", "default", "obi").unwrap();
+    assert_eq!(
+        ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
+        "1"
+    );
+    assert_eq!(ds["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"], 1);
+
+    // A good rollout: never more than one node without a ready agent.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v2", json!({}))))
+        .await
+        .unwrap();
+    let mut min_ready = 3;
+    let mut saw_gap = false;
+    let done = c
+        .wait_until_async(Duration::from_secs(20), |c| {
+            let pods = c.pods_with_prefix("default", "obi-");
+            let ready = pods
+                .iter()
+                .filter(|p| FakeCluster::pod_is_ready(p) && p["metadata"]["deletionTimestamp"].is_null())
+                .count();
+            min_ready = min_ready.min(ready);
+            saw_gap |= ready == 2;
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3 && st["observedGeneration"] == 2
+        })
+        .await;
+    assert!(done, "{}", ds_status(&c, "default"));
+    assert_eq!(min_ready, 2, "one node at a time");
+    assert!(saw_gap);
+    let pods = c.pods_with_prefix("default", "obi-");
+    assert_eq!(pods.len(), 3);
+    let v2_hash = pods[0]["metadata"]["labels"]["controller-revision-hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(v1_hash, v2_hash);
+    assert!(pods.iter().all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()
+        && p["metadata"]["labels"]["pod-template-generation"] == "2"));
+
+    // A bad image: the first replaced node fails and the rollout stops there.
+    c.set_behavior(Matcher::image("otel/ebpf-instrument:bad"), Behavior::caps_denied());
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("bad", json!({}))))
+        .await
+        .unwrap();
+    let stuck = |c: &FakeCluster| {
+        c.pods_with_prefix("default", "obi-").into_iter().find(|p| {
+            p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                == "CreateContainerError"
+        })
+    };
+    assert!(c.wait_until_async(WAIT, |c| stuck(c).is_some()).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let st = ds_status(&c, "default");
+    assert_eq!(st["desiredNumberScheduled"], 3, "{st}");
+    assert_eq!(st["currentNumberScheduled"], 3, "{st}");
+    assert_eq!(st["updatedNumberScheduled"], 1, "{st}");
+    assert_eq!(st["numberReady"], 2, "{st}");
+    assert_eq!(st["numberAvailable"], 2, "{st}");
+    assert_eq!(st["numberUnavailable"], 1, "{st}");
+    assert_eq!(st["numberMisscheduled"], 0, "{st}");
+    let bad = stuck(&c).unwrap();
+    let bad_name = bad["metadata"]["name"].as_str().unwrap().to_string();
+    let waiting = &bad["status"]["containerStatuses"][0]["state"]["waiting"];
+    assert!(
+        waiting["message"]
+            .as_str()
+            .unwrap()
+            .contains("unable to apply caps: operation not permitted"),
+        "{waiting}"
+    );
+    let others: Vec<Value> = c
+        .pods_with_prefix("default", "obi-")
+        .into_iter()
+        .filter(|p| p["metadata"]["name"] != bad_name.as_str())
+        .collect();
+    assert_eq!(others.len(), 2);
+    assert!(others.iter().all(|p| FakeCluster::pod_is_ready(p)
+        && p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v2"));
+    let failed = c
+        .events_for("default", &bad_name)
+        .into_iter()
+        .find(|e| e["reason"] == "Failed")
+        .expect("Failed event");
+    assert_eq!(failed["type"], "Warning");
+    assert!(failed["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Error: failed to create containerd task: "));
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    let e = api_err(pods.logs(&bad_name, &LogParams::default()).await.unwrap_err());
+    assert_eq!(e.code, 400);
+    assert_eq!(
+        e.message,
+        format!(r#"container "obi" in pod "{bad_name}" is waiting to start: CreateContainerError"#)
+    );
+
+    // Rolling the template back replaces the failing pod at once and recovers.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v2", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    let pods = c.pods_with_prefix("default", "obi-");
+    assert!(pods.iter().all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()));
+    assert!(c.get("pods", "default", &bad_name).is_none());
+    assert!(ds_status(&c, "default")["numberUnavailable"].is_null());
+
+    // Clearing the behaviour lets the same tag start.
+    c.clear_behaviors();
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("bad", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(Duration::from_secs(20), |c| {
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+}
