@@ -2061,7 +2061,8 @@ fn unknown_fields_and_type_errors_are_decoded_like_go() {
 // ---- OBI life cycle: RBAC, authorization, nodes, DaemonSet rollouts, proxies, PSA ----
 
 fn labelled(mut obj: Value, app: &str) -> Value {
-    obj["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "b00t", "app.kubernetes.io/instance": app});
+    obj["metadata"]["labels"] =
+        json!({"app.kubernetes.io/managed-by": "b00t", "app.kubernetes.io/instance": app});
     obj
 }
 
@@ -2078,7 +2079,12 @@ async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
         .collect();
     assert_eq!(
         names,
-        ["clusterroles", "clusterrolebindings", "roles", "rolebindings"]
+        [
+            "clusterroles",
+            "clusterrolebindings",
+            "roles",
+            "rolebindings"
+        ]
     );
     let client = c.client().await;
     let crs: Api<ClusterRole> = Api::all(client.clone());
@@ -2111,8 +2117,7 @@ async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
     let created = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
     let again = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
     assert_eq!(
-        created.metadata.resource_version,
-        again.metadata.resource_version,
+        created.metadata.resource_version, again.metadata.resource_version,
         "a second identical apply changes nothing"
     );
     assert!(created.metadata.namespace.is_none());
@@ -2186,14 +2191,20 @@ async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
             .unwrap_err(),
     );
     assert_eq!(e.code, 422);
-    assert!(e.message.ends_with(": cannot change roleRef"), "{}", e.message);
+    assert!(
+        e.message.ends_with(": cannot change roleRef"),
+        "{}",
+        e.message
+    );
 
     // A Namespace is applied and selected like any object.
     let ns = labelled(
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "obi-extra"}}),
         "obi",
     );
-    nss.patch("obi-extra", &pp, &Patch::Apply(&ns)).await.unwrap();
+    nss.patch("obi-extra", &pp, &Patch::Apply(&ns))
+        .await
+        .unwrap();
     let selected: Vec<String> = nss
         .list(&sel)
         .await
@@ -2266,11 +2277,7 @@ async fn forbidden_requests_and_access_reviews_follow_one_policy() {
     assert_eq!(allowed.denied, None);
 
     c.forbid("patch", "rbac.authorization.k8s.io", "clusterroles", None);
-    let e = api_err(
-        crs.patch("obi", &pp, &Patch::Apply(&cr))
-            .await
-            .unwrap_err(),
-    );
+    let e = api_err(crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap_err());
     assert_eq!(e.code, 403);
     assert_eq!(e.reason, "Forbidden");
     assert_eq!(
@@ -2297,17 +2304,21 @@ async fn forbidden_requests_and_access_reviews_follow_one_policy() {
         "spec": {"selector": {"matchLabels": {"app": "obi"}}, "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {"containers": [{"name": "obi", "image": "otel/ebpf-instrument:main"}]}}}
     }))
     .unwrap();
-    let e = api_err(
-        dss.create(&PostParams::default(), &ds)
-            .await
-            .unwrap_err(),
-    );
+    let e = api_err(dss.create(&PostParams::default(), &ds).await.unwrap_err());
     assert_eq!(
         e.message,
         r#"daemonsets.apps is forbidden: User "dev@example.com" cannot create resource "daemonsets" in API group "apps" in the namespace "observability""#
     );
-    assert!(!can("create", "apps", "daemonsets", Some("observability")).await.allowed);
-    assert!(can("create", "apps", "daemonsets", Some("default")).await.allowed);
+    assert!(
+        !can("create", "apps", "daemonsets", Some("observability"))
+            .await
+            .allowed
+    );
+    assert!(
+        can("create", "apps", "daemonsets", Some("default"))
+            .await
+            .allowed
+    );
     Api::<DaemonSet>::namespaced(client.clone(), "default")
         .create(&PostParams::default(), &ds)
         .await
@@ -2394,12 +2405,21 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
         .node_taint(3, "dedicated", "gpu", "NoSchedule")
         .start();
     let n1 = c.get("nodes", "", "fake-node-1").unwrap();
-    assert_eq!(n1["status"]["nodeInfo"]["kernelVersion"], "6.8.0-51-generic");
+    assert_eq!(
+        n1["status"]["nodeInfo"]["kernelVersion"],
+        "6.8.0-51-generic"
+    );
     assert_eq!(n1["status"]["nodeInfo"]["architecture"], "amd64");
     assert_eq!(n1["status"]["nodeInfo"]["kubeletVersion"], "v1.33.2");
-    assert_eq!(n1["status"]["nodeInfo"]["containerRuntimeVersion"], "containerd://2.1.1");
+    assert_eq!(
+        n1["status"]["nodeInfo"]["containerRuntimeVersion"],
+        "containerd://2.1.1"
+    );
     let n2 = c.http_get("/api/v1/nodes/fake-node-2").json();
-    assert_eq!(n2["status"]["nodeInfo"]["kernelVersion"], "5.4.0-200-generic");
+    assert_eq!(
+        n2["status"]["nodeInfo"]["kernelVersion"],
+        "5.4.0-200-generic"
+    );
     assert_eq!(n2["status"]["nodeInfo"]["osImage"], "Ubuntu 20.04.6 LTS");
     assert_eq!(n2["status"]["nodeInfo"]["architecture"], "arm64");
     assert_eq!(n2["status"]["nodeInfo"]["operatingSystem"], "linux");
@@ -2425,15 +2445,22 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
     assert_eq!(agent_nodes(&c, "default"), ["fake-node-1", "fake-node-2"]);
     let p = c.pods_with_prefix("default", "obi-").remove(0);
     let tolerations = p["spec"]["tolerations"].as_array().unwrap();
-    assert!(tolerations.iter().any(|t| t["key"] == "node.kubernetes.io/unschedulable"
-        && t["operator"] == "Exists"
-        && t["effect"] == "NoSchedule"));
+    assert!(
+        tolerations
+            .iter()
+            .any(|t| t["key"] == "node.kubernetes.io/unschedulable"
+                && t["operator"] == "Exists"
+                && t["effect"] == "NoSchedule")
+    );
 
     // An empty key with Exists tolerates every taint.
     dss.patch(
         "obi",
         &pp,
-        &Patch::Apply(&agent_ds("v1", json!({"tolerations": [{"operator": "Exists"}]}))),
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"tolerations": [{"operator": "Exists"}]}),
+        )),
     )
     .await
     .unwrap();
@@ -2457,7 +2484,8 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
     .await
     .unwrap();
     assert!(
-        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-1", "fake-node-2"]
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default")
+            == ["fake-node-1", "fake-node-2"]
             && ds_status(c, "default")["desiredNumberScheduled"] == 2)
             .await,
         "{:?} {}",
@@ -2467,7 +2495,10 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
     dss.patch(
         "obi",
         &pp,
-        &Patch::Apply(&agent_ds("v1", json!({"nodeSelector": {"kubernetes.io/arch": "arm64"}}))),
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"nodeSelector": {"kubernetes.io/arch": "arm64"}}),
+        )),
     )
     .await
     .unwrap();
@@ -2543,17 +2574,20 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberAvailable"] == 3)
             .await
     );
-    let v1_hash = c.pods_with_prefix("default", "obi-")[0]["metadata"]["labels"]
-        ["controller-revision-hash"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let v1_hash =
+        c.pods_with_prefix("default", "obi-")[0]["metadata"]["labels"]["controller-revision-hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let ds = c.get("daemonsets", "default", "obi").unwrap();
     assert_eq!(
         ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
         "1"
     );
-    assert_eq!(ds["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"], 1);
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"],
+        1
+    );
 
     // A good rollout: never more than one node without a ready agent.
     dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v2", json!({}))))
@@ -2566,12 +2600,16 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
             let pods = c.pods_with_prefix("default", "obi-");
             let ready = pods
                 .iter()
-                .filter(|p| FakeCluster::pod_is_ready(p) && p["metadata"]["deletionTimestamp"].is_null())
+                .filter(|p| {
+                    FakeCluster::pod_is_ready(p) && p["metadata"]["deletionTimestamp"].is_null()
+                })
                 .count();
             min_ready = min_ready.min(ready);
             saw_gap |= ready == 2;
             let st = ds_status(c, "default");
-            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3 && st["observedGeneration"] == 2
+            st["updatedNumberScheduled"] == 3
+                && st["numberAvailable"] == 3
+                && st["observedGeneration"] == 2
         })
         .await;
     assert!(done, "{}", ds_status(&c, "default"));
@@ -2584,11 +2622,19 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         .unwrap()
         .to_string();
     assert_ne!(v1_hash, v2_hash);
-    assert!(pods.iter().all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()
-        && p["metadata"]["labels"]["pod-template-generation"] == "2"));
+    assert!(
+        pods.iter()
+            .all(
+                |p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()
+                    && p["metadata"]["labels"]["pod-template-generation"] == "2"
+            )
+    );
 
     // A bad image: the first replaced node fails and the rollout stops there.
-    c.set_behavior(Matcher::image("otel/ebpf-instrument:bad"), Behavior::caps_denied());
+    c.set_behavior(
+        Matcher::image("otel/ebpf-instrument:bad"),
+        Behavior::caps_denied(),
+    );
     dss.patch("obi", &pp, &Patch::Apply(&agent_ds("bad", json!({}))))
         .await
         .unwrap();
@@ -2632,12 +2678,18 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         .find(|e| e["reason"] == "Failed")
         .expect("Failed event");
     assert_eq!(failed["type"], "Warning");
-    assert!(failed["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("Error: failed to create containerd task: "));
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Error: failed to create containerd task: ")
+    );
     let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
-    let e = api_err(pods.logs(&bad_name, &LogParams::default()).await.unwrap_err());
+    let e = api_err(
+        pods.logs(&bad_name, &LogParams::default())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e.code, 400);
     assert_eq!(
         e.message,
@@ -2658,7 +2710,10 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         ds_status(&c, "default")
     );
     let pods = c.pods_with_prefix("default", "obi-");
-    assert!(pods.iter().all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()));
+    assert!(
+        pods.iter()
+            .all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str())
+    );
     assert!(c.get("pods", "default", &bad_name).is_none());
     assert!(ds_status(&c, "default")["numberUnavailable"].is_null());
 
@@ -2676,4 +2731,355 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         "{}",
         ds_status(&c, "default")
     );
+}
+
+/// The OBI agent's DaemonSet pod in capabilities mode (DESIGN §3, reference/obi.md).
+fn obi_agent_ds() -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "obi"}},
+            "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {
+                "hostPID": true,
+                "containers": [{
+                    "name": "obi", "image": "otel/ebpf-instrument:v0.11.0",
+                    "securityContext": {
+                        "runAsUser": 0, "readOnlyRootFilesystem": true,
+                        "capabilities": {"add": ["BPF", "SYS_PTRACE", "NET_RAW", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "PERFMON"], "drop": ["ALL"]}
+                    },
+                    "volumeMounts": [{"name": "cgroup", "mountPath": "/sys/fs/cgroup", "readOnly": true}]
+                }],
+                "volumes": [
+                    {"name": "obi-run", "emptyDir": {}},
+                    {"name": "cgroup", "hostPath": {"path": "/sys/fs/cgroup"}},
+                    {"name": "tracing", "hostPath": {"path": "/sys/kernel/tracing"}}
+                ]
+            }}
+        }
+    })
+}
+
+#[tokio::test]
+async fn pod_security_rejects_the_agent_except_in_privileged_namespaces() {
+    let c = FakeCluster::builder()
+        .namespace("base")
+        .namespace("strict")
+        .namespace("observability")
+        .start();
+    for (ns, level) in [
+        ("base", "baseline"),
+        ("strict", "restricted"),
+        ("observability", "privileged"),
+    ] {
+        c.modify("namespaces", "", ns, |n| {
+            n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!(level);
+        });
+    }
+    let mut agent_pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "agent"}});
+    agent_pod["spec"] = obi_agent_ds()["spec"]["template"]["spec"].clone();
+    let client = c.client().await;
+    let pods = |ns: &str| {
+        let api = Api::<Pod>::namespaced(client.clone(), ns);
+        async move { api }
+    };
+    let agent: Pod = serde_json::from_value(agent_pod.clone()).unwrap();
+    let e = api_err(
+        pods("base")
+            .await
+            .create(&PostParams::default(), &agent)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (container "obi" must not include "BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "NET_RAW", "PERFMON", "SYS_PTRACE" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes (volumes "cgroup", "tracing")"#
+    );
+    let e = api_err(
+        pods("strict")
+            .await
+            .create(&PostParams::default(), &agent)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "restricted:latest": host namespaces (hostPID=true), allowPrivilegeEscalation != false (container "obi" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "obi" must not include "BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "NET_RAW", "PERFMON", "SYS_PTRACE" in securityContext.capabilities.add), restricted volume types (volumes "cgroup", "tracing" use restricted volume type "hostPath"), runAsNonRoot != true (pod or container "obi" must set securityContext.runAsNonRoot=true), runAsUser=0 (container "obi" must not set runAsUser=0), seccompProfile (pod or container "obi" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#
+    );
+    // Privileged mode under baseline: privileged and the host namespaces.
+    let mut privileged = agent_pod.clone();
+    privileged["spec"]["hostNetwork"] = json!(true);
+    privileged["spec"]["containers"][0]["securityContext"] = json!({"privileged": true});
+    let e = api_err(
+        pods("base")
+            .await
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(privileged).unwrap(),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true, hostPID=true), hostPath volumes (volumes "cgroup", "tracing"), privileged (container "obi" must not set securityContext.privileged=true)"#
+    );
+    assert!(c.list("pods", Some("base")).is_empty());
+
+    // Through the DaemonSet controller: FailedCreate on the DaemonSet, and no pods.
+    let pp = PatchParams::apply("b00t");
+    Api::<DaemonSet>::namespaced(c.client().await, "base")
+        .patch("obi", &pp, &Patch::Apply(&obi_agent_ds()))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("base", "obi")
+            .iter()
+            .any(|e| e["reason"] == "FailedCreate"))
+            .await
+    );
+    let ev = c
+        .events_for("base", "obi")
+        .into_iter()
+        .find(|e| e["reason"] == "FailedCreate")
+        .unwrap();
+    assert_eq!(ev["type"], "Warning");
+    assert_eq!(ev["involvedObject"]["kind"], "DaemonSet");
+    assert_eq!(ev["source"]["component"], "daemonset-controller");
+    let msg = ev["message"].as_str().unwrap();
+    assert!(msg.starts_with(r#"Error creating: pods "obi-"#), "{msg}");
+    assert!(
+        msg.contains(r#"is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (container "obi" must not include "BPF""#),
+        "{msg}"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(c.list("pods", Some("base")).is_empty());
+    let st = ds_status(&c, "base");
+    assert_eq!(st["desiredNumberScheduled"], 2, "{st}");
+    assert_eq!(st["currentNumberScheduled"], 0, "{st}");
+    assert_eq!(st["numberReady"], 0, "{st}");
+    assert_eq!(st["numberUnavailable"], 2, "{st}");
+
+    // The privileged level admits the same DaemonSet.
+    Api::<DaemonSet>::namespaced(c.client().await, "observability")
+        .patch("obi", &pp, &Patch::Apply(&obi_agent_ds()))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "observability")["numberReady"] == 2)
+            .await,
+        "{}",
+        ds_status(&c, "observability")
+    );
+    assert!(
+        c.events_for("observability", "obi")
+            .iter()
+            .all(|e| e["reason"] != "FailedCreate")
+    );
+}
+
+#[tokio::test]
+async fn node_summary_and_pod_proxy_answer_like_the_kubelet_and_the_pod() {
+    let c = FakeCluster::builder().namespace("observability").start();
+    c.set_behavior(Matcher::pod("stuck"), Behavior::Unschedulable);
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "observability");
+    dss.patch(
+        "obi",
+        &PatchParams::apply("b00t"),
+        &Patch::Apply(&agent_ds("v1", json!({}))),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "observability")["numberReady"] == 2)
+            .await
+    );
+    let agent = c
+        .pods_with_prefix("observability", "obi-")
+        .into_iter()
+        .find(|p| p["spec"]["nodeName"] == "fake-node-1")
+        .unwrap();
+    let name = agent["metadata"]["name"].as_str().unwrap().to_string();
+    c.set_pod_metrics("observability", &name, "obi", "250m", "96Mi");
+
+    // The kubelet Summary API through the node proxy.
+    let r = c.http_get("/api/v1/nodes/fake-node-1/proxy/stats/summary");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let summary = r.json();
+    assert_eq!(summary["node"]["nodeName"], "fake-node-1");
+    let entry = summary["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["podRef"]["name"] == name.as_str())
+        .expect("agent pod in the summary")
+        .clone();
+    assert_eq!(entry["podRef"]["namespace"], "observability");
+    assert_eq!(entry["podRef"]["uid"], agent["metadata"]["uid"]);
+    assert_eq!(entry["cpu"]["usageNanoCores"], 250_000_000);
+    assert_eq!(entry["memory"]["workingSetBytes"], 96 * 1024 * 1024);
+    assert_eq!(entry["containers"][0]["name"], "obi");
+    assert_eq!(entry["containers"][0]["cpu"]["usageNanoCores"], 250_000_000);
+    let node_cpu = summary["node"]["cpu"]["usageNanoCores"].as_u64().unwrap();
+    assert!(node_cpu > 250_000_000, "{node_cpu}");
+    let other = c
+        .http_get("/api/v1/nodes/fake-node-2/proxy/stats/summary")
+        .json();
+    assert!(
+        other["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["podRef"]["name"] != name.as_str())
+    );
+    let r = c.http_get("/api/v1/nodes/nope/proxy/stats/summary");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], r#"nodes "nope" not found"#);
+    c.forbid("get", "", "nodes/proxy", None);
+    let r = c.http_get("/api/v1/nodes/fake-node-1/proxy/stats/summary");
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        r.json()["message"],
+        r#"nodes "fake-node-1" is forbidden: User "fake-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope"#
+    );
+    c.clear_forbids();
+
+    // The pod proxy: what the test serves, by port number or the first container port.
+    let base = format!("/api/v1/namespaces/observability/pods/{name}");
+    let r = c.http_get(&format!("{base}:9090/proxy/metrics"));
+    assert_eq!(r.status, 503);
+    let ip = agent["status"]["podIP"].as_str().unwrap().to_string();
+    assert_eq!(r.json()["reason"], "ServiceUnavailable");
+    assert_eq!(
+        r.json()["message"],
+        format!("error trying to reach service: dial tcp {ip}:9090: connect: connection refused")
+    );
+    c.serve_pod_http(
+        "observability",
+        "obi-",
+        9090,
+        "/metrics",
+        "obi_instrumented_processes 3\n",
+    );
+    let r = c.http_get(&format!("{base}:9090/proxy/metrics"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, "obi_instrumented_processes 3\n");
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    let r = c.http_get(&format!("{base}/proxy/metrics"));
+    assert_eq!(
+        r.body, "obi_instrumented_processes 3\n",
+        "first container port"
+    );
+    c.serve_pod_http(
+        "observability",
+        "obi-",
+        9090,
+        "/metrics",
+        "obi_instrumented_processes 5\n",
+    );
+    assert_eq!(
+        c.http_get(&format!("{base}:9090/proxy/metrics")).body,
+        "obi_instrumented_processes 5\n"
+    );
+    let r = c.http_get(&format!("{base}:9090/proxy/nothing-here"));
+    assert_eq!((r.status, r.body.as_str()), (404, "404 page not found\n"));
+    // The pod proxy does not resolve container port names (Go's dialer gets the name).
+    let r = c.http_get(&format!("{base}:metrics/proxy/metrics"));
+    assert_eq!(r.status, 503);
+    assert_eq!(
+        r.json()["message"],
+        "error trying to reach service: dial tcp: lookup tcp/metrics: unknown port"
+    );
+    let r = c.http_get("/api/v1/namespaces/observability/pods/missing:9090/proxy/metrics");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], r#"pods "missing" not found"#);
+    // A pod without an address yet.
+    c.create(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "stuck", "namespace": "observability"},
+                    "spec": {"containers": [{"name": "main", "image": "nginx"}]}}));
+    let r = c.http_get("/api/v1/namespaces/observability/pods/stuck:80/proxy/");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["message"], "address not allowed");
+    // Stopping the server refuses connections again.
+    c.stop_pod_http("observability", "obi-", 9090);
+    assert_eq!(
+        c.http_get(&format!("{base}:9090/proxy/metrics")).status,
+        503
+    );
+}
+
+#[test]
+fn metrics_api_is_served_only_with_metrics_server() {
+    let c = FakeCluster::builder().metrics(true).start();
+    c.create(pod("web", "nginx"));
+    assert!(c.wait_until(WAIT, |c| FakeCluster::pod_is_ready(
+        &c.get("pods", "default", "web").unwrap()
+    )));
+    c.set_pod_metrics("default", "web", "main", "120m", "64Mi");
+    let groups = c.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "metrics.k8s.io")
+    );
+    let pm = c.http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web");
+    assert_eq!(pm.status, 200, "{}", pm.body);
+    let pm = pm.json();
+    assert_eq!(pm["kind"], "PodMetrics");
+    assert_eq!(
+        pm["containers"],
+        json!([{"name": "main", "usage": {"cpu": "120m", "memory": "64Mi"}}])
+    );
+    let list = c
+        .http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods")
+        .json();
+    assert_eq!(list["kind"], "PodMetricsList");
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let node = c.get("pods", "default", "web").unwrap()["spec"]["nodeName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let nm = c
+        .http_get(&format!("/apis/metrics.k8s.io/v1beta1/nodes/{node}"))
+        .json();
+    assert_eq!(nm["kind"], "NodeMetrics");
+    c.set_node_metrics(&node, "1500m", "2Gi");
+    let nm = c
+        .http_get(&format!("/apis/metrics.k8s.io/v1beta1/nodes/{node}"))
+        .json();
+    assert_eq!(nm["usage"]["cpu"], "1500000000n");
+    assert_eq!(nm["usage"]["memory"], "2097152Ki");
+    c.forbid("list", "metrics.k8s.io", "pods", Some("default"));
+    let r = c.http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods");
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        r.json()["message"],
+        r#"pods.metrics.k8s.io is forbidden: User "fake-user" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "default""#
+    );
+
+    let bare = FakeCluster::start();
+    let groups = bare.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["name"] != "metrics.k8s.io")
+    );
+    for path in [
+        "/apis/metrics.k8s.io",
+        "/apis/metrics.k8s.io/v1beta1",
+        "/apis/metrics.k8s.io/v1beta1/nodes",
+        "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods",
+    ] {
+        let r = bare.http_get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(
+            r.json()["message"],
+            "the server could not find the requested resource",
+            "{path}"
+        );
+    }
 }

@@ -893,7 +893,10 @@ fn pod_available(p: &Value, min_ready: i64, wake: &mut Option<Instant>) -> bool 
     let Some(ready) = p
         .pointer("/status/conditions")
         .and_then(Value::as_array)
-        .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready" && c["status"] == "True"))
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
     else {
         return false;
     };

@@ -161,9 +161,21 @@ fn route(path: &str) -> Result<Route, ApiError> {
     let (group, version, rest) = match segs.as_slice() {
         ["version"] => return Ok(Route::Version),
         ["api", "v1", "nodes", node, "proxy", rest @ ..] => {
-            return Ok(Route::NodeProxy(node.to_string(), format!("/{}", rest.join("/"))));
+            return Ok(Route::NodeProxy(
+                node.to_string(),
+                format!("/{}", rest.join("/")),
+            ));
         }
-        ["api", "v1", "namespaces", ns, "pods", pod, "proxy", rest @ ..] => {
+        [
+            "api",
+            "v1",
+            "namespaces",
+            ns,
+            "pods",
+            pod,
+            "proxy",
+            rest @ ..,
+        ] => {
             return Ok(Route::PodProxy(
                 ns.to_string(),
                 pod.to_string(),

@@ -208,9 +208,12 @@ fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize, String) {
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut ok = Vec::new();
     for n in nodes {
-        let unsched_taint = json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
+        let unsched_taint =
+            json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
         let reason = if n.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
-            && !tols.iter().any(|t| super::sched::tolerates(t, &unsched_taint))
+            && !tols
+                .iter()
+                .any(|t| super::sched::tolerates(t, &unsched_taint))
         {
             Some("node(s) were unschedulable".to_string())
         } else if let Some(t) = super::sched::untolerated(n, &tols, &["NoSchedule", "NoExecute"]) {

@@ -670,10 +670,8 @@ impl FakeCluster {
                 }
             }
             // The node lifecycle controller taints a node whose kubelet stopped posting.
-            let mut taints: Vec<Value> = n["spec"]["taints"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
             taints.retain(|t| t["key"] != UNREACHABLE_TAINT);
             if !ready {
                 taints.push(taint(UNREACHABLE_TAINT, "", "NoSchedule"));
@@ -686,10 +684,8 @@ impl FakeCluster {
     /// Add (or replace, by key and effect) a taint on a node, as `kubectl taint` does.
     pub fn taint_node(&self, node: &str, key: &str, value: &str, effect: &str) {
         self.modify("nodes", "", node, |n| {
-            let mut taints: Vec<Value> = n["spec"]["taints"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
             taints.retain(|t| !(t["key"] == key && t["effect"] == effect));
             taints.push(taint(key, value, effect));
             set_taints(n, taints);
@@ -700,10 +696,8 @@ impl FakeCluster {
     /// Remove every taint with this key from a node (`kubectl taint node N key-`).
     pub fn untaint_node(&self, node: &str, key: &str) {
         self.modify("nodes", "", node, |n| {
-            let mut taints: Vec<Value> = n["spec"]["taints"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
             taints.retain(|t| t["key"] != key);
             set_taints(n, taints);
         })
@@ -715,10 +709,8 @@ impl FakeCluster {
     /// lifecycle controller leave them.
     pub fn set_node_unschedulable(&self, node: &str, unschedulable: bool) {
         self.modify("nodes", "", node, |n| {
-            let mut taints: Vec<Value> = n["spec"]["taints"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
             taints.retain(|t| t["key"] != UNSCHEDULABLE_TAINT);
             if unschedulable {
                 n["spec"]["unschedulable"] = json!(true);

@@ -48,7 +48,13 @@ fn not_found_page() -> Response<Body> {
     text_response(404, "404 page not found\n")
 }
 
-fn deny(st: &State, res: &'static registry::Res, ns: Option<&str>, name: &str, verb: &str) -> Option<ApiError> {
+fn deny(
+    st: &State,
+    res: &'static registry::Res,
+    ns: Option<&str>,
+    name: &str,
+    verb: &str,
+) -> Option<ApiError> {
     let attrs = Attrs {
         verb,
         group: "",

@@ -24,7 +24,11 @@ pub fn tolerates(tol: &Value, taint: &Value) -> bool {
 }
 
 /// The first taint with one of `effects` that no toleration tolerates.
-pub fn untolerated<'a>(node: &'a Value, tolerations: &[Value], effects: &[&str]) -> Option<&'a Value> {
+pub fn untolerated<'a>(
+    node: &'a Value,
+    tolerations: &[Value],
+    effects: &[&str],
+) -> Option<&'a Value> {
     node.pointer("/spec/taints")
         .and_then(Value::as_array)
         .into_iter()
@@ -34,7 +38,10 @@ pub fn untolerated<'a>(node: &'a Value, tolerations: &[Value], effects: &[&str])
 }
 
 pub fn tolerations_of(pod_spec: &Value) -> Vec<Value> {
-    pod_spec["tolerations"].as_array().cloned().unwrap_or_default()
+    pod_spec["tolerations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn expr_matches(expr: &Value, value: Option<&str>) -> bool {

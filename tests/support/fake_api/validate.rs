@@ -582,15 +582,12 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
     }
     if !host_port_containers.is_empty() {
         v.push(format!(
-            "hostPort ({} {} {} {})",
+            "hostPort ({} {} {} {} {})",
             containers_word(host_port_containers.len()),
             join_quote(&host_port_containers),
             pluralize("uses", "use", host_port_containers.len()),
-            format!(
-                "{} {}",
-                pluralize("hostPort", "hostPorts", host_ports.len()),
-                host_ports.join(", ")
-            )
+            pluralize("hostPort", "hostPorts", host_ports.len()),
+            host_ports.join(", ")
         ));
     }
     // privileged
