@@ -2522,6 +2522,16 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
             && agent_nodes(c, "default") == ["fake-node-1", "fake-node-2"])
             .await
     );
+    // A plain pod on node 2, to be evicted by a NoExecute taint it does not tolerate.
+    let mut victim = pod("victim", "nginx");
+    victim["spec"]["nodeName"] = json!("fake-node-2");
+    c.create(victim);
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "victim").unwrap()
+        ))
+        .await
+    );
     c.set_node_unschedulable("fake-node-1", true);
     assert_eq!(
         c.get("nodes", "", "fake-node-1").unwrap()["spec"]["unschedulable"],
@@ -2535,6 +2545,16 @@ async fn node_info_taints_and_selectors_decide_where_agents_run() {
         "{:?} {}",
         agent_nodes(&c, "default"),
         ds_status(&c, "default")
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "victim").is_none())
+            .await
+    );
+    assert!(
+        c.events_for("default", "victim")
+            .iter()
+            .any(|e| e["reason"] == "TaintManagerEviction"
+                && e["message"] == "Marking for deletion Pod default/victim")
     );
     // A plain pod avoids the cordoned and the tainted nodes and says why.
     c.create(pod("plain", "nginx"));
@@ -2716,6 +2736,25 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
     );
     assert!(c.get("pods", "default", &bad_name).is_none());
     assert!(ds_status(&c, "default")["numberUnavailable"].is_null());
+    // One ControllerRevision per template; the restored one is the newest.
+    let mut revs: Vec<(String, i64)> = c
+        .list("controllerrevisions", Some("default"))
+        .iter()
+        .map(|r| {
+            assert_eq!(r["metadata"]["ownerReferences"][0]["kind"], "DaemonSet");
+            (
+                r["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    revs.sort_by_key(|r| r.1);
+    assert_eq!(revs.len(), 3, "{revs:?}");
+    assert_eq!(revs[0], (v1_hash.clone(), 1));
+    assert_eq!(revs[2], (v2_hash.clone(), 4));
 
     // Clearing the behaviour lets the same tag start.
     c.clear_behaviors();
@@ -3082,4 +3121,224 @@ fn metrics_api_is_served_only_with_metrics_server() {
             "{path}"
         );
     }
+}
+
+/// Run kubectl against the cluster; `None` (and a note) when kubectl is not installed
+/// outside CI.
+fn kubectl(c: &FakeCluster, args: &[&str], stdin: Option<&str>) -> Option<std::process::Output> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new("kubectl");
+    cmd.arg("--kubeconfig")
+        .arg(c.kubeconfig_path())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("skipping: kubectl not runnable ({e})");
+            return None;
+        }
+        Err(e) => panic!("kubectl is needed in CI: {e}"),
+    };
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    Some(child.wait_with_output().unwrap())
+}
+
+fn out(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn kubectl_sees_reviews_revisions_rollbacks_proxies_and_metrics() {
+    let c = FakeCluster::builder()
+        .allow_anonymous(true)
+        .metrics(true)
+        .namespace("observability")
+        .start();
+    let ds = serde_json::to_string(&agent_ds("v1", json!({}))).unwrap();
+    let Some(o) = kubectl(
+        &c,
+        &["apply", "--server-side", "-n", "observability", "-f", "-"],
+        Some(&ds),
+    ) else {
+        return;
+    };
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &[
+            "rollout",
+            "status",
+            "ds/obi",
+            "-n",
+            "observability",
+            "--timeout=20s",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("daemon set \"obi\" successfully rolled out"),
+        "{}",
+        out(&o)
+    );
+
+    // auth can-i asks a SelfSubjectAccessReview.
+    let o = kubectl(
+        &c,
+        &[
+            "auth",
+            "can-i",
+            "patch",
+            "clusterroles.rbac.authorization.k8s.io",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "yes");
+    c.forbid("patch", "rbac.authorization.k8s.io", "clusterroles", None);
+    let o = kubectl(
+        &c,
+        &[
+            "auth",
+            "can-i",
+            "patch",
+            "clusterroles.rbac.authorization.k8s.io",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "no");
+    c.clear_forbids();
+
+    // A new image, the history, and an undo through the ControllerRevisions.
+    let o = kubectl(
+        &c,
+        &[
+            "set",
+            "image",
+            "ds/obi",
+            "obi=otel/ebpf-instrument:v2",
+            "-n",
+            "observability",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &[
+            "rollout",
+            "status",
+            "ds/obi",
+            "-n",
+            "observability",
+            "--timeout=20s",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &["rollout", "history", "ds/obi", "-n", "observability"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let revisions: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .map(String::from)
+        .collect();
+    assert_eq!(revisions, ["1", "2"], "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &["rollout", "undo", "ds/obi", "-n", "observability"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(c.wait_until(Duration::from_secs(20), |c| {
+        let pods = c.pods_with_prefix("observability", "obi-");
+        pods.len() == 2
+            && pods.iter().all(|p| {
+                p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v1"
+                    && FakeCluster::pod_is_ready(p)
+            })
+    }));
+    let revs: Vec<(String, i64)> = c
+        .list("controllerrevisions", Some("observability"))
+        .iter()
+        .map(|r| {
+            (
+                r["data"]["spec"]["template"]["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let mut revs = revs;
+    revs.sort_by_key(|r| r.1);
+    assert_eq!(
+        revs,
+        [
+            ("otel/ebpf-instrument:v2".to_string(), 2),
+            ("otel/ebpf-instrument:v1".to_string(), 3)
+        ]
+    );
+
+    // The node proxy and the metrics API.
+    let o = kubectl(
+        &c,
+        &[
+            "get",
+            "--raw",
+            "/api/v1/nodes/fake-node-1/proxy/stats/summary",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["node"]["nodeName"], "fake-node-1");
+    assert!(
+        summary["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["podRef"]["namespace"] == "observability")
+    );
+    let o = kubectl(
+        &c,
+        &["top", "pod", "-n", "observability", "--no-headers"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("obi-")), "{text}");
 }

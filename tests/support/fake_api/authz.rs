@@ -120,3 +120,94 @@ pub fn self_subject_access_review(st: &State, body: &Value) -> Result<Value, Api
         "status": status,
     }))
 }
+
+/// Fields of a protobuf message: (field number, wire type, bytes of a length-delimited
+/// value). Varints and fixed values are skipped.
+fn pb_fields(mut b: &[u8]) -> Option<Vec<(u64, Vec<u8>)>> {
+    fn varint(b: &mut &[u8]) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = b.split_first()?;
+            *b = rest;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let mut out = Vec::new();
+    while !b.is_empty() {
+        let key = varint(&mut b)?;
+        match key & 7 {
+            0 => {
+                varint(&mut b)?;
+            }
+            1 => b = b.get(8..)?,
+            5 => b = b.get(4..)?,
+            2 => {
+                let len = varint(&mut b)? as usize;
+                out.push((key >> 3, b.get(..len)?.to_vec()));
+                b = &b[len..];
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A `SelfSubjectAccessReview` sent as protobuf (what kubectl's typed clients send, e.g.
+/// `kubectl auth can-i`), as JSON: the `k8s\0` envelope (`runtime.Unknown`), then the
+/// review's spec (`resourceAttributes`, `nonResourceAttributes`).
+pub fn ssar_from_protobuf(body: &[u8]) -> Result<Value, ApiError> {
+    let bad = || ApiError::bad_request("the body of the request could not be decoded as protobuf");
+    let rest = body.strip_prefix(b"k8s\0").ok_or_else(bad)?;
+    let unknown = pb_fields(rest).ok_or_else(bad)?;
+    let raw = unknown
+        .iter()
+        .find(|(f, _)| *f == 2)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let review = pb_fields(&raw).ok_or_else(bad)?;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut spec = json!({});
+    for (_, value) in review.iter().filter(|(f, _)| *f == 2) {
+        for (f, v) in pb_fields(value).ok_or_else(bad)? {
+            match f {
+                1 => {
+                    let names = [
+                        "namespace",
+                        "verb",
+                        "group",
+                        "version",
+                        "resource",
+                        "subresource",
+                        "name",
+                    ];
+                    let mut ra = json!({});
+                    for (n, x) in pb_fields(&v).ok_or_else(bad)? {
+                        if let Some(k) = names.get((n as usize).wrapping_sub(1)) {
+                            ra[*k] = json!(text(&x));
+                        }
+                    }
+                    spec["resourceAttributes"] = ra;
+                }
+                2 => {
+                    let mut nra = json!({});
+                    for (n, x) in pb_fields(&v).ok_or_else(bad)? {
+                        match n {
+                            1 => nra["path"] = json!(text(&x)),
+                            2 => nra["verb"] = json!(text(&x)),
+                            _ => {}
+                        }
+                    }
+                    spec["nonResourceAttributes"] = nra;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(
+        json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "spec": spec}),
+    )
+}

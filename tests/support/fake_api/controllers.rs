@@ -103,6 +103,9 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
     {
         endpoints(st);
     }
+    if all || nodes_changed {
+        taint_eviction(st);
+    }
     type Step = fn(&mut State, &Value, &mut Option<Instant>);
     let steps: [(&str, Step); 3] = [
         ("deployments", deployment),
@@ -129,6 +132,44 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
                 st.wake_at(key, at);
             }
         }
+    }
+}
+
+/// The taint eviction controller: pods bound to a node with a NoExecute taint they do not
+/// tolerate are deleted. (A toleration with `tolerationSeconds` counts as tolerating: the
+/// default 300 s ones outlast any test.)
+fn taint_eviction(st: &mut State) {
+    let mut victims = Vec::new();
+    for node in st.list("nodes", None) {
+        let has_no_execute = node
+            .pointer("/spec/taints")
+            .and_then(Value::as_array)
+            .is_some_and(|ts| ts.iter().any(|t| t["effect"] == "NoExecute"));
+        if !has_no_execute {
+            continue;
+        }
+        for p in st.list("pods", None) {
+            if str_at(p, &["spec", "nodeName"]) != Some(name_of(node)) || is_deleting(p) {
+                continue;
+            }
+            let tols = super::sched::tolerations_of(&p["spec"]);
+            if super::sched::untolerated(node, &tols, &["NoExecute"]).is_some() {
+                victims.push(p.clone());
+            }
+        }
+    }
+    let res = registry::by_name("pods").expect("pods");
+    for p in victims {
+        record_event(
+            st,
+            &p,
+            "Normal",
+            "TaintManagerEviction",
+            &format!("Marking for deletion Pod {}/{}", ns_of(&p), name_of(&p)),
+            "taint-eviction-controller",
+            None,
+        );
+        let _ = api::delete(st, res, ns_of(&p), name_of(&p), &DeleteOpts::default());
     }
 }
 
@@ -923,6 +964,87 @@ fn creation_time(p: &Value) -> String {
         .to_string()
 }
 
+/// The DaemonSet's history: a ControllerRevision per template (`<ds>-<hash>`, data the
+/// template as a replace patch), the current one with the highest revision, at most
+/// `revisionHistoryLimit` old ones besides those live pods still use.
+fn daemonset_history(st: &mut State, ds: &Value, template: &Value, hash: &str) {
+    let ns = ns_of(ds).to_string();
+    let uid = uid_of(ds).to_string();
+    let revs: Vec<Value> = owned_by(st, "controllerrevisions", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let rev_of = |r: &Value| r["revision"].as_i64().unwrap_or(0);
+    let max = revs.iter().map(rev_of).max().unwrap_or(0);
+    let name = format!("{}-{hash}", name_of(ds));
+    match revs.iter().find(|r| name_of(r) == name) {
+        Some(cur) if rev_of(cur) < max => {
+            let _ = api::modify(
+                st,
+                "controllerrevisions",
+                &ns,
+                &name,
+                &WriteCtx::by(KCM),
+                |v| {
+                    v["revision"] = json!(max + 1);
+                },
+            );
+        }
+        Some(_) => {}
+        None => {
+            let mut t = template.clone();
+            t["$patch"] = json!("replace");
+            let mut labels = template
+                .pointer("/metadata/labels")
+                .cloned()
+                .unwrap_or(json!({}));
+            labels["controller-revision-hash"] = json!(hash);
+            let mut meta = json!({
+                "name": name,
+                "namespace": ns,
+                "labels": labels,
+                "ownerReferences": [owner_ref(ds)],
+            });
+            if let Some(a) = ds.pointer("/metadata/annotations") {
+                meta["annotations"] = a.clone();
+            }
+            let cr = json!({
+                "apiVersion": "apps/v1",
+                "kind": "ControllerRevision",
+                "metadata": meta,
+                "data": {"spec": {"template": t}},
+                "revision": max + 1,
+            });
+            let res = registry::by_name("controllerrevisions").expect("controllerrevisions");
+            let _ = api::create(st, res, &ns, cr, &WriteCtx::by(KCM), false);
+        }
+    }
+    let limit = i64_at(ds, &["spec", "revisionHistoryLimit"])
+        .unwrap_or(10)
+        .max(0) as usize;
+    let live: HashSet<String> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .filter_map(|p| str_at(p, &["metadata", "labels", "controller-revision-hash"]))
+        .map(String::from)
+        .collect();
+    let mut old: Vec<Value> = owned_by(st, "controllerrevisions", &ns, &uid)
+        .into_iter()
+        .filter(|r| name_of(r) != name)
+        .filter(|r| {
+            str_at(r, &["metadata", "labels", "controller-revision-hash"])
+                .is_none_or(|h| !live.contains(h))
+        })
+        .cloned()
+        .collect();
+    if old.len() > limit {
+        old.sort_by_key(rev_of);
+        let res = registry::by_name("controllerrevisions").expect("controllerrevisions");
+        for r in old.iter().take(old.len() - limit) {
+            let _ = api::delete(st, res, &ns, name_of(r), &DeleteOpts::default());
+        }
+    }
+}
+
 /// The DaemonSet controller (`pkg/controller/daemon`): a pod per node where it should run
 /// (nodeSelector, node affinity, taints against the pod's tolerations plus the ones the
 /// controller adds), failed pods replaced, pods removed from nodes they may no longer run
@@ -948,6 +1070,7 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
     .unwrap_or("1")
     .to_string();
     let min_ready = i64_at(ds, &["spec", "minReadySeconds"]).unwrap_or(0);
+    daemonset_history(st, ds, &template, &hash);
     let mut pod_spec = template["spec"].clone();
     super::sched::add_daemon_tolerations(&mut pod_spec);
     // (node, shouldRun, shouldContinueRunning) for every node.

@@ -398,9 +398,15 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
                         return Ok(error_response(&ApiError::method_not_allowed()));
                     }
                     let st = lock(&shared);
-                    match api::parse_body(&body)
-                        .and_then(|b| authz::self_subject_access_review(&st, &b))
-                    {
+                    let protobuf = content_type
+                        .as_deref()
+                        .is_some_and(|ct| ct.starts_with("application/vnd.kubernetes.protobuf"));
+                    let decoded = if protobuf {
+                        authz::ssar_from_protobuf(&body)
+                    } else {
+                        api::parse_body(&body)
+                    };
+                    match decoded.and_then(|b| authz::self_subject_access_review(&st, &b)) {
                         Ok(v) => json_response(201, &v),
                         Err(e) => error_response(&e),
                     }

@@ -57,7 +57,7 @@ impl Res {
 
     /// Resources whose metadata.generation the server maintains.
     pub fn has_generation(&self) -> bool {
-        self.group == "apps"
+        self.group == "apps" && self.plural != "controllerrevisions"
     }
 
     /// Reviews are created and answered, never stored.
@@ -209,6 +209,16 @@ pub static RESOURCES: &[Res] = &[
         &["ds"],
         &["all"],
         &["status"]
+    ),
+    res!(
+        "apps",
+        "controllerrevisions",
+        "controllerrevision",
+        "ControllerRevision",
+        true,
+        &[],
+        &[],
+        &[]
     ),
     res!(
         "rbac.authorization.k8s.io",
