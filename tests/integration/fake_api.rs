@@ -2057,3 +2057,1288 @@ fn unknown_fields_and_type_errors_are_decoded_like_go() {
             .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: ")
     );
 }
+
+// ---- OBI life cycle: RBAC, authorization, nodes, DaemonSet rollouts, proxies, PSA ----
+
+fn labelled(mut obj: Value, app: &str) -> Value {
+    obj["metadata"]["labels"] =
+        json!({"app.kubernetes.io/managed-by": "b00t", "app.kubernetes.io/instance": app});
+    obj
+}
+
+#[tokio::test]
+async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
+    use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
+    let c = FakeCluster::builder().namespace("observability").start();
+    let disc = c.http_get("/apis/rbac.authorization.k8s.io/v1").json();
+    let names: Vec<&str> = disc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "clusterroles",
+            "clusterrolebindings",
+            "roles",
+            "rolebindings"
+        ]
+    );
+    let client = c.client().await;
+    let crs: Api<ClusterRole> = Api::all(client.clone());
+    let crbs: Api<ClusterRoleBinding> = Api::all(client.clone());
+    let roles: Api<Role> = Api::namespaced(client.clone(), "observability");
+    let rbs: Api<RoleBinding> = Api::namespaced(client.clone(), "observability");
+    let nss: Api<Namespace> = Api::all(client.clone());
+    let pp = PatchParams::apply("b00t");
+
+    // A watch on cluster roles started before anything exists sees the creation.
+    let watch_from = c.resource_version().to_string();
+    let cr = labelled(
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "obi"},
+            "rules": [{"apiGroups": [""], "resources": ["pods", "services", "nodes"], "verbs": ["get", "list", "watch"]},
+                      {"apiGroups": ["apps"], "resources": ["replicasets"], "verbs": ["get", "list", "watch"]}]
+        }),
+        "obi",
+    );
+    let crb = |role: &str| {
+        labelled(
+            json!({
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "obi"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                "subjects": [{"kind": "ServiceAccount", "name": "obi", "namespace": "observability"}]
+            }),
+            "obi",
+        )
+    };
+    let created = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    let again = crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    assert_eq!(
+        created.metadata.resource_version, again.metadata.resource_version,
+        "a second identical apply changes nothing"
+    );
+    assert!(created.metadata.namespace.is_none());
+    crbs.patch("obi", &pp, &Patch::Apply(&crb("obi")))
+        .await
+        .unwrap();
+    let role = labelled(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "obi", "namespace": "observability"},
+               "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}]}),
+        "obi",
+    );
+    roles.patch("obi", &pp, &Patch::Apply(&role)).await.unwrap();
+    let rb = labelled(
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "obi", "namespace": "observability"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "obi"},
+               "subjects": [{"kind": "ServiceAccount", "name": "obi"}]}),
+        "obi",
+    );
+    rbs.patch("obi", &pp, &Patch::Apply(&rb)).await.unwrap();
+    // Another ClusterRole that the selector must leave alone.
+    crs.patch(
+        "other",
+        &pp,
+        &Patch::Apply(&labelled(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "other"}, "rules": []}),
+            "other",
+        )),
+    )
+    .await
+    .unwrap();
+
+    let sel = ListParams::default().labels("app.kubernetes.io/instance=obi");
+    let listed: Vec<String> = crs
+        .list(&sel)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.metadata.name.unwrap())
+        .collect();
+    assert_eq!(listed, ["obi"]);
+    assert_eq!(crbs.list(&sel).await.unwrap().items.len(), 1);
+    assert_eq!(roles.list(&sel).await.unwrap().items.len(), 1);
+    assert_eq!(rbs.list(&sel).await.unwrap().items.len(), 1);
+
+    let events = c.http_stream(
+        &format!("/apis/rbac.authorization.k8s.io/v1/clusterroles?watch=true&resourceVersion={watch_from}&labelSelector=app.kubernetes.io%2Finstance%3Dobi"),
+        Duration::from_millis(300),
+    );
+    let lines = events.json_lines();
+    assert_eq!(lines.len(), 1, "{}", events.body);
+    assert_eq!(lines[0]["type"], "ADDED");
+    assert_eq!(lines[0]["object"]["metadata"]["name"], "obi");
+
+    // roleRef cannot change, through apply or update.
+    let e = api_err(
+        crbs.patch("obi", &pp, &Patch::Apply(&crb("cluster-admin")))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        r#"ClusterRoleBinding.rbac.authorization.k8s.io "obi" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"ClusterRole", Name:"cluster-admin"}: cannot change roleRef"#
+    );
+    let mut changed = rbs.get("obi").await.unwrap();
+    changed.role_ref.kind = "ClusterRole".into();
+    let e = api_err(
+        rbs.replace("obi", &PostParams::default(), &changed)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert!(
+        e.message.ends_with(": cannot change roleRef"),
+        "{}",
+        e.message
+    );
+
+    // A Namespace is applied and selected like any object.
+    let ns = labelled(
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "obi-extra"}}),
+        "obi",
+    );
+    nss.patch("obi-extra", &pp, &Patch::Apply(&ns))
+        .await
+        .unwrap();
+    let selected: Vec<String> = nss
+        .list(&sel)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| n.metadata.name.unwrap())
+        .collect();
+    assert_eq!(selected, ["obi-extra"]);
+
+    // Label-selected delete of cluster-scoped objects leaves the others.
+    crs.delete_collection(&DeleteParams::default(), &sel)
+        .await
+        .unwrap();
+    crbs.delete_collection(&DeleteParams::default(), &sel)
+        .await
+        .unwrap();
+    assert!(c.get("clusterroles", "", "obi").is_none());
+    assert!(c.get("clusterroles", "", "other").is_some());
+    assert!(c.get("clusterrolebindings", "", "obi").is_none());
+    let e = api_err(crs.get("obi").await.unwrap_err());
+    assert_eq!(e.code, 404);
+    assert_eq!(
+        e.message,
+        r#"clusterroles.rbac.authorization.k8s.io "obi" not found"#
+    );
+}
+
+#[tokio::test]
+async fn forbidden_requests_and_access_reviews_follow_one_policy() {
+    use k8s_openapi::api::authorization::v1::{
+        ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+    };
+    use k8s_openapi::api::rbac::v1::ClusterRole;
+    let c = FakeCluster::builder()
+        .namespace("observability")
+        .user("dev@example.com")
+        .start();
+    let client = c.client().await;
+    let crs: Api<ClusterRole> = Api::all(client.clone());
+    let pp = PatchParams::apply("b00t");
+    let cr = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "obi"}, "rules": []});
+    let reviews: Api<SelfSubjectAccessReview> = Api::all(client.clone());
+    let can = |verb: &str, group: &str, resource: &str, ns: Option<&str>| {
+        let review = SelfSubjectAccessReview {
+            spec: SelfSubjectAccessReviewSpec {
+                resource_attributes: Some(ResourceAttributes {
+                    verb: Some(verb.into()),
+                    group: Some(group.into()),
+                    resource: Some(resource.into()),
+                    namespace: ns.map(String::from),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let reviews = reviews.clone();
+        async move {
+            reviews
+                .create(&PostParams::default(), &review)
+                .await
+                .unwrap()
+                .status
+                .unwrap()
+        }
+    };
+    let allowed = can("patch", "rbac.authorization.k8s.io", "clusterroles", None).await;
+    assert!(allowed.allowed);
+    assert_eq!(allowed.denied, None);
+
+    c.forbid("patch", "rbac.authorization.k8s.io", "clusterroles", None);
+    let e = api_err(crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap_err());
+    assert_eq!(e.code, 403);
+    assert_eq!(e.reason, "Forbidden");
+    assert_eq!(
+        e.message,
+        r#"clusterroles.rbac.authorization.k8s.io "obi" is forbidden: User "dev@example.com" cannot patch resource "clusterroles" in API group "rbac.authorization.k8s.io" at the cluster scope"#
+    );
+    assert!(c.get("clusterroles", "", "obi").is_none());
+    let denied = can("patch", "rbac.authorization.k8s.io", "clusterroles", None).await;
+    assert!(!denied.allowed);
+    assert_eq!(denied.denied, None, "RBAC has no opinion; it never denies");
+    assert!(
+        can("list", "rbac.authorization.k8s.io", "clusterroles", None)
+            .await
+            .allowed,
+        "other verbs stay allowed"
+    );
+    crs.list(&ListParams::default()).await.unwrap();
+
+    // Namespaced: the namespace is in the message; other namespaces are not affected.
+    c.forbid("create", "apps", "daemonsets", Some("observability"));
+    let dss: Api<DaemonSet> = Api::namespaced(client.clone(), "observability");
+    let ds: DaemonSet = serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {"selector": {"matchLabels": {"app": "obi"}}, "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {"containers": [{"name": "obi", "image": "otel/ebpf-instrument:main"}]}}}
+    }))
+    .unwrap();
+    let e = api_err(dss.create(&PostParams::default(), &ds).await.unwrap_err());
+    assert_eq!(
+        e.message,
+        r#"daemonsets.apps is forbidden: User "dev@example.com" cannot create resource "daemonsets" in API group "apps" in the namespace "observability""#
+    );
+    assert!(
+        !can("create", "apps", "daemonsets", Some("observability"))
+            .await
+            .allowed
+    );
+    assert!(
+        can("create", "apps", "daemonsets", Some("default"))
+            .await
+            .allowed
+    );
+    Api::<DaemonSet>::namespaced(client.clone(), "default")
+        .create(&PostParams::default(), &ds)
+        .await
+        .unwrap();
+
+    // A subresource is its own permission.
+    c.forbid("get", "", "pods/log", None);
+    c.create(pod("p", "nginx"));
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "p").unwrap()
+        ))
+        .await
+    );
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    pods.get("p").await.unwrap();
+    let e = api_err(pods.logs("p", &LogParams::default()).await.unwrap_err());
+    assert_eq!(
+        e.message,
+        r#"pods "p" is forbidden: User "dev@example.com" cannot get resource "pods/log" in API group "" in the namespace "default""#
+    );
+
+    // A review needs exactly one kind of attributes.
+    let r = c.http(
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        Some("application/json"),
+        Some(r#"{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{}}"#),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["reason"], "Invalid");
+    // Reviews are not stored.
+    assert_eq!(
+        c.http_get("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+            .status,
+        405
+    );
+
+    c.clear_forbids();
+    crs.patch("obi", &pp, &Patch::Apply(&cr)).await.unwrap();
+    dss.create(&PostParams::default(), &ds).await.unwrap();
+    pods.logs("p", &LogParams::default()).await.unwrap();
+}
+
+fn agent_ds(tag: &str, extra_spec: Value) -> Value {
+    let mut spec = json!({
+        "hostPID": true,
+        "containers": [{"name": "obi", "image": format!("otel/ebpf-instrument:{tag}"), "ports": [{"name": "metrics", "containerPort": 9090}]}]
+    });
+    if let (Some(s), Some(extra)) = (spec.as_object_mut(), extra_spec.as_object()) {
+        for (k, v) in extra {
+            s.insert(k.clone(), v.clone());
+        }
+    }
+    json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "obi"}},
+            "template": {"metadata": {"labels": {"app": "obi"}}, "spec": spec}
+        }
+    })
+}
+
+fn ds_status(c: &FakeCluster, ns: &str) -> Value {
+    c.get("daemonsets", ns, "obi").unwrap()["status"].clone()
+}
+
+fn agent_nodes(c: &FakeCluster, ns: &str) -> Vec<String> {
+    let mut v: Vec<String> = c
+        .pods_with_prefix(ns, "obi-")
+        .iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .filter_map(|p| p["spec"]["nodeName"].as_str().map(String::from))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn node_info_taints_and_selectors_decide_where_agents_run() {
+    let c = FakeCluster::builder()
+        .nodes(3)
+        .node_info(2, "5.4.0-200-generic", "Ubuntu 20.04.6 LTS", "arm64")
+        .node_taint(3, "dedicated", "gpu", "NoSchedule")
+        .start();
+    let n1 = c.get("nodes", "", "fake-node-1").unwrap();
+    assert_eq!(
+        n1["status"]["nodeInfo"]["kernelVersion"],
+        "6.8.0-51-generic"
+    );
+    assert_eq!(n1["status"]["nodeInfo"]["architecture"], "amd64");
+    assert_eq!(n1["status"]["nodeInfo"]["kubeletVersion"], "v1.33.2");
+    assert_eq!(
+        n1["status"]["nodeInfo"]["containerRuntimeVersion"],
+        "containerd://2.1.1"
+    );
+    let n2 = c.http_get("/api/v1/nodes/fake-node-2").json();
+    assert_eq!(
+        n2["status"]["nodeInfo"]["kernelVersion"],
+        "5.4.0-200-generic"
+    );
+    assert_eq!(n2["status"]["nodeInfo"]["osImage"], "Ubuntu 20.04.6 LTS");
+    assert_eq!(n2["status"]["nodeInfo"]["architecture"], "arm64");
+    assert_eq!(n2["status"]["nodeInfo"]["operatingSystem"], "linux");
+    assert_eq!(n2["metadata"]["labels"]["kubernetes.io/arch"], "arm64");
+    assert_eq!(
+        c.get("nodes", "", "fake-node-3").unwrap()["spec"]["taints"],
+        json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}])
+    );
+
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    // No toleration: the tainted node is not eligible.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2)
+            .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    assert_eq!(ds_status(&c, "default")["desiredNumberScheduled"], 2);
+    assert_eq!(agent_nodes(&c, "default"), ["fake-node-1", "fake-node-2"]);
+    let p = c.pods_with_prefix("default", "obi-").remove(0);
+    let tolerations = p["spec"]["tolerations"].as_array().unwrap();
+    assert!(
+        tolerations
+            .iter()
+            .any(|t| t["key"] == "node.kubernetes.io/unschedulable"
+                && t["operator"] == "Exists"
+                && t["effect"] == "NoSchedule")
+    );
+
+    // An empty key with Exists tolerates every taint.
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"tolerations": [{"operator": "Exists"}]}),
+        )),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 3)
+            .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    assert_eq!(ds_status(&c, "default")["desiredNumberScheduled"], 3);
+
+    // Equal needs the value; a nodeSelector narrows further.
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"tolerations": [{"key": "dedicated", "operator": "Equal", "value": "cpu", "effect": "NoSchedule"}]}),
+        )),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default")
+            == ["fake-node-1", "fake-node-2"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 2)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+    dss.patch(
+        "obi",
+        &pp,
+        &Patch::Apply(&agent_ds(
+            "v1",
+            json!({"nodeSelector": {"kubernetes.io/arch": "arm64"}}),
+        )),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-2"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 1
+            && ds_status(c, "default")["numberReady"] == 1)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+
+    // Back to all untainted nodes; then a NoExecute taint at run time evicts the agent there,
+    // while cordoning does not (DaemonSet pods tolerate unschedulable).
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2
+            && agent_nodes(c, "default") == ["fake-node-1", "fake-node-2"])
+            .await
+    );
+    // A plain pod on node 2, to be evicted by a NoExecute taint it does not tolerate.
+    let mut victim = pod("victim", "nginx");
+    victim["spec"]["nodeName"] = json!("fake-node-2");
+    c.create(victim);
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "victim").unwrap()
+        ))
+        .await
+    );
+    c.set_node_unschedulable("fake-node-1", true);
+    assert_eq!(
+        c.get("nodes", "", "fake-node-1").unwrap()["spec"]["unschedulable"],
+        true
+    );
+    c.taint_node("fake-node-2", "maintenance", "", "NoExecute");
+    assert!(
+        c.wait_until_async(WAIT, |c| agent_nodes(c, "default") == ["fake-node-1"]
+            && ds_status(c, "default")["desiredNumberScheduled"] == 1)
+            .await,
+        "{:?} {}",
+        agent_nodes(&c, "default"),
+        ds_status(&c, "default")
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "victim").is_none())
+            .await
+    );
+    assert!(
+        c.events_for("default", "victim")
+            .iter()
+            .any(|e| e["reason"] == "TaintManagerEviction"
+                && e["message"] == "Marking for deletion Pod default/victim")
+    );
+    // A plain pod avoids the cordoned and the tainted nodes and says why.
+    c.create(pod("plain", "nginx"));
+    let why = "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 1 node(s) had untolerated taint {maintenance: }, 1 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("default", "plain")
+            .iter()
+            .any(|e| e["reason"] == "FailedScheduling" && e["message"] == why))
+            .await,
+        "{:?}",
+        c.events_for("default", "plain")
+    );
+    c.untaint_node("fake-node-2", "maintenance");
+    assert!(c.get("nodes", "", "fake-node-2").unwrap()["spec"]["taints"].is_null());
+    assert!(
+        c.wait_until_async(WAIT, |c| c.get("pods", "default", "plain").unwrap()["spec"]
+            ["nodeName"]
+            == "fake-node-2")
+            .await
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberReady"] == 2)
+            .await
+    );
+}
+
+#[tokio::test]
+async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls_back() {
+    let c = FakeCluster::builder().nodes(3).start();
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v1", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberAvailable"] == 3)
+            .await
+    );
+    let v1_hash =
+        c.pods_with_prefix("default", "obi-")[0]["metadata"]["labels"]["controller-revision-hash"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let ds = c.get("daemonsets", "default", "obi").unwrap();
+    assert_eq!(
+        ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"],
+        "1"
+    );
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"],
+        1
+    );
+
+    // A good rollout: never more than one node without a ready agent.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v2", json!({}))))
+        .await
+        .unwrap();
+    let mut min_ready = 3;
+    let mut saw_gap = false;
+    let done = c
+        .wait_until_async(Duration::from_secs(20), |c| {
+            let pods = c.pods_with_prefix("default", "obi-");
+            let ready = pods
+                .iter()
+                .filter(|p| {
+                    FakeCluster::pod_is_ready(p) && p["metadata"]["deletionTimestamp"].is_null()
+                })
+                .count();
+            min_ready = min_ready.min(ready);
+            saw_gap |= ready == 2;
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3
+                && st["numberAvailable"] == 3
+                && st["observedGeneration"] == 2
+        })
+        .await;
+    assert!(done, "{}", ds_status(&c, "default"));
+    assert_eq!(min_ready, 2, "one node at a time");
+    assert!(saw_gap);
+    let pods = c.pods_with_prefix("default", "obi-");
+    assert_eq!(pods.len(), 3);
+    let v2_hash = pods[0]["metadata"]["labels"]["controller-revision-hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(v1_hash, v2_hash);
+    assert!(
+        pods.iter()
+            .all(
+                |p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str()
+                    && p["metadata"]["labels"]["pod-template-generation"] == "2"
+            )
+    );
+
+    // A bad image: the first replaced node fails and the rollout stops there.
+    c.set_behavior(
+        Matcher::image("otel/ebpf-instrument:bad"),
+        Behavior::caps_denied(),
+    );
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("bad", json!({}))))
+        .await
+        .unwrap();
+    let stuck = |c: &FakeCluster| {
+        c.pods_with_prefix("default", "obi-").into_iter().find(|p| {
+            p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+                == "CreateContainerError"
+        })
+    };
+    assert!(c.wait_until_async(WAIT, |c| stuck(c).is_some()).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let st = ds_status(&c, "default");
+    assert_eq!(st["desiredNumberScheduled"], 3, "{st}");
+    assert_eq!(st["currentNumberScheduled"], 3, "{st}");
+    assert_eq!(st["updatedNumberScheduled"], 1, "{st}");
+    assert_eq!(st["numberReady"], 2, "{st}");
+    assert_eq!(st["numberAvailable"], 2, "{st}");
+    assert_eq!(st["numberUnavailable"], 1, "{st}");
+    assert_eq!(st["numberMisscheduled"], 0, "{st}");
+    let bad = stuck(&c).unwrap();
+    let bad_name = bad["metadata"]["name"].as_str().unwrap().to_string();
+    let waiting = &bad["status"]["containerStatuses"][0]["state"]["waiting"];
+    assert!(
+        waiting["message"]
+            .as_str()
+            .unwrap()
+            .contains("unable to apply caps: operation not permitted"),
+        "{waiting}"
+    );
+    let others: Vec<Value> = c
+        .pods_with_prefix("default", "obi-")
+        .into_iter()
+        .filter(|p| p["metadata"]["name"] != bad_name.as_str())
+        .collect();
+    assert_eq!(others.len(), 2);
+    assert!(others.iter().all(|p| FakeCluster::pod_is_ready(p)
+        && p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v2"));
+    let failed = c
+        .events_for("default", &bad_name)
+        .into_iter()
+        .find(|e| e["reason"] == "Failed")
+        .expect("Failed event");
+    assert_eq!(failed["type"], "Warning");
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Error: failed to create containerd task: ")
+    );
+    let pods: Api<Pod> = Api::namespaced(c.client().await, "default");
+    let e = api_err(
+        pods.logs(&bad_name, &LogParams::default())
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 400);
+    assert_eq!(
+        e.message,
+        format!(r#"container "obi" in pod "{bad_name}" is waiting to start: CreateContainerError"#)
+    );
+
+    // Rolling the template back replaces the failing pod at once and recovers.
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("v2", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    let pods = c.pods_with_prefix("default", "obi-");
+    assert!(
+        pods.iter()
+            .all(|p| p["metadata"]["labels"]["controller-revision-hash"] == v2_hash.as_str())
+    );
+    assert!(c.get("pods", "default", &bad_name).is_none());
+    assert!(ds_status(&c, "default")["numberUnavailable"].is_null());
+    // One ControllerRevision per template; the restored one is the newest.
+    let mut revs: Vec<(String, i64)> = c
+        .list("controllerrevisions", Some("default"))
+        .iter()
+        .map(|r| {
+            assert_eq!(r["metadata"]["ownerReferences"][0]["kind"], "DaemonSet");
+            (
+                r["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    revs.sort_by_key(|r| r.1);
+    assert_eq!(revs.len(), 3, "{revs:?}");
+    assert_eq!(revs[0], (v1_hash.clone(), 1));
+    assert_eq!(revs[2], (v2_hash.clone(), 4));
+
+    // Clearing the behaviour lets the same tag start.
+    c.clear_behaviors();
+    dss.patch("obi", &pp, &Patch::Apply(&agent_ds("bad", json!({}))))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(Duration::from_secs(20), |c| {
+            let st = ds_status(c, "default");
+            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+}
+
+/// The OBI agent's DaemonSet pod in capabilities mode (DESIGN §3, reference/obi.md).
+fn obi_agent_ds() -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "obi"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "obi"}},
+            "template": {"metadata": {"labels": {"app": "obi"}}, "spec": {
+                "hostPID": true,
+                "containers": [{
+                    "name": "obi", "image": "otel/ebpf-instrument:v0.11.0",
+                    "securityContext": {
+                        "runAsUser": 0, "readOnlyRootFilesystem": true,
+                        "capabilities": {"add": ["BPF", "SYS_PTRACE", "NET_RAW", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "PERFMON"], "drop": ["ALL"]}
+                    },
+                    "volumeMounts": [{"name": "cgroup", "mountPath": "/sys/fs/cgroup", "readOnly": true}]
+                }],
+                "volumes": [
+                    {"name": "obi-run", "emptyDir": {}},
+                    {"name": "cgroup", "hostPath": {"path": "/sys/fs/cgroup"}},
+                    {"name": "tracing", "hostPath": {"path": "/sys/kernel/tracing"}}
+                ]
+            }}
+        }
+    })
+}
+
+#[tokio::test]
+async fn pod_security_rejects_the_agent_except_in_privileged_namespaces() {
+    let c = FakeCluster::builder()
+        .namespace("base")
+        .namespace("strict")
+        .namespace("observability")
+        .start();
+    for (ns, level) in [
+        ("base", "baseline"),
+        ("strict", "restricted"),
+        ("observability", "privileged"),
+    ] {
+        c.modify("namespaces", "", ns, |n| {
+            n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!(level);
+        });
+    }
+    let mut agent_pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "agent"}});
+    agent_pod["spec"] = obi_agent_ds()["spec"]["template"]["spec"].clone();
+    let client = c.client().await;
+    let pods = |ns: &str| {
+        let api = Api::<Pod>::namespaced(client.clone(), ns);
+        async move { api }
+    };
+    let agent: Pod = serde_json::from_value(agent_pod.clone()).unwrap();
+    let e = api_err(
+        pods("base")
+            .await
+            .create(&PostParams::default(), &agent)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 403);
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (container "obi" must not include "BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "NET_RAW", "PERFMON", "SYS_PTRACE" in securityContext.capabilities.add), host namespaces (hostPID=true), hostPath volumes (volumes "cgroup", "tracing")"#
+    );
+    let e = api_err(
+        pods("strict")
+            .await
+            .create(&PostParams::default(), &agent)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "restricted:latest": host namespaces (hostPID=true), allowPrivilegeEscalation != false (container "obi" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "obi" must not include "BPF", "CHECKPOINT_RESTORE", "DAC_READ_SEARCH", "NET_RAW", "PERFMON", "SYS_PTRACE" in securityContext.capabilities.add), restricted volume types (volumes "cgroup", "tracing" use restricted volume type "hostPath"), runAsNonRoot != true (pod or container "obi" must set securityContext.runAsNonRoot=true), runAsUser=0 (container "obi" must not set runAsUser=0), seccompProfile (pod or container "obi" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")"#
+    );
+    // Privileged mode under baseline: privileged and the host namespaces.
+    let mut privileged = agent_pod.clone();
+    privileged["spec"]["hostNetwork"] = json!(true);
+    privileged["spec"]["containers"][0]["securityContext"] = json!({"privileged": true});
+    let e = api_err(
+        pods("base")
+            .await
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(privileged).unwrap(),
+            )
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        e.message,
+        r#"pods "agent" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true, hostPID=true), hostPath volumes (volumes "cgroup", "tracing"), privileged (container "obi" must not set securityContext.privileged=true)"#
+    );
+    assert!(c.list("pods", Some("base")).is_empty());
+
+    // Through the DaemonSet controller: FailedCreate on the DaemonSet, and no pods.
+    let pp = PatchParams::apply("b00t");
+    Api::<DaemonSet>::namespaced(c.client().await, "base")
+        .patch("obi", &pp, &Patch::Apply(&obi_agent_ds()))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| c
+            .events_for("base", "obi")
+            .iter()
+            .any(|e| e["reason"] == "FailedCreate"))
+            .await
+    );
+    let ev = c
+        .events_for("base", "obi")
+        .into_iter()
+        .find(|e| e["reason"] == "FailedCreate")
+        .unwrap();
+    assert_eq!(ev["type"], "Warning");
+    assert_eq!(ev["involvedObject"]["kind"], "DaemonSet");
+    assert_eq!(ev["source"]["component"], "daemonset-controller");
+    let msg = ev["message"].as_str().unwrap();
+    assert!(msg.starts_with(r#"Error creating: pods "obi-"#), "{msg}");
+    assert!(
+        msg.contains(r#"is forbidden: violates PodSecurity "baseline:latest": non-default capabilities (container "obi" must not include "BPF""#),
+        "{msg}"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(c.list("pods", Some("base")).is_empty());
+    let st = ds_status(&c, "base");
+    assert_eq!(st["desiredNumberScheduled"], 2, "{st}");
+    assert_eq!(st["currentNumberScheduled"], 0, "{st}");
+    assert_eq!(st["numberReady"], 0, "{st}");
+    assert_eq!(st["numberUnavailable"], 2, "{st}");
+
+    // The privileged level admits the same DaemonSet.
+    Api::<DaemonSet>::namespaced(c.client().await, "observability")
+        .patch("obi", &pp, &Patch::Apply(&obi_agent_ds()))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "observability")["numberReady"] == 2)
+            .await,
+        "{}",
+        ds_status(&c, "observability")
+    );
+    assert!(
+        c.events_for("observability", "obi")
+            .iter()
+            .all(|e| e["reason"] != "FailedCreate")
+    );
+}
+
+#[tokio::test]
+async fn node_summary_and_pod_proxy_answer_like_the_kubelet_and_the_pod() {
+    let c = FakeCluster::builder().namespace("observability").start();
+    c.set_behavior(Matcher::pod("stuck"), Behavior::Unschedulable);
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "observability");
+    dss.patch(
+        "obi",
+        &PatchParams::apply("b00t"),
+        &Patch::Apply(&agent_ds("v1", json!({}))),
+    )
+    .await
+    .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "observability")["numberReady"] == 2)
+            .await
+    );
+    let agent = c
+        .pods_with_prefix("observability", "obi-")
+        .into_iter()
+        .find(|p| p["spec"]["nodeName"] == "fake-node-1")
+        .unwrap();
+    let name = agent["metadata"]["name"].as_str().unwrap().to_string();
+    c.set_pod_metrics("observability", &name, "obi", "250m", "96Mi");
+
+    // The kubelet Summary API through the node proxy.
+    let r = c.http_get("/api/v1/nodes/fake-node-1/proxy/stats/summary");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let summary = r.json();
+    assert_eq!(summary["node"]["nodeName"], "fake-node-1");
+    let entry = summary["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["podRef"]["name"] == name.as_str())
+        .expect("agent pod in the summary")
+        .clone();
+    assert_eq!(entry["podRef"]["namespace"], "observability");
+    assert_eq!(entry["podRef"]["uid"], agent["metadata"]["uid"]);
+    assert_eq!(entry["cpu"]["usageNanoCores"], 250_000_000);
+    assert_eq!(entry["memory"]["workingSetBytes"], 96 * 1024 * 1024);
+    assert_eq!(entry["containers"][0]["name"], "obi");
+    assert_eq!(entry["containers"][0]["cpu"]["usageNanoCores"], 250_000_000);
+    let node_cpu = summary["node"]["cpu"]["usageNanoCores"].as_u64().unwrap();
+    assert!(node_cpu > 250_000_000, "{node_cpu}");
+    let other = c
+        .http_get("/api/v1/nodes/fake-node-2/proxy/stats/summary")
+        .json();
+    assert!(
+        other["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["podRef"]["name"] != name.as_str())
+    );
+    let r = c.http_get("/api/v1/nodes/nope/proxy/stats/summary");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], r#"nodes "nope" not found"#);
+    c.forbid("get", "", "nodes/proxy", None);
+    let r = c.http_get("/api/v1/nodes/fake-node-1/proxy/stats/summary");
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        r.json()["message"],
+        r#"nodes "fake-node-1" is forbidden: User "fake-user" cannot get resource "nodes/proxy" in API group "" at the cluster scope"#
+    );
+    c.clear_forbids();
+
+    // The pod proxy: what the test serves, by port number or the first container port.
+    let base = format!("/api/v1/namespaces/observability/pods/{name}");
+    let r = c.http_get(&format!("{base}:9090/proxy/metrics"));
+    assert_eq!(r.status, 503);
+    let ip = agent["status"]["podIP"].as_str().unwrap().to_string();
+    assert_eq!(r.json()["reason"], "ServiceUnavailable");
+    assert_eq!(
+        r.json()["message"],
+        format!("error trying to reach service: dial tcp {ip}:9090: connect: connection refused")
+    );
+    c.serve_pod_http(
+        "observability",
+        "obi-",
+        9090,
+        "/metrics",
+        "obi_instrumented_processes 3\n",
+    );
+    let r = c.http_get(&format!("{base}:9090/proxy/metrics"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body, "obi_instrumented_processes 3\n");
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    let r = c.http_get(&format!("{base}/proxy/metrics"));
+    assert_eq!(
+        r.body, "obi_instrumented_processes 3\n",
+        "first container port"
+    );
+    c.serve_pod_http(
+        "observability",
+        "obi-",
+        9090,
+        "/metrics",
+        "obi_instrumented_processes 5\n",
+    );
+    assert_eq!(
+        c.http_get(&format!("{base}:9090/proxy/metrics")).body,
+        "obi_instrumented_processes 5\n"
+    );
+    let r = c.http_get(&format!("{base}:9090/proxy/nothing-here"));
+    assert_eq!((r.status, r.body.as_str()), (404, "404 page not found\n"));
+    // The pod proxy does not resolve container port names (Go's dialer gets the name).
+    let r = c.http_get(&format!("{base}:metrics/proxy/metrics"));
+    assert_eq!(r.status, 503);
+    assert_eq!(
+        r.json()["message"],
+        "error trying to reach service: dial tcp: lookup tcp/metrics: unknown port"
+    );
+    let r = c.http_get("/api/v1/namespaces/observability/pods/missing:9090/proxy/metrics");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], r#"pods "missing" not found"#);
+    // A pod without an address yet.
+    c.create(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "stuck", "namespace": "observability"},
+                    "spec": {"containers": [{"name": "main", "image": "nginx"}]}}));
+    let r = c.http_get("/api/v1/namespaces/observability/pods/stuck:80/proxy/");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["message"], "address not allowed");
+    // Stopping the server refuses connections again.
+    c.stop_pod_http("observability", "obi-", 9090);
+    assert_eq!(
+        c.http_get(&format!("{base}:9090/proxy/metrics")).status,
+        503
+    );
+}
+
+#[test]
+fn metrics_api_is_served_only_with_metrics_server() {
+    let c = FakeCluster::builder().metrics(true).start();
+    c.create(pod("web", "nginx"));
+    assert!(c.wait_until(WAIT, |c| FakeCluster::pod_is_ready(
+        &c.get("pods", "default", "web").unwrap()
+    )));
+    c.set_pod_metrics("default", "web", "main", "120m", "64Mi");
+    let groups = c.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "metrics.k8s.io")
+    );
+    let pm = c.http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web");
+    assert_eq!(pm.status, 200, "{}", pm.body);
+    let pm = pm.json();
+    assert_eq!(pm["kind"], "PodMetrics");
+    assert_eq!(
+        pm["containers"],
+        json!([{"name": "main", "usage": {"cpu": "120m", "memory": "64Mi"}}])
+    );
+    let list = c
+        .http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods")
+        .json();
+    assert_eq!(list["kind"], "PodMetricsList");
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let node = c.get("pods", "default", "web").unwrap()["spec"]["nodeName"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let nm = c
+        .http_get(&format!("/apis/metrics.k8s.io/v1beta1/nodes/{node}"))
+        .json();
+    assert_eq!(nm["kind"], "NodeMetrics");
+    c.set_node_metrics(&node, "1500m", "2Gi");
+    let nm = c
+        .http_get(&format!("/apis/metrics.k8s.io/v1beta1/nodes/{node}"))
+        .json();
+    assert_eq!(nm["usage"]["cpu"], "1500000000n");
+    assert_eq!(nm["usage"]["memory"], "2097152Ki");
+    c.forbid("list", "metrics.k8s.io", "pods", Some("default"));
+    let r = c.http_get("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods");
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        r.json()["message"],
+        r#"pods.metrics.k8s.io is forbidden: User "fake-user" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "default""#
+    );
+
+    let bare = FakeCluster::start();
+    let groups = bare.http_get("/apis").json();
+    assert!(
+        groups["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["name"] != "metrics.k8s.io")
+    );
+    for path in [
+        "/apis/metrics.k8s.io",
+        "/apis/metrics.k8s.io/v1beta1",
+        "/apis/metrics.k8s.io/v1beta1/nodes",
+        "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods",
+    ] {
+        let r = bare.http_get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(
+            r.json()["message"],
+            "the server could not find the requested resource",
+            "{path}"
+        );
+    }
+}
+
+/// Run kubectl against the cluster; `None` (and a note) when kubectl is not installed
+/// outside CI.
+fn kubectl(c: &FakeCluster, args: &[&str], stdin: Option<&str>) -> Option<std::process::Output> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new("kubectl");
+    cmd.arg("--kubeconfig")
+        .arg(c.kubeconfig_path())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("skipping: kubectl not runnable ({e})");
+            return None;
+        }
+        Err(e) => panic!("kubectl is needed in CI: {e}"),
+    };
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    Some(child.wait_with_output().unwrap())
+}
+
+fn out(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn kubectl_sees_reviews_revisions_rollbacks_proxies_and_metrics() {
+    let c = FakeCluster::builder()
+        .allow_anonymous(true)
+        .metrics(true)
+        .namespace("observability")
+        .start();
+    let ds = serde_json::to_string(&agent_ds("v1", json!({}))).unwrap();
+    let Some(o) = kubectl(
+        &c,
+        &["apply", "--server-side", "-n", "observability", "-f", "-"],
+        Some(&ds),
+    ) else {
+        return;
+    };
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &[
+            "rollout",
+            "status",
+            "ds/obi",
+            "-n",
+            "observability",
+            "--timeout=20s",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("daemon set \"obi\" successfully rolled out"),
+        "{}",
+        out(&o)
+    );
+
+    // auth can-i asks a SelfSubjectAccessReview.
+    let o = kubectl(
+        &c,
+        &[
+            "auth",
+            "can-i",
+            "patch",
+            "clusterroles.rbac.authorization.k8s.io",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "yes");
+    c.forbid("patch", "rbac.authorization.k8s.io", "clusterroles", None);
+    let o = kubectl(
+        &c,
+        &[
+            "auth",
+            "can-i",
+            "patch",
+            "clusterroles.rbac.authorization.k8s.io",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(!o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "no");
+    c.clear_forbids();
+
+    // A new image, the history, and an undo through the ControllerRevisions.
+    let o = kubectl(
+        &c,
+        &[
+            "set",
+            "image",
+            "ds/obi",
+            "obi=otel/ebpf-instrument:v2",
+            "-n",
+            "observability",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &[
+            "rollout",
+            "status",
+            "ds/obi",
+            "-n",
+            "observability",
+            "--timeout=20s",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &["rollout", "history", "ds/obi", "-n", "observability"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let revisions: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .map(String::from)
+        .collect();
+    assert_eq!(revisions, ["1", "2"], "{}", out(&o));
+    let o = kubectl(
+        &c,
+        &["rollout", "undo", "ds/obi", "-n", "observability"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(c.wait_until(Duration::from_secs(20), |c| {
+        let pods = c.pods_with_prefix("observability", "obi-");
+        pods.len() == 2
+            && pods.iter().all(|p| {
+                p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v1"
+                    && FakeCluster::pod_is_ready(p)
+            })
+    }));
+    let revs: Vec<(String, i64)> = c
+        .list("controllerrevisions", Some("observability"))
+        .iter()
+        .map(|r| {
+            (
+                r["data"]["spec"]["template"]["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["revision"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let mut revs = revs;
+    revs.sort_by_key(|r| r.1);
+    assert_eq!(
+        revs,
+        [
+            ("otel/ebpf-instrument:v2".to_string(), 2),
+            ("otel/ebpf-instrument:v1".to_string(), 3)
+        ]
+    );
+
+    // The node proxy and the metrics API.
+    let o = kubectl(
+        &c,
+        &[
+            "get",
+            "--raw",
+            "/api/v1/nodes/fake-node-1/proxy/stats/summary",
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["node"]["nodeName"], "fake-node-1");
+    assert!(
+        summary["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["podRef"]["namespace"] == "observability")
+    );
+    let o = kubectl(
+        &c,
+        &["top", "pod", "-n", "observability", "--no-headers"],
+        None,
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("obi-")), "{text}");
+}

@@ -103,6 +103,9 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
     {
         endpoints(st);
     }
+    if all || nodes_changed {
+        taint_eviction(st);
+    }
     type Step = fn(&mut State, &Value, &mut Option<Instant>);
     let steps: [(&str, Step); 3] = [
         ("deployments", deployment),
@@ -129,6 +132,44 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
                 st.wake_at(key, at);
             }
         }
+    }
+}
+
+/// The taint eviction controller: pods bound to a node with a NoExecute taint they do not
+/// tolerate are deleted. (A toleration with `tolerationSeconds` counts as tolerating: the
+/// default 300 s ones outlast any test.)
+fn taint_eviction(st: &mut State) {
+    let mut victims = Vec::new();
+    for node in st.list("nodes", None) {
+        let has_no_execute = node
+            .pointer("/spec/taints")
+            .and_then(Value::as_array)
+            .is_some_and(|ts| ts.iter().any(|t| t["effect"] == "NoExecute"));
+        if !has_no_execute {
+            continue;
+        }
+        for p in st.list("pods", None) {
+            if str_at(p, &["spec", "nodeName"]) != Some(name_of(node)) || is_deleting(p) {
+                continue;
+            }
+            let tols = super::sched::tolerations_of(&p["spec"]);
+            if super::sched::untolerated(node, &tols, &["NoExecute"]).is_some() {
+                victims.push(p.clone());
+            }
+        }
+    }
+    let res = registry::by_name("pods").expect("pods");
+    for p in victims {
+        record_event(
+            st,
+            &p,
+            "Normal",
+            "TaintManagerEviction",
+            &format!("Marking for deletion Pod {}/{}", ns_of(&p), name_of(&p)),
+            "taint-eviction-controller",
+            None,
+        );
+        let _ = api::delete(st, res, ns_of(&p), name_of(&p), &DeleteOpts::default());
     }
 }
 
@@ -887,6 +928,127 @@ fn replicaset(st: &mut State, rs: &Value, next: &mut Option<Instant>) {
     });
 }
 
+/// `podutil.IsPodAvailable`: Ready for at least `min_ready` seconds. When it will become
+/// available later, `wake` gets the time.
+fn pod_available(p: &Value, min_ready: i64, wake: &mut Option<Instant>) -> bool {
+    let Some(ready) = p
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| {
+            cs.iter()
+                .find(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+    else {
+        return false;
+    };
+    if min_ready <= 0 {
+        return true;
+    }
+    let since = ready["lastTransitionTime"]
+        .as_str()
+        .and_then(super::util::parse_time)
+        .unwrap_or_else(jiff::Timestamp::now);
+    let at = since + jiff::SignedDuration::from_secs(min_ready);
+    let now = jiff::Timestamp::now();
+    if at <= now {
+        return true;
+    }
+    let left = Duration::from_millis((at - now).get_milliseconds().max(0) as u64 + 20);
+    due(wake, Instant::now() + left);
+    false
+}
+
+fn creation_time(p: &Value) -> String {
+    str_at(p, &["metadata", "creationTimestamp"])
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The DaemonSet's history: a ControllerRevision per template (`<ds>-<hash>`, data the
+/// template as a replace patch), the current one with the highest revision, at most
+/// `revisionHistoryLimit` old ones besides those live pods still use.
+fn daemonset_history(st: &mut State, ds: &Value, template: &Value, hash: &str) {
+    let ns = ns_of(ds).to_string();
+    let uid = uid_of(ds).to_string();
+    let revs: Vec<Value> = owned_by(st, "controllerrevisions", &ns, &uid)
+        .into_iter()
+        .cloned()
+        .collect();
+    let rev_of = |r: &Value| r["revision"].as_i64().unwrap_or(0);
+    let max = revs.iter().map(rev_of).max().unwrap_or(0);
+    let name = format!("{}-{hash}", name_of(ds));
+    match revs.iter().find(|r| name_of(r) == name) {
+        Some(cur) if rev_of(cur) < max => {
+            let _ = api::modify(
+                st,
+                "controllerrevisions",
+                &ns,
+                &name,
+                &WriteCtx::by(KCM),
+                |v| {
+                    v["revision"] = json!(max + 1);
+                },
+            );
+        }
+        Some(_) => {}
+        None => {
+            let mut t = template.clone();
+            t["$patch"] = json!("replace");
+            let mut labels = template
+                .pointer("/metadata/labels")
+                .cloned()
+                .unwrap_or(json!({}));
+            labels["controller-revision-hash"] = json!(hash);
+            let mut meta = json!({
+                "name": name,
+                "namespace": ns,
+                "labels": labels,
+                "ownerReferences": [owner_ref(ds)],
+            });
+            if let Some(a) = ds.pointer("/metadata/annotations") {
+                meta["annotations"] = a.clone();
+            }
+            let cr = json!({
+                "apiVersion": "apps/v1",
+                "kind": "ControllerRevision",
+                "metadata": meta,
+                "data": {"spec": {"template": t}},
+                "revision": max + 1,
+            });
+            let res = registry::by_name("controllerrevisions").expect("controllerrevisions");
+            let _ = api::create(st, res, &ns, cr, &WriteCtx::by(KCM), false);
+        }
+    }
+    let limit = i64_at(ds, &["spec", "revisionHistoryLimit"])
+        .unwrap_or(10)
+        .max(0) as usize;
+    let live: HashSet<String> = owned_by(st, "pods", &ns, &uid)
+        .into_iter()
+        .filter_map(|p| str_at(p, &["metadata", "labels", "controller-revision-hash"]))
+        .map(String::from)
+        .collect();
+    let mut old: Vec<Value> = owned_by(st, "controllerrevisions", &ns, &uid)
+        .into_iter()
+        .filter(|r| name_of(r) != name)
+        .filter(|r| {
+            str_at(r, &["metadata", "labels", "controller-revision-hash"])
+                .is_none_or(|h| !live.contains(h))
+        })
+        .cloned()
+        .collect();
+    if old.len() > limit {
+        old.sort_by_key(rev_of);
+        let res = registry::by_name("controllerrevisions").expect("controllerrevisions");
+        for r in old.iter().take(old.len() - limit) {
+            let _ = api::delete(st, res, &ns, name_of(r), &DeleteOpts::default());
+        }
+    }
+}
+
+/// The DaemonSet controller (`pkg/controller/daemon`): a pod per node where it should run
+/// (nodeSelector, node affinity, taints against the pod's tolerations plus the ones the
+/// controller adds), failed pods replaced, pods removed from nodes they may no longer run
+/// on, rolling updates with maxUnavailable (maxSurge 0), and the status counters.
 fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
     if is_deleting(ds) {
         return;
@@ -897,32 +1059,28 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
     let template = normalize_template(&ds["spec"]["template"]);
     let hash = template_hash(&template);
     let generation = i64_at(ds, &["metadata", "generation"]).unwrap_or(1);
-    let selector = template
-        .pointer("/spec/nodeSelector")
-        .and_then(Value::as_object)
-        .cloned();
-    let nodes: Vec<String> = st
+    let template_generation = str_at(
+        ds,
+        &[
+            "metadata",
+            "annotations",
+            "deprecated.daemonset.template.generation",
+        ],
+    )
+    .unwrap_or("1")
+    .to_string();
+    let min_ready = i64_at(ds, &["spec", "minReadySeconds"]).unwrap_or(0);
+    daemonset_history(st, ds, &template, &hash);
+    let mut pod_spec = template["spec"].clone();
+    super::sched::add_daemon_tolerations(&mut pod_spec);
+    // (node, shouldRun, shouldContinueRunning) for every node.
+    let nodes: Vec<(String, bool, bool)> = st
         .list("nodes", None)
         .into_iter()
-        .filter(|n| {
-            n.pointer("/status/conditions")
-                .and_then(Value::as_array)
-                .is_some_and(|cs| {
-                    cs.iter()
-                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                })
+        .map(|n| {
+            let (run, keep) = super::sched::daemon_should_run(&pod_spec, n);
+            (name_of(n).to_string(), run, keep)
         })
-        .filter(|n| {
-            let labels = super::util::labels_of(n);
-            selector
-                .as_ref()
-                .is_none_or(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v)))
-        })
-        .map(|n| name_of(n).to_string())
-        .collect();
-    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
-        .into_iter()
-        .cloned()
         .collect();
     let node_of = |p: &Value| -> String {
         str_at(p, &["spec", "nodeName"])
@@ -934,47 +1092,25 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
             })
             .unwrap_or_default()
     };
-    let res = registry::by_name("pods").expect("pods");
-    let now = Instant::now();
-    let backoff = st.ctrl.create_backoff.get(&uid).copied();
-    for node in &nodes {
-        let on: Vec<&Value> = pods
-            .iter()
-            .filter(|p| node_of(p) == *node && !is_deleting(p))
+    let is_current = |p: &Value| {
+        str_at(p, &["metadata", "labels", "controller-revision-hash"]) == Some(hash.as_str())
+            || str_at(p, &["metadata", "labels", "pod-template-generation"])
+                == Some(template_generation.as_str())
+    };
+    let phase = |p: &Value| str_at(p, &["status", "phase"]).unwrap_or("").to_string();
+    let terminal = |p: &Value| matches!(phase(p).as_str(), "Failed" | "Succeeded");
+    // Pods per node; terminal pods already being deleted no longer count.
+    let pods_on = |st: &State, node: &str| -> Vec<Value> {
+        let mut v: Vec<Value> = owned_by(st, "pods", &ns, &uid)
+            .into_iter()
+            .filter(|p| !(terminal(p) && is_deleting(p)) && node_of(p) == node)
+            .cloned()
             .collect();
-        if on.is_empty() && !pods.iter().any(|p| node_of(p) == *node) {
-            if backoff.is_some_and(|b| b > now) {
-                due(next, backoff.unwrap_or(now));
-                continue;
-            }
-            let mut t = template.clone();
-            let labels = super::util::obj_mut(&mut t, &["metadata", "labels"]);
-            labels.insert("controller-revision-hash".into(), json!(hash));
-            labels.insert(
-                "pod-template-generation".into(),
-                json!(generation.to_string()),
-            );
-            let mut pod = pod_from_template(ds, &t);
-            pod["spec"]["affinity"]["nodeAffinity"] = json!({
-                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
-                ]}
-            });
-            if create_pod(st, ds, pod, "daemonset-controller").is_err() {
-                let at = now + Duration::from_secs(1);
-                st.ctrl.create_backoff.insert(uid.clone(), at);
-                due(next, at);
-            }
-        } else if on.len() > 1 {
-            for p in &on[1..] {
-                let _ = api::delete(st, res, &ns, name_of(p), &DeleteOpts::default());
-            }
-        }
-    }
-    for p in pods
-        .iter()
-        .filter(|p| !nodes.contains(&node_of(p)) && !is_deleting(p))
-    {
+        v.sort_by_key(|p| (creation_time(p), name_of(p).to_string()));
+        v
+    };
+    let res = registry::by_name("pods").expect("pods");
+    let delete_pod = |st: &mut State, p: &Value| {
         if api::delete(st, res, &ns, name_of(p), &DeleteOpts::default()).is_ok() {
             record_event(
                 st,
@@ -986,87 +1122,176 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
                 None,
             );
         }
-    }
-    // Rolling update: replace one outdated pod at a time once everything else is ready.
-    let pods: Vec<Value> = owned_by(st, "pods", &ns, &uid)
-        .into_iter()
-        .cloned()
-        .collect();
-    let is_current = |p: &Value| {
-        str_at(p, &["metadata", "labels", "controller-revision-hash"]) == Some(hash.as_str())
     };
+
+    // manage: create, replace failed pods, remove extra and misplaced ones.
+    let now = Instant::now();
+    let backoff = st.ctrl.create_backoff.get(&uid).copied();
+    let mut failed_create = false;
+    for (node, run, keep) in &nodes {
+        let pods = pods_on(st, node);
+        if *run && pods.is_empty() {
+            if let Some(b) = backoff.filter(|b| *b > now) {
+                due(next, b);
+                continue;
+            }
+            if failed_create {
+                continue;
+            }
+            let mut t = template.clone();
+            t["spec"] = pod_spec.clone();
+            let labels = super::util::obj_mut(&mut t, &["metadata", "labels"]);
+            labels.insert("controller-revision-hash".into(), json!(hash));
+            labels.insert(
+                "pod-template-generation".into(),
+                json!(template_generation.clone()),
+            );
+            let mut pod = pod_from_template(ds, &t);
+            pod["spec"]["affinity"]["nodeAffinity"] = json!({
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
+                ]}
+            });
+            if create_pod(st, ds, pod, "daemonset-controller").is_err() {
+                // One failure per sync, then the work queue's back-off.
+                failed_create = true;
+                let at = now + Duration::from_secs(1);
+                st.ctrl.create_backoff.insert(uid.clone(), at);
+                due(next, at);
+            }
+        } else if *keep {
+            let mut running = Vec::new();
+            for p in pods.iter().filter(|p| !is_deleting(p)) {
+                match phase(p).as_str() {
+                    "Failed" => {
+                        record_event(
+                            st,
+                            ds,
+                            "Warning",
+                            "FailedDaemonPod",
+                            &format!(
+                                "Found failed daemon pod {ns}/{} on node {node}, will try to kill it",
+                                name_of(p)
+                            ),
+                            "daemonset-controller",
+                            None,
+                        );
+                        delete_pod(st, p);
+                    }
+                    "Succeeded" => delete_pod(st, p),
+                    _ => running.push(p),
+                }
+            }
+            // Without surge, only the oldest pod on a node stays.
+            for p in running.iter().skip(1) {
+                delete_pod(st, p);
+            }
+        } else {
+            for p in pods.iter().filter(|p| !is_deleting(p)) {
+                delete_pod(st, p);
+            }
+        }
+    }
+    if !failed_create {
+        st.ctrl.create_backoff.remove(&uid);
+    }
+
+    // rollingUpdate (maxSurge 0): unavailable old pods go at once; available old pods go
+    // while fewer than maxUnavailable nodes are unavailable.
     let on_delete = ds
         .pointer("/spec/updateStrategy/type")
         .and_then(Value::as_str)
         == Some("OnDelete");
-    let max_unavailable = int_or_percent(
-        ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
-        nodes.len() as i64,
-        true,
-        1,
-    )
-    .max(1) as usize;
-    let unavailable = pods
-        .iter()
-        .filter(|p| is_deleting(p) || !pod_ready(p))
-        .count();
-    // Outdated pods that are not available anyway go first, without using the budget.
-    let outdated_unready: Vec<&Value> = pods
-        .iter()
-        .filter(|p| !is_current(p) && !is_deleting(p) && !pod_ready(p))
-        .collect();
-    let mut victims: Vec<&Value> = outdated_unready.clone();
-    let mut budget = max_unavailable.saturating_sub(
-        unavailable.saturating_sub(outdated_unready.len()) + outdated_unready.len(),
-    );
-    for p in pods
-        .iter()
-        .filter(|p| !is_current(p) && !is_deleting(p) && pod_ready(p))
-    {
-        if budget == 0 {
-            break;
-        }
-        budget -= 1;
-        victims.push(p);
-    }
+    let desired = nodes.iter().filter(|(_, run, _)| *run).count() as i64;
     if !on_delete {
-        for old in victims {
-            if api::delete(st, res, &ns, name_of(old), &DeleteOpts::default()).is_ok() {
-                record_event(
-                    st,
-                    ds,
-                    "Normal",
-                    "SuccessfulDelete",
-                    &format!("Deleted pod: {}", name_of(old)),
-                    "daemonset-controller",
-                    None,
-                );
+        let mut max_unavailable = int_or_percent(
+            ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
+            desired,
+            true,
+            1,
+        );
+        if desired > 0 && max_unavailable == 0 {
+            max_unavailable = 1;
+        }
+        let mut unavailable = 0i64;
+        let mut replace_now: Vec<Value> = Vec::new();
+        let mut candidates: Vec<Value> = Vec::new();
+        for (node, _, _) in &nodes {
+            let pods = pods_on(st, node);
+            if pods.is_empty() {
+                continue;
+            }
+            let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).collect();
+            let new: Vec<&&Value> = live.iter().filter(|p| is_current(p)).collect();
+            let old: Vec<&&Value> = live.iter().filter(|p| !is_current(p)).collect();
+            if new.len() > 1 || old.len() > 1 {
+                unavailable += 1;
+                continue;
+            }
+            match (new.first(), old.first()) {
+                (None, None) | (Some(_), Some(_)) => unavailable += 1,
+                (Some(n), None) => {
+                    if !pod_available(n, min_ready, next) {
+                        unavailable += 1;
+                    }
+                }
+                (None, Some(o)) => {
+                    if !pod_available(o, min_ready, &mut None) {
+                        replace_now.push((**o).clone());
+                        unavailable += 1;
+                    } else if unavailable < max_unavailable {
+                        candidates.push((**o).clone());
+                    }
+                }
             }
         }
+        let room = (max_unavailable - unavailable).max(0) as usize;
+        for p in replace_now.iter().chain(candidates.iter().take(room)) {
+            delete_pod(st, p);
+        }
     }
-    let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).collect();
-    let scheduled = nodes
-        .iter()
-        .filter(|n| live.iter().any(|p| node_of(p) == **n))
-        .count() as i64;
-    let ready = live.iter().filter(|p| pod_ready(p)).count() as i64;
-    let updated = live.iter().filter(|p| is_current(p)).count() as i64;
-    let desired = nodes.len() as i64;
+
+    // Status.
+    let (mut scheduled, mut misscheduled, mut ready, mut available, mut updated) =
+        (0i64, 0i64, 0i64, 0i64, 0i64);
+    for (node, run, _) in &nodes {
+        let pods = pods_on(st, node);
+        if !*run {
+            if !pods.is_empty() {
+                misscheduled += 1;
+            }
+            continue;
+        }
+        let Some(p) = pods.first() else { continue };
+        scheduled += 1;
+        if pod_ready(p) {
+            ready += 1;
+            if pod_available(p, min_ready, next) {
+                available += 1;
+            }
+        }
+        if is_current(p) {
+            updated += 1;
+        }
+    }
     let mut status = json!({
         "currentNumberScheduled": scheduled,
-        "numberMisscheduled": 0,
+        "numberMisscheduled": misscheduled,
         "desiredNumberScheduled": desired,
         "numberReady": ready,
     });
     for (k, v) in [
         ("observedGeneration", generation),
         ("updatedNumberScheduled", updated),
-        ("numberAvailable", ready),
-        ("numberUnavailable", (desired - ready).max(0)),
+        ("numberAvailable", available),
+        ("numberUnavailable", (desired - available).max(0)),
     ] {
         if v != 0 {
             status[k] = json!(v);
         }
+    }
+    if let Some(cc) = ds.pointer("/status/collisionCount") {
+        status["collisionCount"] = cc.clone();
     }
     let _ = api::modify(st, "daemonsets", &ns, &name, &WriteCtx::status(KCM), |v| {
         v["status"] = status;

@@ -140,6 +140,27 @@ pub fn apply(st: &mut State, res: &Res, obj: &mut Value, old: Option<&Value>) {
                 }
             }
             template(obj);
+            // spec.templateGeneration of extensions/v1beta1, kept as an annotation: it moves
+            // only when the pod template changes.
+            let generation = match old {
+                None => 1,
+                Some(o) => {
+                    let prev: i64 = o
+                        .pointer("/metadata/annotations/deprecated.daemonset.template.generation")
+                        .and_then(Value::as_str)
+                        .and_then(|g| g.parse().ok())
+                        .unwrap_or(1);
+                    if o.pointer("/spec/template") != obj.pointer("/spec/template") {
+                        prev + 1
+                    } else {
+                        prev
+                    }
+                }
+            };
+            obj_mut(obj, &["metadata", "annotations"]).insert(
+                "deprecated.daemonset.template.generation".into(),
+                json!(generation.to_string()),
+            );
         }
         "services" => {
             let old_ip = old.and_then(|o| o.pointer("/spec/clusterIP")).cloned();

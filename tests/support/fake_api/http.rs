@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::api::{self, DeleteOpts, Deleted, PatchKind, WriteCtx};
+use super::authz::{self, Attrs};
 use super::faults::ReqInfo;
 use super::registry::{self, Res};
 use super::selectors::{FieldSelector, LabelSelector};
@@ -59,11 +60,11 @@ pub fn lock(s: &Shared) -> MutexGuard<'_, State> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn full(b: impl Into<Bytes>) -> Body {
+pub fn full(b: impl Into<Bytes>) -> Body {
     Full::new(b.into()).boxed_unsync()
 }
 
-fn json_response(code: u16, v: &Value) -> Response<Body> {
+pub fn json_response(code: u16, v: &Value) -> Response<Body> {
     Response::builder()
         .status(code)
         .header("content-type", "application/json")
@@ -72,7 +73,7 @@ fn json_response(code: u16, v: &Value) -> Response<Body> {
         .expect("response")
 }
 
-fn error_response(e: &ApiError) -> Response<Body> {
+pub fn error_response(e: &ApiError) -> Response<Body> {
     let mut r = json_response(e.code, &e.to_json());
     if let Some(s) = e.retry_after {
         r.headers_mut()
@@ -81,7 +82,7 @@ fn error_response(e: &ApiError) -> Response<Body> {
     r
 }
 
-fn text_response(code: u16, s: &str) -> Response<Body> {
+pub fn text_response(code: u16, s: &str) -> Response<Body> {
     Response::builder()
         .status(code)
         .header("content-type", "text/plain; charset=utf-8")
@@ -131,6 +132,10 @@ fn namespace_subresource(group: &str, more: &[&str]) -> bool {
 
 enum Route {
     Metrics(Vec<String>),
+    /// `/api/v1/nodes/{node}/proxy/{path}`.
+    NodeProxy(String, String),
+    /// `/api/v1/namespaces/{ns}/pods/{name[:port]}/proxy/{path}`.
+    PodProxy(String, String, String),
     OpenApiRoot,
     OpenApi(String, String),
     Version,
@@ -155,6 +160,28 @@ fn route(path: &str) -> Result<Route, ApiError> {
         .collect();
     let (group, version, rest) = match segs.as_slice() {
         ["version"] => return Ok(Route::Version),
+        ["api", "v1", "nodes", node, "proxy", rest @ ..] => {
+            return Ok(Route::NodeProxy(
+                node.to_string(),
+                format!("/{}", rest.join("/")),
+            ));
+        }
+        [
+            "api",
+            "v1",
+            "namespaces",
+            ns,
+            "pods",
+            pod,
+            "proxy",
+            rest @ ..,
+        ] => {
+            return Ok(Route::PodProxy(
+                ns.to_string(),
+                pod.to_string(),
+                format!("/{}", rest.join("/")),
+            ));
+        }
         ["apis", "metrics.k8s.io", rest @ ..] => {
             return Ok(Route::Metrics(rest.iter().map(|s| s.to_string()).collect()));
         }
@@ -282,7 +309,25 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
             }
             json_response(200, &doc)
         }
-        Route::Metrics(rest) => metrics_route(&shared, &rest, &q),
+        Route::Metrics(rest) => {
+            let verb = if method != "GET" {
+                ""
+            } else if rest.len() % 2 == 0 {
+                "list"
+            } else {
+                "get"
+            };
+            match metrics_denied(&shared, &rest, verb) {
+                Some(e) => error_response(&e),
+                None => metrics_route(&shared, &rest, &q),
+            }
+        }
+        Route::NodeProxy(node, rest) => {
+            super::proxy::node_proxy(&shared, &method, &node, &rest, &raw_query)
+        }
+        Route::PodProxy(ns, pod, rest) => {
+            super::proxy::pod_proxy(&shared, &method, &ns, &pod, &rest, &raw_query)
+        }
         Route::Group(g) => match registry::api_group(&g) {
             Some(v) => json_response(200, &v),
             None => error_response(&ApiError::path_not_found()),
@@ -321,12 +366,51 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
                     None => None,
                 }
             };
+            let denied = {
+                let st = lock(&shared);
+                let attrs = Attrs {
+                    verb,
+                    group: res.group,
+                    resource: res.plural,
+                    subresource: sub.as_deref(),
+                    namespace: ns.as_deref(),
+                };
+                (!authz::allowed(&st, &attrs)).then(|| {
+                    ApiError::forbidden(
+                        res,
+                        sub.as_deref(),
+                        verb,
+                        ns.as_deref(),
+                        name.as_deref(),
+                        &st.cfg.user,
+                    )
+                })
+            };
             match fault {
                 Some((true, _)) => {
                     std::future::pending::<()>().await;
                     unreachable!()
                 }
                 Some((false, e)) => error_response(&e),
+                None if denied.is_some() => error_response(&denied.expect("denied")),
+                None if res.create_only() => {
+                    if verb != "create" {
+                        return Ok(error_response(&ApiError::method_not_allowed()));
+                    }
+                    let st = lock(&shared);
+                    let protobuf = content_type
+                        .as_deref()
+                        .is_some_and(|ct| ct.starts_with("application/vnd.kubernetes.protobuf"));
+                    let decoded = if protobuf {
+                        authz::ssar_from_protobuf(&body)
+                    } else {
+                        api::parse_body(&body)
+                    };
+                    match decoded.and_then(|b| authz::self_subject_access_review(&st, &b)) {
+                        Ok(v) => json_response(201, &v),
+                        Err(e) => error_response(&e),
+                    }
+                }
                 None => {
                     let hdrs = Headers {
                         content_type: content_type.as_deref(),
@@ -339,6 +423,36 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
         }
     };
     Ok(resp)
+}
+
+/// The authorizer's answer for a metrics.k8s.io request (`rest` after the group).
+fn metrics_denied(shared: &Shared, rest: &[String], verb: &str) -> Option<ApiError> {
+    let st = lock(shared);
+    if !st.cfg.metrics {
+        return None;
+    }
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    let (ns, plural, name) = match rest.as_slice() {
+        [_, "namespaces", ns, p] => (Some(*ns), *p, None),
+        [_, "namespaces", ns, p, n] => (Some(*ns), *p, Some(*n)),
+        [_, p] => (None, *p, None),
+        [_, p, n] => (None, *p, Some(*n)),
+        _ => return None,
+    };
+    let res = match plural {
+        "pods" => &super::metrics::PODS,
+        "nodes" => &super::metrics::NODES,
+        _ => return None,
+    };
+    let attrs = Attrs {
+        verb,
+        group: super::metrics::GROUP,
+        resource: plural,
+        subresource: None,
+        namespace: ns,
+    };
+    (!authz::allowed(&st, &attrs))
+        .then(|| ApiError::forbidden(res, None, verb, ns, name, &st.cfg.user))
 }
 
 fn metrics_route(shared: &Shared, rest: &[String], q: &Query) -> Response<Body> {

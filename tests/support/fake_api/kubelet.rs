@@ -28,6 +28,20 @@ pub enum Behavior {
     Unschedulable,
     /// Runs but the readiness probe keeps failing.
     NeverReady,
+    /// The runtime cannot create the container (e.g. capabilities the node refuses): waiting
+    /// reason `CreateContainerError` with `message`, a Warning `Failed` event `Error:
+    /// <message>`, retried every second while the behaviour lasts.
+    CreateContainerError { message: String },
+}
+
+impl Behavior {
+    /// What containerd says when a container asks for capabilities the node does not grant
+    /// (the OBI agent in capabilities mode on a locked-down node).
+    pub fn caps_denied() -> Behavior {
+        Behavior::CreateContainerError {
+            message: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: unable to apply caps: operation not permitted: unknown".into(),
+        }
+    }
 }
 
 /// Which pods or containers a behaviour applies to.
@@ -82,6 +96,11 @@ enum CState {
     },
     /// A referenced Secret/ConfigMap (key) is missing: CreateContainerConfigError.
     ConfigError {
+        until: Instant,
+        message: String,
+    },
+    /// The runtime refused to create the container: CreateContainerError.
+    CreateError {
         until: Instant,
         message: String,
     },
@@ -176,42 +195,52 @@ fn node_ready(node: &Value) -> bool {
             cs.iter()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True")
         })
-        && node.pointer("/spec/unschedulable").and_then(Value::as_bool) != Some(true)
 }
 
-/// Nodes a pod may run on: Ready, matching nodeSelector and a required node affinity on
-/// `metadata.name` (how DaemonSet pods are pinned).
-fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize) {
+/// Nodes a pod may run on, as the scheduler's filters decide (NodeUnschedulable,
+/// TaintToleration, NodeAffinity, and a Ready kubelet), the number of nodes, and the
+/// `FailedScheduling` reasons (`1 node(s) had untolerated taint {k: v}, …`) when none fits.
+fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize, String) {
     let nodes = st.list("nodes", None);
     let total = nodes.len();
-    let selector = pod.pointer("/spec/nodeSelector").and_then(Value::as_object);
-    let pinned: Option<Vec<String>> = pod
-        .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
-        .and_then(Value::as_array)
-        .map(|terms| {
-            terms
+    let spec = &pod["spec"];
+    let tols = super::sched::tolerations_of(spec);
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut ok = Vec::new();
+    for n in nodes {
+        let unsched_taint =
+            json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
+        let reason = if n.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true)
+            && !tols
                 .iter()
-                .flat_map(|t| t["matchFields"].as_array().into_iter().flatten())
-                .filter(|f| f["key"] == "metadata.name")
-                .flat_map(|f| f["values"].as_array().into_iter().flatten())
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        });
-    let ok = nodes
-        .into_iter()
-        .filter(|n| node_ready(n))
-        .filter(|n| {
-            let labels = super::util::labels_of(n);
-            selector.is_none_or(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v)))
-        })
-        .filter(|n| {
-            pinned
-                .as_ref()
-                .is_none_or(|p| p.is_empty() || p.iter().any(|x| x == name_of(n)))
-        })
-        .map(|n| name_of(n).to_string())
-        .collect();
-    (ok, total)
+                .any(|t| super::sched::tolerates(t, &unsched_taint))
+        {
+            Some("node(s) were unschedulable".to_string())
+        } else if let Some(t) = super::sched::untolerated(n, &tols, &["NoSchedule", "NoExecute"]) {
+            Some(format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t["key"].as_str().unwrap_or(""),
+                t["value"].as_str().unwrap_or("")
+            ))
+        } else if !super::sched::fits_affinity(spec, n) {
+            Some("node(s) didn't match Pod's node affinity/selector".to_string())
+        } else if !node_ready(n) {
+            Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
+        } else {
+            None
+        };
+        match reason {
+            Some(r) => *reasons.entry(r).or_default() += 1,
+            None => ok.push(name_of(n).to_string()),
+        }
+    }
+    let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    let message = format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+        parts.join(", ")
+    );
+    (ok, total, message)
 }
 
 fn container_list(pod: &Value) -> Vec<CSim> {
@@ -352,16 +381,14 @@ fn step_pod(st: &mut State, pod: Value, now: Instant, next: &mut Option<Instant>
                 let unsched = container_list(&pod)
                     .iter()
                     .any(|c| behavior_for(st, &name, &c.image) == Behavior::Unschedulable);
-                let (feasible, total) = feasible_nodes(st, &pod);
+                let (feasible, total, why) = feasible_nodes(st, &pod);
                 if unsched || feasible.is_empty() {
                     let message = if unsched {
                         format!(
                             "0/{total} nodes are available: {total} Insufficient cpu. preemption: 0/{total} nodes are available: {total} No preemption victims found for incoming pod."
                         )
                     } else {
-                        format!(
-                            "0/{total} nodes are available: {total} node(s) didn't match Pod's node affinity/selector. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
-                        )
+                        why
                     };
                     if sim
                         .unsched_event_at
@@ -658,6 +685,31 @@ fn start_container(st: &mut State, pod: &Value, c: &mut CSim, now: Instant, firs
         };
         return;
     }
+    if let Behavior::CreateContainerError { message } = &behavior {
+        let pulled = if first {
+            format!(
+                "Successfully pulled image {:?} in 1.234s (1.234s including waiting). Image size: 28478395 bytes.",
+                c.image
+            )
+        } else {
+            format!("Container image {:?} already present on machine", c.image)
+        };
+        record_event(st, pod, "Normal", "Pulled", &pulled, "kubelet", Some(&fp));
+        record_event(
+            st,
+            pod,
+            "Warning",
+            "Failed",
+            &format!("Error: {message}"),
+            "kubelet",
+            Some(&fp),
+        );
+        c.state = CState::CreateError {
+            until: now + Duration::from_secs(1),
+            message: message.clone(),
+        };
+        return;
+    }
     let pulled = if first {
         format!(
             "Successfully pulled image {:?} in 1.234s (1.234s including waiting). Image size: 28478395 bytes.",
@@ -756,7 +808,7 @@ fn advance(st: &mut State, pod: &Value, c: &mut CSim, now: Instant, next: &mut O
                 }
             }
         }
-        CState::ConfigError { until, .. } => {
+        CState::ConfigError { until, .. } | CState::CreateError { until, .. } => {
             if now >= until {
                 start_container(st, pod, c, now, false);
             }
@@ -871,6 +923,7 @@ fn advance(st: &mut State, pod: &Value, c: &mut CSim, now: Instant, next: &mut O
     match &c.state {
         CState::Creating { until }
         | CState::ConfigError { until, .. }
+        | CState::CreateError { until, .. }
         | CState::CrashBackOff { until }
         | CState::ErrPull { until }
         | CState::PullBackOff { until } => due(next, *until),
@@ -922,6 +975,10 @@ fn container_status(pod: &Value, c: &CSim) -> Value {
         ),
         CState::ConfigError { message, .. } => (
             json!({"waiting": {"reason": "CreateContainerConfigError", "message": message}}),
+            false,
+        ),
+        CState::CreateError { message, .. } => (
+            json!({"waiting": {"reason": "CreateContainerError", "message": message}}),
             false,
         ),
         CState::PullBackOff { .. } => (

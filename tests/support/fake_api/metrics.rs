@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::registry::Res;
 use super::selectors::LabelSelector;
 use super::status::ApiError;
 use super::store::State;
@@ -30,8 +31,33 @@ pub fn resource_list() -> Value {
     })
 }
 
+/// How the authorizer and error messages name the two resources.
+pub static PODS: Res = Res {
+    group: GROUP,
+    version: "v1beta1",
+    plural: "pods",
+    singular: "",
+    kind: "PodMetrics",
+    namespaced: true,
+    short: &[],
+    categories: &[],
+    subresources: &[],
+};
+
+pub static NODES: Res = Res {
+    group: GROUP,
+    version: "v1beta1",
+    plural: "nodes",
+    singular: "",
+    kind: "NodeMetrics",
+    namespaced: false,
+    short: &[],
+    categories: &[],
+    subresources: &[],
+};
+
 /// Usage of one container: what a test set, or a stable made-up value.
-fn usage(st: &State, ns: &str, pod: &str, container: &str) -> (String, String) {
+pub fn usage(st: &State, ns: &str, pod: &str, container: &str) -> (String, String) {
     if let Some((cpu, mem)) =
         st.metrics
             .get(&(ns.to_string(), pod.to_string(), container.to_string()))
@@ -74,20 +100,49 @@ fn pod_metrics(st: &State, p: &Value) -> Option<Value> {
     }))
 }
 
+fn quantity_numbers(cpu: &str, mem: &str) -> (u64, u64) {
+    let cpu = super::validate::parse_quantity(cpu).unwrap_or(0.0);
+    let mem = super::validate::parse_quantity(mem).unwrap_or(0.0);
+    ((cpu * 1e9).round() as u64, mem.round() as u64)
+}
+
+/// A node's usage in nanocores and bytes: what a test set with `set_node_metrics`, or the
+/// system's share plus the running containers of the pods bound to it.
+pub fn node_usage(st: &State, node: &str) -> (u64, u64) {
+    if let Some((cpu, mem)) = st.node_metrics.get(node) {
+        return quantity_numbers(cpu, mem);
+    }
+    let (mut cpu, mut mem) = (150_000_000u64, 1_500_000u64 * 1024);
+    for p in st.list("pods", None) {
+        if p.pointer("/spec/nodeName").and_then(Value::as_str) != Some(node) {
+            continue;
+        }
+        for s in p
+            .pointer("/status/containerStatuses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|s| s.pointer("/state/running").is_some())
+        {
+            let (c, m) = usage(st, ns_of(p), name_of(p), s["name"].as_str().unwrap_or(""));
+            let (c, m) = quantity_numbers(&c, &m);
+            cpu += c;
+            mem += m;
+        }
+    }
+    (cpu, mem)
+}
+
 fn node_metrics(st: &State, n: &Value) -> Value {
     let name = name_of(n);
-    let pods = st
-        .list("pods", None)
-        .into_iter()
-        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(name))
-        .count() as u64;
+    let (cpu, mem) = node_usage(st, name);
     json!({
         "kind": "NodeMetrics",
         "apiVersion": "metrics.k8s.io/v1beta1",
         "metadata": {"name": name, "creationTimestamp": now_rfc3339(), "labels": labels_of(n)},
         "timestamp": now_rfc3339(),
         "window": "20.05s",
-        "usage": {"cpu": format!("{}n", 150_000_000 + pods * 2_000_000), "memory": format!("{}Ki", 1_500_000 + pods * 20_000)},
+        "usage": {"cpu": format!("{cpu}n"), "memory": format!("{}Ki", mem / 1024)},
     })
 }
 

@@ -37,6 +37,7 @@
 //!   (the example does) to drive it with kubectl.
 
 mod api;
+mod authz;
 mod controllers;
 mod defaults;
 mod faults;
@@ -45,8 +46,10 @@ mod kubelet;
 mod logs;
 mod merge;
 mod metrics;
+mod proxy;
 mod raw;
 mod registry;
+mod sched;
 mod selectors;
 mod status;
 mod store;
@@ -78,6 +81,30 @@ use store::{Config, State};
 pub struct FakeClusterBuilder {
     cfg: Config,
     namespaces: Vec<String>,
+    node_overrides: std::collections::BTreeMap<usize, NodeOverride>,
+}
+
+/// What the builder changes on one node (`fake-node-<index>`).
+#[derive(Debug, Clone, Default)]
+struct NodeOverride {
+    kernel: Option<String>,
+    os_image: Option<String>,
+    arch: Option<String>,
+    taints: Vec<Value>,
+    labels: Vec<(String, String)>,
+    unschedulable: bool,
+}
+
+/// A `v1.Taint` as JSON (`timeAdded` only for NoExecute, as the API server sets it).
+fn taint(key: &str, value: &str, effect: &str) -> Value {
+    let mut t = json!({"key": key, "effect": effect});
+    if !value.is_empty() {
+        t["value"] = json!(value);
+    }
+    if effect == "NoExecute" {
+        t["timeAdded"] = json!(util::now_rfc3339());
+    }
+    t
 }
 
 impl FakeClusterBuilder {
@@ -124,6 +151,45 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// `status.nodeInfo` of node `fake-node-<index>` (1-based): kernel version, OS image and
+    /// architecture (`amd64`, `arm64`; also sets the `kubernetes.io/arch` labels). Defaults:
+    /// `6.8.0-51-generic`, `Debian GNU/Linux 12 (bookworm)`, `amd64`.
+    pub fn node_info(mut self, index: usize, kernel: &str, os_image: &str, arch: &str) -> Self {
+        let o = self.node_overrides.entry(index).or_default();
+        o.kernel = Some(kernel.to_string());
+        o.os_image = Some(os_image.to_string());
+        o.arch = Some(arch.to_string());
+        self
+    }
+
+    /// A taint on node `fake-node-<index>` (effect `NoSchedule`, `PreferNoSchedule` or
+    /// `NoExecute`; empty `value` for none).
+    pub fn node_taint(mut self, index: usize, key: &str, value: &str, effect: &str) -> Self {
+        self.node_overrides
+            .entry(index)
+            .or_default()
+            .taints
+            .push(taint(key, value, effect));
+        self
+    }
+
+    /// A label on node `fake-node-<index>` (for nodeSelector tests).
+    pub fn node_label(mut self, index: usize, key: &str, value: &str) -> Self {
+        self.node_overrides
+            .entry(index)
+            .or_default()
+            .labels
+            .push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Node `fake-node-<index>` starts cordoned (`spec.unschedulable` and the
+    /// `node.kubernetes.io/unschedulable:NoSchedule` taint).
+    pub fn node_unschedulable(mut self, index: usize) -> Self {
+        self.node_overrides.entry(index).or_default().unschedulable = true;
+        self
+    }
+
     /// Extra namespaces to create at start.
     pub fn namespace(mut self, ns: &str) -> Self {
         self.namespaces.push(ns.to_string());
@@ -165,9 +231,15 @@ fn default_config() -> Config {
     }
 }
 
-fn node_object(i: usize, version: &str) -> Value {
+fn node_object(i: usize, version: &str, o: &NodeOverride) -> Value {
     let name = format!("fake-node-{i}");
-    json!({
+    let arch = o.arch.as_deref().unwrap_or("amd64");
+    let kernel = o.kernel.as_deref().unwrap_or("6.8.0-51-generic");
+    let os_image = o
+        .os_image
+        .as_deref()
+        .unwrap_or("Debian GNU/Linux 12 (bookworm)");
+    let mut node = json!({
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": {
@@ -175,9 +247,9 @@ fn node_object(i: usize, version: &str) -> Value {
             "labels": {
                 "kubernetes.io/hostname": name,
                 "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64",
+                "kubernetes.io/arch": arch,
                 "beta.kubernetes.io/os": "linux",
-                "beta.kubernetes.io/arch": "amd64",
+                "beta.kubernetes.io/arch": arch,
             },
             "annotations": {"node.alpha.kubernetes.io/ttl": "0"},
         },
@@ -199,17 +271,33 @@ fn node_object(i: usize, version: &str) -> Value {
                 "machineID": format!("{:032x}", i),
                 "systemUUID": util::new_uid(),
                 "bootID": util::new_uid(),
-                "kernelVersion": "6.8.0-fake",
-                "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "kernelVersion": kernel,
+                "osImage": os_image,
                 "containerRuntimeVersion": "containerd://2.1.1",
                 "kubeletVersion": version,
                 "kubeProxyVersion": "",
                 "operatingSystem": "linux",
-                "architecture": "amd64",
+                "architecture": arch,
             },
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
         },
-    })
+    });
+    for (k, v) in &o.labels {
+        node["metadata"]["labels"][k] = json!(v);
+    }
+    let mut taints = o.taints.clone();
+    if o.unschedulable {
+        node["spec"]["unschedulable"] = json!(true);
+        taints.push(taint(UNSCHEDULABLE_TAINT, "", "NoSchedule"));
+    }
+    if !taints.is_empty() {
+        node["spec"]["taints"] = Value::Array(taints);
+    }
+    node
 }
+
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 
 async fn controller_loop(shared: Shared) {
     let notify = lock(&shared).changed.clone();
@@ -277,6 +365,7 @@ impl FakeCluster {
         FakeClusterBuilder {
             cfg: default_config(),
             namespaces: Vec::new(),
+            node_overrides: Default::default(),
         }
     }
 
@@ -293,7 +382,11 @@ impl FakeCluster {
                 &mut st,
                 res,
                 "",
-                node_object(i, &cfg.version),
+                node_object(
+                    i,
+                    &cfg.version,
+                    b.node_overrides.get(&i).unwrap_or(&NodeOverride::default()),
+                ),
                 &WriteCtx::by("kubelet"),
                 false,
             )
@@ -576,7 +669,89 @@ impl FakeCluster {
                     });
                 }
             }
+            // The node lifecycle controller taints a node whose kubelet stopped posting.
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
+            taints.retain(|t| t["key"] != UNREACHABLE_TAINT);
+            if !ready {
+                taints.push(taint(UNREACHABLE_TAINT, "", "NoSchedule"));
+                taints.push(taint(UNREACHABLE_TAINT, "", "NoExecute"));
+            }
+            set_taints(n, taints);
         });
+    }
+
+    /// Add (or replace, by key and effect) a taint on a node, as `kubectl taint` does.
+    pub fn taint_node(&self, node: &str, key: &str, value: &str, effect: &str) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
+            taints.retain(|t| !(t["key"] == key && t["effect"] == effect));
+            taints.push(taint(key, value, effect));
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Remove every taint with this key from a node (`kubectl taint node N key-`).
+    pub fn untaint_node(&self, node: &str, key: &str) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
+            taints.retain(|t| t["key"] != key);
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Cordon (`true`) or uncordon a node: `spec.unschedulable` and the
+    /// `node.kubernetes.io/unschedulable:NoSchedule` taint, as `kubectl cordon` and the node
+    /// lifecycle controller leave them.
+    pub fn set_node_unschedulable(&self, node: &str, unschedulable: bool) {
+        self.modify("nodes", "", node, |n| {
+            let mut taints: Vec<Value> =
+                n["spec"]["taints"].as_array().cloned().unwrap_or_default();
+            taints.retain(|t| t["key"] != UNSCHEDULABLE_TAINT);
+            if unschedulable {
+                n["spec"]["unschedulable"] = json!(true);
+                taints.push(taint(UNSCHEDULABLE_TAINT, "", "NoSchedule"));
+            } else if let Some(spec) = n["spec"].as_object_mut() {
+                spec.remove("unschedulable");
+            }
+            set_taints(n, taints);
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Set (or with `None` remove) a label on a node.
+    pub fn label_node(&self, node: &str, key: &str, value: Option<&str>) {
+        self.modify("nodes", "", node, |n| {
+            let labels = util::obj_mut(n, &["metadata", "labels"]);
+            match value {
+                Some(v) => {
+                    labels.insert(key.to_string(), json!(v));
+                }
+                None => {
+                    labels.remove(key);
+                }
+            }
+        })
+        .unwrap_or_else(|| panic!("no node {node:?}"));
+    }
+
+    /// Remove every behaviour set with [`FakeCluster::set_behavior`]: containers started
+    /// from now on run normally again (running ones keep what they do until they restart).
+    pub fn clear_behaviors(&self) {
+        let mut st = lock(&self.shared);
+        st.behaviors.clear();
+        st.changed.notify_one();
+    }
+
+    /// Remove the behaviours set for exactly this matcher.
+    pub fn clear_behavior(&self, matcher: &Matcher) {
+        let mut st = lock(&self.shared);
+        st.behaviors.retain(|(m, _)| m != matcher);
+        st.changed.notify_one();
     }
 
     /// How matching containers behave from their next start on (later rules win).
@@ -593,6 +768,79 @@ impl FakeCluster {
             (ns.to_string(), pod.to_string(), container.to_string()),
             (cpu.to_string(), memory.to_string()),
         );
+    }
+
+    /// Usage the node reports (metrics.k8s.io NodeMetrics and the kubelet Summary API),
+    /// instead of the system share plus its pods' containers.
+    pub fn set_node_metrics(&self, node: &str, cpu: &str, memory: &str) {
+        lock(&self.shared)
+            .node_metrics
+            .insert(node.to_string(), (cpu.to_string(), memory.to_string()));
+    }
+
+    /// Take a permission away from the test user: matching requests get the authorizer's 403
+    /// and `selfsubjectaccessreviews` answer `allowed: false`. `verb` (`get`, `list`, `watch`,
+    /// `create`, `update`, `patch`, `delete`, `deletecollection`), `group` (`""` for core)
+    /// and `resource` (plural, or `plural/subresource` such as `pods/log`, `nodes/proxy`)
+    /// accept `*`. A rule on `pods` does not cover `pods/log` (as in RBAC). `namespace`
+    /// `None` forbids everywhere; `Some(ns)` in that namespace and for requests across all
+    /// namespaces.
+    pub fn forbid(&self, verb: &str, group: &str, resource: &str, namespace: Option<&str>) {
+        lock(&self.shared).forbids.push(authz::Forbid {
+            verb: verb.to_string(),
+            group: group.to_string(),
+            resource: resource.to_string(),
+            namespace: namespace.map(String::from),
+        });
+    }
+
+    /// Give back every permission taken with [`FakeCluster::forbid`].
+    pub fn clear_forbids(&self) {
+        lock(&self.shared).forbids.clear();
+    }
+
+    /// Make pods of `ns` whose name starts with `pod_prefix` answer `GET path` on `port`
+    /// with 200 and `body` (through `/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy{path}`)
+    /// while one of their containers runs. Calling it again for the same pods, port and path
+    /// replaces the body. Other paths on a served port answer 404 `404 page not found`;
+    /// ports nobody serves refuse the connection (the proxy's 503).
+    pub fn serve_pod_http(&self, ns: &str, pod_prefix: &str, port: u16, path: &str, body: &str) {
+        let ct = proxy::guess_content_type(path, body);
+        self.serve_pod_http_with(ns, pod_prefix, port, path, 200, &ct, body);
+    }
+
+    /// [`FakeCluster::serve_pod_http`] with a status code and content type.
+    #[allow(clippy::too_many_arguments)]
+    pub fn serve_pod_http_with(
+        &self,
+        ns: &str,
+        pod_prefix: &str,
+        port: u16,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        body: &str,
+    ) {
+        let mut st = lock(&self.shared);
+        st.pod_http.retain(|h| {
+            !(h.ns == ns && h.pod_prefix == pod_prefix && h.port == port && h.path == path)
+        });
+        st.pod_http.push(proxy::PodHttp {
+            ns: ns.to_string(),
+            pod_prefix: pod_prefix.to_string(),
+            port,
+            path: path.to_string(),
+            status,
+            content_type: content_type.to_string(),
+            body: body.to_string(),
+        });
+    }
+
+    /// Stop serving `port` on those pods (connections are refused again).
+    pub fn stop_pod_http(&self, ns: &str, pod_prefix: &str, port: u16) {
+        lock(&self.shared)
+            .pod_http
+            .retain(|h| !(h.ns == ns && h.pod_prefix == pod_prefix && h.port == port));
     }
 
     /// Append a line to a container's current log (followers see it at once).
@@ -762,6 +1010,16 @@ impl FakeCluster {
                 cs.iter()
                     .any(|c| c["type"] == "Ready" && c["status"] == "True")
             })
+    }
+}
+
+fn set_taints(n: &mut Value, taints: Vec<Value>) {
+    if taints.is_empty() {
+        if let Some(spec) = n["spec"].as_object_mut() {
+            spec.remove("taints");
+        }
+    } else {
+        n["spec"]["taints"] = Value::Array(taints);
     }
 }
 

@@ -57,7 +57,12 @@ impl Res {
 
     /// Resources whose metadata.generation the server maintains.
     pub fn has_generation(&self) -> bool {
-        self.group == "apps"
+        self.group == "apps" && self.plural != "controllerrevisions"
+    }
+
+    /// Reviews are created and answered, never stored.
+    pub fn create_only(&self) -> bool {
+        self.group == "authorization.k8s.io"
     }
 
     pub fn list_kind(&self) -> String {
@@ -111,7 +116,7 @@ pub static RESOURCES: &[Res] = &[
         false,
         &["no"],
         &[],
-        &["status"]
+        &["status", "proxy"]
     ),
     res!(
         "",
@@ -121,7 +126,7 @@ pub static RESOURCES: &[Res] = &[
         true,
         &["po"],
         &["all"],
-        &["status", "log"]
+        &["status", "log", "proxy"]
     ),
     res!(
         "",
@@ -206,6 +211,16 @@ pub static RESOURCES: &[Res] = &[
         &["status"]
     ),
     res!(
+        "apps",
+        "controllerrevisions",
+        "controllerrevision",
+        "ControllerRevision",
+        true,
+        &[],
+        &[],
+        &[]
+    ),
+    res!(
         "rbac.authorization.k8s.io",
         "clusterroles",
         "clusterrole",
@@ -245,9 +260,20 @@ pub static RESOURCES: &[Res] = &[
         &[],
         &[]
     ),
+    // Create-only review: answered from the authorizer, never stored.
+    res!(
+        "authorization.k8s.io",
+        "selfsubjectaccessreviews",
+        "selfsubjectaccessreview",
+        "SelfSubjectAccessReview",
+        false,
+        &[],
+        &[],
+        &[]
+    ),
 ];
 
-pub const GROUPS: &[&str] = &["apps", "rbac.authorization.k8s.io"];
+pub const GROUPS: &[&str] = &["apps", "authorization.k8s.io", "rbac.authorization.k8s.io"];
 
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Res> {
     RESOURCES
@@ -344,7 +370,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             "singularName": r.singular,
             "namespaced": r.namespaced,
             "kind": r.kind,
-            "verbs": ALL_VERBS,
+            "verbs": if r.create_only() { &["create"][..] } else { ALL_VERBS },
             "storageVersionHash": super::util::base64_encode(
                 &super::util::fnv32a(r.plural.as_bytes()).to_be_bytes()
             ),
@@ -367,6 +393,14 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             match *sub {
                 "log" => {
                     s["verbs"] = json!(["get"]);
+                }
+                "proxy" => {
+                    s["kind"] = json!(if r.plural == "pods" {
+                        "PodProxyOptions"
+                    } else {
+                        "NodeProxyOptions"
+                    });
+                    s["verbs"] = json!(["create", "delete", "get", "patch", "update"]);
                 }
                 "scale" => {
                     s["group"] = json!("autoscaling");
@@ -442,6 +476,10 @@ pub fn openapi_v3(group: &str, version: &str) -> Option<Value> {
                 "x-kubernetes-group-version-kind": gvk,
             })
         };
+        if r.create_only() {
+            paths.insert(base.clone(), json!({"post": op("post")}));
+            continue;
+        }
         paths.insert(base.clone(), json!({"post": op("post"), "get": op("list")}));
         paths.insert(
             format!("{base}/{{name}}"),

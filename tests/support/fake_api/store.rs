@@ -101,6 +101,12 @@ pub struct State {
     pub next_service_ip: u32,
     /// (namespace, pod, container) → (cpu, memory) usage set by tests.
     pub metrics: HashMap<(String, String, String), (String, String)>,
+    /// node → (cpu, memory) usage set by tests.
+    pub node_metrics: HashMap<String, (String, String)>,
+    /// Permissions the test user lacks.
+    pub forbids: Vec<super::authz::Forbid>,
+    /// What pods answer on their ports through the pod proxy.
+    pub pod_http: Vec<super::proxy::PodHttp>,
     /// Objects written since the controllers last looked (and their owners).
     pub dirty: HashSet<Key>,
     /// Objects a controller wants to look at again at a given time.
@@ -135,6 +141,9 @@ impl State {
             requests: Vec::new(),
             next_service_ip: 0,
             metrics: HashMap::new(),
+            node_metrics: HashMap::new(),
+            forbids: Vec::new(),
+            pod_http: Vec::new(),
             dirty: HashSet::new(),
             wake: HashMap::new(),
             gc_dirty: false,

@@ -31,6 +31,7 @@ fn typed(plural: &str, v: &Value) -> Result<Option<Value>, String> {
         "deployments" => roundtrip::<apps::Deployment>(v),
         "replicasets" => roundtrip::<apps::ReplicaSet>(v),
         "daemonsets" => roundtrip::<apps::DaemonSet>(v),
+        "controllerrevisions" => roundtrip::<apps::ControllerRevision>(v),
         "clusterroles" => roundtrip::<rbac::ClusterRole>(v),
         "clusterrolebindings" => roundtrip::<rbac::ClusterRoleBinding>(v),
         "roles" => roundtrip::<rbac::Role>(v),

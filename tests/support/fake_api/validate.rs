@@ -464,57 +464,43 @@ pub fn validate(res: &Res, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
     out
 }
 
-/// Pod Security admission: the violations of `level` (`restricted` or `baseline`), worded like
-/// the admission plugin. Empty when the pod is allowed.
+/// `joinQuote`: `"a", "b"`.
+fn join_quote<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|n| format!("{:?}", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn pluralize<'a>(one: &'a str, many: &'a str, n: usize) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Pod Security admission: the violations of `level` (`restricted` or `baseline`), worded
+/// like the admission plugin and in its order: the baseline checks (those restricted does
+/// not override) by check name, then the restricted ones. Empty when the pod is allowed.
 pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
     let spec = &pod["spec"];
+    let restricted = level == "restricted";
     let containers: Vec<&Value> = ["initContainers", "containers", "ephemeralContainers"]
         .iter()
         .flat_map(|k| spec[*k].as_array().into_iter().flatten())
         .collect();
     let cname = |c: &Value| c["name"].as_str().unwrap_or("").to_string();
-    let quote_list = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let containers_word = |names: &[String]| {
-        if names.len() == 1 {
-            "container"
-        } else {
-            "containers"
-        }
-    };
+    let containers_word = |n: usize| pluralize("container", "containers", n);
     let psc = &spec["securityContext"];
+    let added_caps = |c: &Value| -> Vec<String> {
+        c.pointer("/securityContext/capabilities/add")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect()
+    };
     let mut v = Vec::new();
 
-    // baseline
-    let host: Vec<String> = ["hostNetwork", "hostPID", "hostIPC"]
-        .iter()
-        .filter(|k| spec[**k].as_bool() == Some(true))
-        .map(|k| format!("{k}=true"))
-        .collect();
-    if !host.is_empty() {
-        v.push(format!("host namespaces ({})", host.join(", ")));
-    }
-    let privileged: Vec<String> = containers
-        .iter()
-        .filter(|c| {
-            c.pointer("/securityContext/privileged")
-                .and_then(Value::as_bool)
-                == Some(true)
-        })
-        .map(|c| cname(c))
-        .collect();
-    if !privileged.is_empty() {
-        v.push(format!(
-            "privileged ({} {} must not set securityContext.privileged=true)",
-            containers_word(&privileged),
-            quote_list(&privileged)
-        ));
-    }
+    // baseline: capabilities_baseline (overridden by capabilities_restricted)
     const BASELINE_CAPS: &[&str] = &[
         "AUDIT_WRITE",
         "CHOWN",
@@ -530,31 +516,39 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
         "SETUID",
         "SYS_CHROOT",
     ];
-    let mut nondefault = Vec::new();
-    for c in &containers {
-        let added: Vec<String> = c
-            .pointer("/securityContext/capabilities/add")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|x| x.as_str())
-            .filter(|x| !BASELINE_CAPS.contains(x))
-            .map(|x| format!("{x:?}"))
-            .collect();
-        if !added.is_empty() {
-            nondefault.push(format!(
-                "container {:?} must not include {} in securityContext.capabilities.add",
-                cname(c),
-                added.join(", ")
+    if !restricted {
+        let mut bad = Vec::new();
+        let mut caps = std::collections::BTreeSet::new();
+        for c in &containers {
+            let extra: Vec<String> = added_caps(c)
+                .into_iter()
+                .filter(|x| !BASELINE_CAPS.contains(&x.as_str()))
+                .collect();
+            if !extra.is_empty() {
+                bad.push(cname(c));
+                caps.extend(extra);
+            }
+        }
+        if !bad.is_empty() {
+            let caps: Vec<String> = caps.into_iter().collect();
+            v.push(format!(
+                "non-default capabilities ({} {} must not include {} in securityContext.capabilities.add)",
+                containers_word(bad.len()),
+                join_quote(&bad),
+                join_quote(&caps)
             ));
         }
     }
-    if !nondefault.is_empty() {
-        v.push(format!(
-            "non-default capabilities ({})",
-            nondefault.join("; ")
-        ));
+    // hostNamespaces
+    let host: Vec<String> = ["hostNetwork", "hostPID", "hostIPC"]
+        .iter()
+        .filter(|k| spec[**k].as_bool() == Some(true))
+        .map(|k| format!("{k}=true"))
+        .collect();
+    if !host.is_empty() {
+        v.push(format!("host namespaces ({})", host.join(", ")));
     }
+    // hostPathVolumes (overridden by restrictedVolumes)
     let host_path: Vec<String> = spec["volumes"]
         .as_array()
         .into_iter()
@@ -562,17 +556,15 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
         .filter(|vol| vol.get("hostPath").is_some())
         .map(|vol| vol["name"].as_str().unwrap_or("").to_string())
         .collect();
-    if !host_path.is_empty() {
-        let word = if host_path.len() == 1 {
-            "volume"
-        } else {
-            "volumes"
-        };
+    if !restricted && !host_path.is_empty() {
         v.push(format!(
-            "hostPath volumes ({word} {})",
-            quote_list(&host_path)
+            "hostPath volumes ({} {})",
+            pluralize("volume", "volumes", host_path.len()),
+            join_quote(&host_path)
         ));
     }
+    // hostPorts
+    let mut host_port_containers = Vec::new();
     let mut host_ports = Vec::new();
     for c in &containers {
         let ports: Vec<String> = c["ports"]
@@ -584,26 +576,42 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
             .map(|p| p.to_string())
             .collect();
         if !ports.is_empty() {
-            let word = if ports.len() == 1 {
-                "hostPort"
-            } else {
-                "hostPorts"
-            };
-            host_ports.push(format!(
-                "container {:?} uses {word} {}",
-                cname(c),
-                ports.join(", ")
-            ));
+            host_port_containers.push(cname(c));
+            host_ports.extend(ports);
         }
     }
-    if !host_ports.is_empty() {
-        v.push(format!("hostPort ({})", host_ports.join("; ")));
+    if !host_port_containers.is_empty() {
+        v.push(format!(
+            "hostPort ({} {} {} {} {})",
+            containers_word(host_port_containers.len()),
+            join_quote(&host_port_containers),
+            pluralize("uses", "use", host_port_containers.len()),
+            pluralize("hostPort", "hostPorts", host_ports.len()),
+            host_ports.join(", ")
+        ));
     }
-    if level != "restricted" {
+    // privileged
+    let privileged: Vec<String> = containers
+        .iter()
+        .filter(|c| {
+            c.pointer("/securityContext/privileged")
+                .and_then(Value::as_bool)
+                == Some(true)
+        })
+        .map(|c| cname(c))
+        .collect();
+    if !privileged.is_empty() {
+        v.push(format!(
+            "privileged ({} {} must not set securityContext.privileged=true)",
+            containers_word(privileged.len()),
+            join_quote(&privileged)
+        ));
+    }
+    if !restricted {
         return v;
     }
 
-    // restricted
+    // restricted: allowPrivilegeEscalation
     let ape: Vec<String> = containers
         .iter()
         .filter(|c| {
@@ -616,10 +624,11 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
     if !ape.is_empty() {
         v.push(format!(
             "allowPrivilegeEscalation != false ({} {} must set securityContext.allowPrivilegeEscalation=false)",
-            containers_word(&ape),
-            quote_list(&ape)
+            containers_word(ape.len()),
+            join_quote(&ape)
         ));
     }
+    // capabilities_restricted
     let mut caps = Vec::new();
     let no_drop: Vec<String> = containers
         .iter()
@@ -633,31 +642,35 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
     if !no_drop.is_empty() {
         caps.push(format!(
             "{} {} must set securityContext.capabilities.drop=[\"ALL\"]",
-            containers_word(&no_drop),
-            quote_list(&no_drop)
+            containers_word(no_drop.len()),
+            join_quote(&no_drop)
         ));
     }
+    let mut adding = Vec::new();
+    let mut forbidden_caps = std::collections::BTreeSet::new();
     for c in &containers {
-        let added: Vec<String> = c
-            .pointer("/securityContext/capabilities/add")
-            .and_then(Value::as_array)
+        let extra: Vec<String> = added_caps(c)
             .into_iter()
-            .flatten()
-            .filter_map(|x| x.as_str())
-            .filter(|x| *x != "NET_BIND_SERVICE")
-            .map(|x| format!("{x:?}"))
+            .filter(|x| x != "NET_BIND_SERVICE")
             .collect();
-        if !added.is_empty() {
-            caps.push(format!(
-                "container {:?} must not include {} in securityContext.capabilities.add",
-                cname(c),
-                added.join(", ")
-            ));
+        if !extra.is_empty() {
+            adding.push(cname(c));
+            forbidden_caps.extend(extra);
         }
+    }
+    if !adding.is_empty() {
+        let list: Vec<String> = forbidden_caps.into_iter().collect();
+        caps.push(format!(
+            "{} {} must not include {} in securityContext.capabilities.add",
+            containers_word(adding.len()),
+            join_quote(&adding),
+            join_quote(&list)
+        ));
     }
     if !caps.is_empty() {
         v.push(format!("unrestricted capabilities ({})", caps.join("; ")));
     }
+    // restrictedVolumes
     let allowed_volume = |vol: &Value| {
         [
             "configMap",
@@ -672,101 +685,143 @@ pub fn pod_security_violations(pod: &Value, level: &str) -> Vec<String> {
         .iter()
         .any(|k| vol.get(*k).is_some())
     };
-    let mut restricted_vols = Vec::new();
+    let mut bad_vols = Vec::new();
+    let mut bad_types = std::collections::BTreeSet::new();
     for vol in spec["volumes"].as_array().into_iter().flatten() {
         if !allowed_volume(vol) {
             let ty = vol
                 .as_object()
                 .and_then(|m| m.keys().find(|k| *k != "name").cloned())
-                .unwrap_or_default();
-            restricted_vols.push(format!(
-                "volume {:?} uses restricted volume type {ty:?}",
-                vol["name"].as_str().unwrap_or("")
-            ));
+                .unwrap_or_else(|| "unknown".into());
+            bad_vols.push(vol["name"].as_str().unwrap_or("").to_string());
+            bad_types.insert(ty);
         }
     }
-    if !restricted_vols.is_empty() {
+    if !bad_vols.is_empty() {
+        let types: Vec<String> = bad_types.into_iter().collect();
         v.push(format!(
-            "restricted volume types ({})",
-            restricted_vols.join("; ")
+            "restricted volume types ({} {} {} {} {})",
+            pluralize("volume", "volumes", bad_vols.len()),
+            join_quote(&bad_vols),
+            pluralize("uses", "use", bad_vols.len()),
+            pluralize(
+                "restricted volume type",
+                "restricted volume types",
+                types.len()
+            ),
+            join_quote(&types)
         ));
     }
-    let pod_non_root = psc["runAsNonRoot"].as_bool();
-    if pod_non_root == Some(false) {
-        v.push("runAsNonRoot != true (pod must not set securityContext.runAsNonRoot=false)".into());
-    } else {
-        let bad: Vec<String> = containers
-            .iter()
-            .filter(|c| {
-                match c
-                    .pointer("/securityContext/runAsNonRoot")
-                    .and_then(Value::as_bool)
-                {
-                    Some(x) => !x,
-                    None => pod_non_root != Some(true),
-                }
-            })
-            .map(|c| cname(c))
-            .collect();
-        if !bad.is_empty() {
-            let who = if pod_non_root.is_none() {
-                "pod or "
-            } else {
-                ""
-            };
-            v.push(format!(
-                "runAsNonRoot != true ({who}{} {} must set securityContext.runAsNonRoot=true)",
-                containers_word(&bad),
-                quote_list(&bad)
-            ));
+    // runAsNonRoot
+    let mut setters = Vec::new();
+    let mut pod_non_root = false;
+    match psc["runAsNonRoot"].as_bool() {
+        Some(false) => setters.push("pod".to_string()),
+        Some(true) => pod_non_root = true,
+        None => {}
+    }
+    let mut explicit = Vec::new();
+    let mut implicit = Vec::new();
+    for c in &containers {
+        match c
+            .pointer("/securityContext/runAsNonRoot")
+            .and_then(Value::as_bool)
+        {
+            Some(false) => explicit.push(cname(c)),
+            Some(true) => {}
+            None if !pod_non_root => implicit.push(cname(c)),
+            None => {}
         }
+    }
+    if !explicit.is_empty() {
+        setters.push(format!(
+            "{} {}",
+            containers_word(explicit.len()),
+            join_quote(&explicit)
+        ));
+    }
+    if !setters.is_empty() {
+        v.push(format!(
+            "runAsNonRoot != true ({} must not set securityContext.runAsNonRoot=false)",
+            setters.join(" and ")
+        ));
+    } else if !implicit.is_empty() {
+        v.push(format!(
+            "runAsNonRoot != true (pod or {} {} must set securityContext.runAsNonRoot=true)",
+            containers_word(implicit.len()),
+            join_quote(&implicit)
+        ));
+    }
+    // runAsUser
+    let mut setters = Vec::new();
+    if psc["runAsUser"].as_i64() == Some(0) {
+        setters.push("pod".to_string());
     }
     let root_uid: Vec<String> = containers
         .iter()
         .filter(|c| {
             c.pointer("/securityContext/runAsUser")
                 .and_then(Value::as_i64)
-                .or(psc["runAsUser"].as_i64())
                 == Some(0)
         })
         .map(|c| cname(c))
         .collect();
     if !root_uid.is_empty() {
-        v.push(format!(
-            "runAsUser=0 ({} {} must not set runAsUser=0)",
-            containers_word(&root_uid),
-            quote_list(&root_uid)
+        setters.push(format!(
+            "{} {}",
+            containers_word(root_uid.len()),
+            join_quote(&root_uid)
         ));
     }
+    if !setters.is_empty() {
+        v.push(format!(
+            "runAsUser=0 ({} must not set runAsUser=0)",
+            setters.join(" and ")
+        ));
+    }
+    // seccompProfile_restricted
     let ok_seccomp = |t: Option<&str>| matches!(t, Some("RuntimeDefault" | "Localhost"));
     let pod_seccomp = psc.pointer("/seccompProfile/type").and_then(Value::as_str);
+    let mut bad_setters = Vec::new();
     if pod_seccomp.is_some() && !ok_seccomp(pod_seccomp) {
-        v.push(format!(
-            "seccompProfile (pod must not set securityContext.seccompProfile.type to {:?})",
+        bad_setters.push(format!(
+            "pod must not set securityContext.seccompProfile.type to {:?}",
             pod_seccomp.unwrap_or("")
         ));
-    } else {
-        let bad: Vec<String> = containers
-            .iter()
-            .filter(|c| {
-                let t = c
-                    .pointer("/securityContext/seccompProfile/type")
-                    .and_then(Value::as_str);
-                match t {
-                    Some(_) => !ok_seccomp(t),
-                    None => pod_seccomp.is_none(),
-                }
-            })
-            .map(|c| cname(c))
-            .collect();
-        if !bad.is_empty() {
-            let who = if pod_seccomp.is_none() { "pod or " } else { "" };
-            v.push(format!(
-                "seccompProfile ({who}{} {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")",
-                containers_word(&bad),
-                quote_list(&bad)
-            ));
+    }
+    let mut explicit = Vec::new();
+    let mut explicit_values = Vec::new();
+    let mut implicit = Vec::new();
+    for c in &containers {
+        match c
+            .pointer("/securityContext/seccompProfile/type")
+            .and_then(Value::as_str)
+        {
+            Some(t) if !ok_seccomp(Some(t)) => {
+                explicit.push(cname(c));
+                explicit_values.push(t.to_string());
+            }
+            Some(_) => {}
+            None if !ok_seccomp(pod_seccomp) && pod_seccomp.is_none() => implicit.push(cname(c)),
+            None => {}
         }
+    }
+    if !explicit.is_empty() {
+        bad_setters.push(format!(
+            "{} {} must not set securityContext.seccompProfile.type to {}",
+            containers_word(explicit.len()),
+            join_quote(&explicit),
+            join_quote(&explicit_values)
+        ));
+    }
+    if !bad_setters.is_empty() {
+        v.push(format!("seccompProfile ({})", bad_setters.join("; ")));
+    } else if !implicit.is_empty() {
+        v.push(format!(
+            "seccompProfile (pod or {} {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")",
+            containers_word(implicit.len()),
+            join_quote(&implicit)
+        ));
     }
     v
 }
