@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod datum;
 pub mod error;
+pub mod obi;
 pub mod output;
 pub mod render;
 pub mod runtime;
