@@ -70,8 +70,14 @@ _b00t() {
             b00t__subcmd__help__subcmd__k8s,translate)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__translate"
                 ;;
+            b00t__subcmd__help__subcmd__obi,config)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config"
+                ;;
             b00t__subcmd__help__subcmd__obi,sensor)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor"
+                ;;
+            b00t__subcmd__help__subcmd__obi__subcmd__config,validate)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate"
                 ;;
             b00t__subcmd__help__subcmd__obi__subcmd__sensor,probe)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor__subcmd__probe"
@@ -139,17 +145,38 @@ _b00t() {
             b00t__subcmd__k8s__subcmd__help,translate)
                 cmd="b00t__subcmd__k8s__subcmd__help__subcmd__translate"
                 ;;
+            b00t__subcmd__obi,config)
+                cmd="b00t__subcmd__obi__subcmd__config"
+                ;;
             b00t__subcmd__obi,help)
                 cmd="b00t__subcmd__obi__subcmd__help"
                 ;;
             b00t__subcmd__obi,sensor)
                 cmd="b00t__subcmd__obi__subcmd__sensor"
                 ;;
+            b00t__subcmd__obi__subcmd__config,help)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__config,validate)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__validate"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,help)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,validate)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate"
+                ;;
+            b00t__subcmd__obi__subcmd__help,config)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config"
+                ;;
             b00t__subcmd__obi__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__help"
                 ;;
             b00t__subcmd__obi__subcmd__help,sensor)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor"
+                ;;
+            b00t__subcmd__obi__subcmd__help__subcmd__config,validate)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
             b00t__subcmd__obi__subcmd__help__subcmd__sensor,probe)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor__subcmd__probe"
@@ -456,8 +483,36 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi)
-            opts="sensor"
+            opts="config sensor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1296,7 +1351,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version sensor help"
+            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version config sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1341,9 +1396,175 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        b00t__subcmd__obi__subcmd__help)
-            opts="sensor help"
+        b00t__subcmd__obi__subcmd__config)
+            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help)
+            opts="validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__validate)
+            opts="-n -A -o -v -h -V --image-tag --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help)
+            opts="config sensor help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

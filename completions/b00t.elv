@@ -383,8 +383,58 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand config 'OBI configuration files: check one against the key set of an OBI version'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;config'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;config;validate'= {
+            cand --image-tag 'Image tag whose OBI version to check against (`main`, `latest` and unknown tags: every known version)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;config;help'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;config;help;validate'= {
+        }
+        &'b00t;obi;config;help;help'= {
         }
         &'b00t;obi;sensor'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -466,8 +516,14 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;sensor;help;help'= {
         }
         &'b00t;obi;help'= {
+            cand config 'OBI configuration files: check one against the key set of an OBI version'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;help;config'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+        }
+        &'b00t;obi;help;config;validate'= {
         }
         &'b00t;obi;help;sensor'= {
             cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
@@ -552,7 +608,13 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;k8s;deploy'= {
         }
         &'b00t;help;obi'= {
+            cand config 'OBI configuration files: check one against the key set of an OBI version'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+        }
+        &'b00t;help;obi;config'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+        }
+        &'b00t;help;obi;config;validate'= {
         }
         &'b00t;help;obi;sensor'= {
             cand probe 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'

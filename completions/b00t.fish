@@ -324,25 +324,45 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -f -a "config" -d 'OBI configuration files: check one against the key set of an OBI version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from config sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a configuration file: unknown keys, types, values, deprecations and OBI\'s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l context -d 'The kubeconfig context to use' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
@@ -363,6 +383,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "probe" -d 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "run" -d 'Watch this machine\'s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "config" -d 'OBI configuration files: check one against the key set of an OBI version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
@@ -413,4 +434,5 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "status" -d 'Health of one workload, or of the cluster'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "config" -d 'OBI configuration files: check one against the key set of an OBI version'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Serialize;
+use snafu::{ResultExt, Snafu};
 
 use super::schema::{self, KeyInfo, TagMatch, Version};
 use crate::translate::compose::yaml::{self, Node, Value};
@@ -145,6 +146,57 @@ pub fn validate(
         warnings,
         diagnostics,
         facts,
+    }
+}
+
+/// Errors of this module (the findings themselves are data, not errors).
+#[derive(Debug, Snafu)]
+pub enum ConfigError {
+    /// The configuration file could not be read.
+    #[snafu(display("reading {}", path.display()))]
+    ReadConfig {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl crate::error::Classify for ConfigError {
+    fn exit(&self) -> crate::error::Exit {
+        crate::error::Exit::Usage
+    }
+}
+
+/// [`validate`] a file on disk; `file` in the result is the path as given.
+pub fn validate_file(
+    path: &std::path::Path,
+    image_tag: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Validation, ConfigError> {
+    let text = std::fs::read_to_string(path).context(ReadConfigSnafu { path })?;
+    Ok(validate(&path.display().to_string(), &text, image_tag, env))
+}
+
+impl Validation {
+    /// `FILE: 2 errors, 1 warning (OBI main-fdb0bd7, v0.10.0)`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let notes = count(&self.diagnostics, Severity::Note);
+        let mut s = format!(
+            "{}: {}, {}",
+            self.file,
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        );
+        if notes > 0 {
+            let _ = write!(s, ", {}", plural(notes, "note"));
+        }
+        let _ = write!(
+            s,
+            " (image tag {}: OBI {})",
+            self.image_tag,
+            self.versions.join(", ")
+        );
+        s
     }
 }
 

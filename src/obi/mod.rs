@@ -7,6 +7,6 @@ pub mod config;
 pub mod schema;
 
 pub use config::{
-    ConfigFacts, DefaultConfigOptions, Diagnostic, Severity, Validation, config_facts,
-    default_config, validate,
+    ConfigError, ConfigFacts, DefaultConfigOptions, Diagnostic, Severity, Validation, config_facts,
+    default_config, validate, validate_file,
 };

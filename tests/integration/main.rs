@@ -7,5 +7,6 @@ mod support;
 mod docs;
 mod fake_api;
 mod k8s;
+mod obi_config;
 mod sensor;
 mod translate;
