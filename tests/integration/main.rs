@@ -7,6 +7,7 @@ mod support;
 mod docs;
 mod fake_api;
 mod k8s;
+mod obi_agent;
 mod obi_config;
 mod sensor;
 mod translate;
