@@ -741,7 +741,15 @@ fn merge(versions: &[&Version], per_version: Vec<Vec<Finding>>, pinned: bool) ->
                 let mut message = f.message;
                 if f.code == "unknown" {
                     message.push_str(" in any known OBI version");
-                    message.push_str(f.hint.as_deref().unwrap_or(""));
+                    // Suggest from the keys any version has at that level.
+                    let (parent, name) = schema::split_path(&f.schema_path);
+                    let mut names: Vec<&str> =
+                        versions.iter().flat_map(|v| v.children(parent)).collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    if let Some(s) = suggest(name, names.into_iter()) {
+                        let _ = write!(message, "; did you mean {s:?}?");
+                    }
                 }
                 return Diagnostic {
                     severity: f.severity,

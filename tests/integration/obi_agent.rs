@@ -382,6 +382,18 @@ fn obi_agent_rejects_what_the_validator_rejects_for_a_bad_feature_name() {
     let logs = agent.logs();
     assert_eq!(code, Some(255), "agent did not exit 255; logs:\n{logs}");
     assert!(logs.contains("wrong configuration"), "{logs}");
+    // This build does not check feature names itself: an unknown name enables nothing, and the
+    // start-up rule our validator also reports stops it.
+    assert!(
+        logs.contains("at least one of 'network' or 'application' features must be enabled"),
+        "{logs}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("no metric feature is enabled")),
+        "{errors:#?}"
+    );
 }
 
 #[test]

@@ -80,6 +80,17 @@ fn moving_tag_accepts_a_key_some_versions_know_with_a_note() {
     let errs = only(&v, Severity::Error);
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert!(errs[0].message.contains("in any known OBI version"));
+    // The suggestion comes from the keys of every version: `health_check` is v0.10.0's only.
+    let v = validate("x", "helth_check: {port: 1}\n", "main", &no_env);
+    let d = only(&v, Severity::Error)
+        .into_iter()
+        .find(|d| d.path == "helth_check")
+        .expect("typo flagged");
+    assert!(
+        d.message.ends_with("did you mean \"health_check\"?"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
