@@ -70,6 +70,9 @@ _b00t() {
             b00t__subcmd__help__subcmd__k8s,translate)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__translate"
                 ;;
+            b00t__subcmd__help__subcmd__obi,config)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config"
+                ;;
             b00t__subcmd__help__subcmd__obi,logs)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__logs"
                 ;;
@@ -84,6 +87,9 @@ _b00t() {
                 ;;
             b00t__subcmd__help__subcmd__obi,status)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__status"
+                ;;
+            b00t__subcmd__help__subcmd__obi__subcmd__config,validate)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate"
                 ;;
             b00t__subcmd__help__subcmd__obi__subcmd__sensor,probe)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor__subcmd__probe"
@@ -151,6 +157,9 @@ _b00t() {
             b00t__subcmd__k8s__subcmd__help,translate)
                 cmd="b00t__subcmd__k8s__subcmd__help__subcmd__translate"
                 ;;
+            b00t__subcmd__obi,config)
+                cmd="b00t__subcmd__obi__subcmd__config"
+                ;;
             b00t__subcmd__obi,help)
                 cmd="b00t__subcmd__obi__subcmd__help"
                 ;;
@@ -169,6 +178,21 @@ _b00t() {
             b00t__subcmd__obi,status)
                 cmd="b00t__subcmd__obi__subcmd__status"
                 ;;
+            b00t__subcmd__obi__subcmd__config,help)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__config,validate)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__validate"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,help)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,validate)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate"
+                ;;
+            b00t__subcmd__obi__subcmd__help,config)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config"
+                ;;
             b00t__subcmd__obi__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__help"
                 ;;
@@ -186,6 +210,9 @@ _b00t() {
                 ;;
             b00t__subcmd__obi__subcmd__help,status)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__status"
+                ;;
+            b00t__subcmd__obi__subcmd__help__subcmd__config,validate)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
             b00t__subcmd__obi__subcmd__help__subcmd__sensor,probe)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__sensor__subcmd__probe"
@@ -492,8 +519,36 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi)
-            opts="status logs preflight rules sensor"
+            opts="status logs preflight config rules sensor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1388,7 +1443,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi)
-            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version status logs preflight rules sensor help"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version status logs preflight config rules sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1437,9 +1492,183 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        b00t__subcmd__obi__subcmd__help)
-            opts="status logs preflight rules sensor help"
+        b00t__subcmd__obi__subcmd__config)
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help)
+            opts="validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__validate)
+            opts="-n -A -o -v -h -V --image-tag --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help)
+            opts="status logs preflight config rules sensor help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

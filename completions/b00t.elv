@@ -387,6 +387,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -463,6 +464,57 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'b00t;obi;config'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;config;validate'= {
+            cand --image-tag 'Image tag whose OBI version to check against (`main`, `latest` and unknown tags: every known version)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;config;help'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;config;help;validate'= {
+        }
+        &'b00t;obi;config;help;help'= {
         }
         &'b00t;obi;rules'= {
             cand --out 'Directory to write obi-alerts.yaml into (created when missing)'
@@ -571,6 +623,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -580,6 +633,11 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;help;logs'= {
         }
         &'b00t;obi;help;preflight'= {
+        }
+        &'b00t;obi;help;config'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+        }
+        &'b00t;obi;help;config;validate'= {
         }
         &'b00t;obi;help;rules'= {
         }
@@ -669,6 +727,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+            cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
         }
@@ -677,6 +736,11 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;obi;logs'= {
         }
         &'b00t;help;obi;preflight'= {
+        }
+        &'b00t;help;obi;config'= {
+            cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+        }
+        &'b00t;help;obi;config;validate'= {
         }
         &'b00t;help;obi;rules'= {
         }

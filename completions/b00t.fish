@@ -324,30 +324,31 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l cpu-budget -d 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l memory-budget -d 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
@@ -417,6 +418,26 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a configuration file: unknown keys, types, values, deprecations and OBI\'s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l out -d 'Directory to write obi-alerts.yaml into (created when missing)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
@@ -460,6 +481,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -514,5 +536,6 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'

@@ -32,6 +32,9 @@ pub enum ObiCommand {
     Logs(LogsArgs),
     /// Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)
     Preflight(PreflightArgs),
+    /// OBI configuration: validate a file, show, set or roll back the deployed one
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)
     ///
     /// Alerts for the agent of a DaemonSet install: down, not on every node, restarting, export
@@ -144,6 +147,7 @@ impl ObiArgs {
             ObiCommand::Status(a) => a.run(global, out, t).await,
             ObiCommand::Logs(a) => a.run(global, out, t).await,
             ObiCommand::Preflight(a) => a.run(global, out, t).await,
+            ObiCommand::Config(ConfigCommand::Validate(a)) => a.run(out),
             ObiCommand::Rules(a) => a.run(global, out),
             ObiCommand::Sensor(a) => a.run(global, out).await,
         }
@@ -394,5 +398,50 @@ impl RulesArgs {
             }
         }
         Ok(())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a configuration file: unknown keys, types, values, deprecations and OBI's start-up
+    /// rules, for the OBI version of an image tag (exit 2 when there are errors)
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The OBI configuration file (YAML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Image tag whose OBI version to check against (`main`, `latest` and unknown tags: every
+    /// known version)
+    #[arg(long, default_value = "main", value_name = "TAG")]
+    pub image_tag: String,
+}
+
+impl ValidateArgs {
+    fn run(self, out: &Out) -> Result<()> {
+        let env = |name: &str| std::env::var(name).ok();
+        let v = crate::obi::validate_file(&self.file, &self.image_tag, &env)?;
+        if out.is_table() {
+            for d in &v.diagnostics {
+                out.line(&format!(
+                    "{}:{}:{}: {}: {}",
+                    v.file,
+                    d.line,
+                    d.column,
+                    d.severity.as_str(),
+                    d.message
+                ));
+            }
+        } else {
+            out.document(&v);
+        }
+        if v.valid {
+            out.note(&v.summary());
+            Ok(())
+        } else {
+            Err(Error::msg(Exit::Usage, v.summary()))
+        }
     }
 }

@@ -7,6 +7,8 @@ mod support;
 mod docs;
 mod fake_api;
 mod k8s;
+mod obi_agent;
+mod obi_config;
 mod obi_rules;
 mod sensor;
 mod translate;

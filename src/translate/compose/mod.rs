@@ -20,7 +20,7 @@ mod interp;
 mod merge;
 mod model;
 mod units;
-mod yaml;
+pub(crate) mod yaml;
 
 #[cfg(test)]
 mod tests;
