@@ -409,13 +409,62 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'OBI configuration: validate a file, show, set or roll back the deployed one')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Move the agent to another image; watch the rollout, roll back and explain on failure')
+            [CompletionResult]::new('undeploy', 'undeploy', [CompletionResultType]::ParameterValue, 'Remove everything deploy created (cluster-wide RBAC included)')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'b00t;obi;deploy' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'One agent per node, or a sidecar in one Deployment''s pods')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The Deployment to instrument (sidecar mode; in -n, else the context''s namespace)')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Agent image repository, or a full reference with a tag or digest')
+            [CompletionResult]::new('--image-tag', '--image-tag', [CompletionResultType]::ParameterName, 'Image tag (default: main); also chooses the config key set to validate against')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'OBI config file (default: b00t''s config for the image tag: network and application metrics on a Prometheus port, internal metrics on)')
+            [CompletionResult]::new('--host-network', '--host-network', [CompletionResultType]::ParameterName, 'Run in the node''s network namespace (default: on when the config enables network metrics)')
+            [CompletionResult]::new('--node-selector', '--node-selector', [CompletionResultType]::ParameterName, 'Only nodes with this label (repeatable)')
+            [CompletionResult]::new('--cpu-request', '--cpu-request', [CompletionResultType]::ParameterName, 'CPU request (default 100m)')
+            [CompletionResult]::new('--memory-request', '--memory-request', [CompletionResultType]::ParameterName, 'Memory request (default 256Mi)')
+            [CompletionResult]::new('--cpu-limit', '--cpu-limit', [CompletionResultType]::ParameterName, 'CPU limit (default 1)')
+            [CompletionResult]::new('--memory-limit', '--memory-limit', [CompletionResultType]::ParameterName, 'Memory limit (default 1Gi)')
+            [CompletionResult]::new('--otlp-endpoint', '--otlp-endpoint', [CompletionResultType]::ParameterName, 'OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)')
+            [CompletionResult]::new('--otlp-protocol', '--otlp-protocol', [CompletionResultType]::ParameterName, 'OTLP protocol when the port does not say (grpc, http/protobuf, http/json)')
+            [CompletionResult]::new('--otlp-headers', '--otlp-headers', [CompletionResultType]::ParameterName, 'OTLP headers (k=v,k2=v2), kept in a Secret')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'Cluster name the agent reports (default: the kubeconfig context''s name)')
+            [CompletionResult]::new('--open-port', '--open-port', [CompletionResultType]::ParameterName, 'Sidecar: ports that select the application (default: the Deployment''s container ports)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print (client) or validate on the server (server) without changing anything')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for readiness (of each workload)')
+            [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'Give up when the rollout makes no progress for this long')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--privileged', '--privileged', [CompletionResultType]::ParameterName, 'Run the agent privileged instead of with a list of capabilities')
+            [CompletionResult]::new('--capabilities', '--capabilities', [CompletionResultType]::ParameterName, 'Run with a list of capabilities (the default)')
+            [CompletionResult]::new('--no-tolerations', '--no-tolerations', [CompletionResultType]::ParameterName, 'Do not tolerate every taint (by default the agent runs on tainted nodes too)')
+            [CompletionResult]::new('--skip-preflight', '--skip-preflight', [CompletionResultType]::ParameterName, 'Do not run preflight first')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until ready (the default)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return as soon as the objects are applied')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'b00t;obi;status' {
@@ -514,6 +563,9 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the deployed config (-o json adds the image, checksum and the previous config)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Validate a file for the deployed image, store it, and roll the agents when it changed')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Put back the config that was deployed before the last `config set`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -539,15 +591,151 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'b00t;obi;config;show' {
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;config;set' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rollout may take')
+            [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'Give up when the rollout makes no progress for this long')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--no-restart', '--no-restart', [CompletionResultType]::ParameterName, 'Update the ConfigMap only; the agents keep the old config until they restart')
+            [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;config;rollback' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rollout may take')
+            [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'Give up when the rollout makes no progress for this long')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--no-restart', '--no-restart', [CompletionResultType]::ParameterName, 'Update the ConfigMap only; the agents keep the old config until they restart')
+            [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'b00t;obi;config;help' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the deployed config (-o json adds the image, checksum and the previous config)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Validate a file for the deployed image, store it, and roll the agents when it changed')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Put back the config that was deployed before the last `config set`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'b00t;obi;config;help;validate' {
             break
         }
+        'b00t;obi;config;help;show' {
+            break
+        }
+        'b00t;obi;config;help;set' {
+            break
+        }
+        'b00t;obi;config;help;rollback' {
+            break
+        }
         'b00t;obi;config;help;help' {
+            break
+        }
+        'b00t;obi;upgrade' {
+            [CompletionResult]::new('--image-tag', '--image-tag', [CompletionResultType]::ParameterName, 'The tag to upgrade to (the repository stays)')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Another image repository or full reference')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the rollout (and a rollback) may take')
+            [CompletionResult]::new('--progress-deadline', '--progress-deadline', [CompletionResultType]::ParameterName, 'Give up when the rollout makes no progress for this long')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;obi;undeploy' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How the agent runs')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The Deployment whose sidecar to remove (sidecar mode)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the pods to be gone')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--keep-config', '--keep-config', [CompletionResultType]::ParameterName, 'Keep the config ConfigMap(s)')
+            [CompletionResult]::new('--delete-namespace', '--delete-namespace', [CompletionResultType]::ParameterName, 'Also delete the namespace (only when b00t created it)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return without waiting for the agent pods to be gone')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'b00t;obi;rules' {
@@ -662,13 +850,19 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;obi;help' {
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'OBI configuration: validate a file, show, set or roll back the deployed one')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Move the agent to another image; watch the rollout, roll back and explain on failure')
+            [CompletionResult]::new('undeploy', 'undeploy', [CompletionResultType]::ParameterValue, 'Remove everything deploy created (cluster-wide RBAC included)')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'b00t;obi;help;deploy' {
             break
         }
         'b00t;obi;help;status' {
@@ -682,9 +876,27 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
         }
         'b00t;obi;help;config' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the deployed config (-o json adds the image, checksum and the previous config)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Validate a file for the deployed image, store it, and roll the agents when it changed')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Put back the config that was deployed before the last `config set`')
             break
         }
         'b00t;obi;help;config;validate' {
+            break
+        }
+        'b00t;obi;help;config;show' {
+            break
+        }
+        'b00t;obi;help;config;set' {
+            break
+        }
+        'b00t;obi;help;config;rollback' {
+            break
+        }
+        'b00t;obi;help;upgrade' {
+            break
+        }
+        'b00t;obi;help;undeploy' {
             break
         }
         'b00t;obi;help;rules' {
@@ -789,12 +1001,18 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;help;obi' {
+            [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of the agent on every node: ready, resources, and whether it observes and exports')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Logs of every agent pod merged by time, filtered by level')
             [CompletionResult]::new('preflight', 'preflight', [CompletionResultType]::ParameterValue, 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'OBI configuration: validate a file, show, set or roll back the deployed one')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Move the agent to another image; watch the rollout, roll back and explain on failure')
+            [CompletionResult]::new('undeploy', 'undeploy', [CompletionResultType]::ParameterValue, 'Remove everything deploy created (cluster-wide RBAC included)')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)')
             [CompletionResult]::new('sensor', 'sensor', [CompletionResultType]::ParameterValue, 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)')
+            break
+        }
+        'b00t;help;obi;deploy' {
             break
         }
         'b00t;help;obi;status' {
@@ -808,9 +1026,27 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
         }
         'b00t;help;obi;config' {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the deployed config (-o json adds the image, checksum and the previous config)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Validate a file for the deployed image, store it, and roll the agents when it changed')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Put back the config that was deployed before the last `config set`')
             break
         }
         'b00t;help;obi;config;validate' {
+            break
+        }
+        'b00t;help;obi;config;show' {
+            break
+        }
+        'b00t;help;obi;config;set' {
+            break
+        }
+        'b00t;help;obi;config;rollback' {
+            break
+        }
+        'b00t;help;obi;upgrade' {
+            break
+        }
+        'b00t;help;obi;undeploy' {
             break
         }
         'b00t;help;obi;rules' {

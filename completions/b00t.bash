@@ -73,6 +73,9 @@ _b00t() {
             b00t__subcmd__help__subcmd__obi,config)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__config"
                 ;;
+            b00t__subcmd__help__subcmd__obi,deploy)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__deploy"
+                ;;
             b00t__subcmd__help__subcmd__obi,logs)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__logs"
                 ;;
@@ -87,6 +90,21 @@ _b00t() {
                 ;;
             b00t__subcmd__help__subcmd__obi,status)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__status"
+                ;;
+            b00t__subcmd__help__subcmd__obi,undeploy)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__undeploy"
+                ;;
+            b00t__subcmd__help__subcmd__obi,upgrade)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__upgrade"
+                ;;
+            b00t__subcmd__help__subcmd__obi__subcmd__config,rollback)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__rollback"
+                ;;
+            b00t__subcmd__help__subcmd__obi__subcmd__config,set)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__set"
+                ;;
+            b00t__subcmd__help__subcmd__obi__subcmd__config,show)
+                cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__show"
                 ;;
             b00t__subcmd__help__subcmd__obi__subcmd__config,validate)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate"
@@ -160,6 +178,9 @@ _b00t() {
             b00t__subcmd__obi,config)
                 cmd="b00t__subcmd__obi__subcmd__config"
                 ;;
+            b00t__subcmd__obi,deploy)
+                cmd="b00t__subcmd__obi__subcmd__deploy"
+                ;;
             b00t__subcmd__obi,help)
                 cmd="b00t__subcmd__obi__subcmd__help"
                 ;;
@@ -178,8 +199,23 @@ _b00t() {
             b00t__subcmd__obi,status)
                 cmd="b00t__subcmd__obi__subcmd__status"
                 ;;
+            b00t__subcmd__obi,undeploy)
+                cmd="b00t__subcmd__obi__subcmd__undeploy"
+                ;;
+            b00t__subcmd__obi,upgrade)
+                cmd="b00t__subcmd__obi__subcmd__upgrade"
+                ;;
             b00t__subcmd__obi__subcmd__config,help)
                 cmd="b00t__subcmd__obi__subcmd__config__subcmd__help"
+                ;;
+            b00t__subcmd__obi__subcmd__config,rollback)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__rollback"
+                ;;
+            b00t__subcmd__obi__subcmd__config,set)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__set"
+                ;;
+            b00t__subcmd__obi__subcmd__config,show)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__show"
                 ;;
             b00t__subcmd__obi__subcmd__config,validate)
                 cmd="b00t__subcmd__obi__subcmd__config__subcmd__validate"
@@ -187,11 +223,23 @@ _b00t() {
             b00t__subcmd__obi__subcmd__config__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__help"
                 ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,rollback)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__rollback"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,set)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__set"
+                ;;
+            b00t__subcmd__obi__subcmd__config__subcmd__help,show)
+                cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__show"
+                ;;
             b00t__subcmd__obi__subcmd__config__subcmd__help,validate)
                 cmd="b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate"
                 ;;
             b00t__subcmd__obi__subcmd__help,config)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__config"
+                ;;
+            b00t__subcmd__obi__subcmd__help,deploy)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__deploy"
                 ;;
             b00t__subcmd__obi__subcmd__help,help)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__help"
@@ -210,6 +258,21 @@ _b00t() {
                 ;;
             b00t__subcmd__obi__subcmd__help,status)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__status"
+                ;;
+            b00t__subcmd__obi__subcmd__help,undeploy)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__undeploy"
+                ;;
+            b00t__subcmd__obi__subcmd__help,upgrade)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__upgrade"
+                ;;
+            b00t__subcmd__obi__subcmd__help__subcmd__config,rollback)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__rollback"
+                ;;
+            b00t__subcmd__obi__subcmd__help__subcmd__config,set)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__set"
+                ;;
+            b00t__subcmd__obi__subcmd__help__subcmd__config,show)
+                cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             b00t__subcmd__obi__subcmd__help__subcmd__config,validate)
                 cmd="b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate"
@@ -519,7 +582,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi)
-            opts="status logs preflight config rules sensor"
+            opts="deploy status logs preflight config upgrade undeploy rules sensor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,8 +596,50 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi__subcmd__config)
-            opts="validate"
+            opts="validate show set rollback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -549,6 +654,20 @@ _b00t() {
         b00t__subcmd__help__subcmd__obi__subcmd__config__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -645,6 +764,34 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__obi__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__undeploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__obi__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1443,7 +1590,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi)
-            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version status logs preflight config rules sensor help"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version deploy status logs preflight config upgrade undeploy rules sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1493,7 +1640,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__config)
-            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version validate help"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version validate show set rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1543,7 +1690,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__config__subcmd__help)
-            opts="validate help"
+            opts="validate show set rollback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1570,6 +1717,48 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         b00t__subcmd__obi__subcmd__config__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
@@ -1577,6 +1766,172 @@ _b00t() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__rollback)
+            opts="-n -A -o -v -h -V --no-restart --no-rollback --timeout --progress-deadline --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__set)
+            opts="-n -A -o -v -h -V --no-restart --no-rollback --timeout --progress-deadline --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__config__subcmd__show)
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1638,8 +1993,134 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        b00t__subcmd__obi__subcmd__deploy)
+            opts="-n -A -o -v -h -V --mode --target --image --image-tag --privileged --capabilities --config --host-network --node-selector --no-tolerations --cpu-request --memory-request --cpu-limit --memory-limit --otlp-endpoint --otlp-protocol --otlp-headers --cluster-name --open-port --skip-preflight --dry-run --wait --no-wait --timeout --progress-deadline --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "daemonset sidecar" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image-tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-network)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --node-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-request)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --otlp-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --otlp-protocol)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --otlp-headers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --open-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         b00t__subcmd__obi__subcmd__help)
-            opts="status logs preflight config rules sensor help"
+            opts="deploy status logs preflight config upgrade undeploy rules sensor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1653,8 +2134,50 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help__subcmd__config)
-            opts="validate"
+            opts="validate show set rollback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1669,6 +2192,20 @@ _b00t() {
         b00t__subcmd__obi__subcmd__help__subcmd__config__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__deploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1779,6 +2316,34 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__undeploy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__help__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2220,6 +2785,134 @@ _b00t() {
                     return 0
                     ;;
                 --memory-budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__undeploy)
+            opts="-n -A -o -v -h -V --mode --target --keep-config --delete-namespace --no-wait --timeout --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "daemonset sidecar" -- "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__obi__subcmd__upgrade)
+            opts="-n -A -o -v -h -V --image-tag --image --no-rollback --timeout --progress-deadline --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --image-tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress-deadline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -384,13 +384,61 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand deploy 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
             cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
+            cand upgrade 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+            cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;deploy'= {
+            cand --mode 'One agent per node, or a sidecar in one Deployment''s pods'
+            cand --target 'The Deployment to instrument (sidecar mode; in -n, else the context''s namespace)'
+            cand --image 'Agent image repository, or a full reference with a tag or digest'
+            cand --image-tag 'Image tag (default: main); also chooses the config key set to validate against'
+            cand --config 'OBI config file (default: b00t''s config for the image tag: network and application metrics on a Prometheus port, internal metrics on)'
+            cand --host-network 'Run in the node''s network namespace (default: on when the config enables network metrics)'
+            cand --node-selector 'Only nodes with this label (repeatable)'
+            cand --cpu-request 'CPU request (default 100m)'
+            cand --memory-request 'Memory request (default 256Mi)'
+            cand --cpu-limit 'CPU limit (default 1)'
+            cand --memory-limit 'Memory limit (default 1Gi)'
+            cand --otlp-endpoint 'OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)'
+            cand --otlp-protocol 'OTLP protocol when the port does not say (grpc, http/protobuf, http/json)'
+            cand --otlp-headers 'OTLP headers (k=v,k2=v2), kept in a Secret'
+            cand --cluster-name 'Cluster name the agent reports (default: the kubeconfig context''s name)'
+            cand --open-port 'Sidecar: ports that select the application (default: the Deployment''s container ports)'
+            cand --dry-run 'Print (client) or validate on the server (server) without changing anything'
+            cand --timeout 'How long to wait for readiness (of each workload)'
+            cand --progress-deadline 'Give up when the rollout makes no progress for this long'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --privileged 'Run the agent privileged instead of with a list of capabilities'
+            cand --capabilities 'Run with a list of capabilities (the default)'
+            cand --no-tolerations 'Do not tolerate every taint (by default the agent runs on tainted nodes too)'
+            cand --skip-preflight 'Do not run preflight first'
+            cand --wait 'Wait until ready (the default)'
+            cand --no-wait 'Return as soon as the objects are applied'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'b00t;obi;status'= {
             cand --cpu-budget 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)'
@@ -485,6 +533,9 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand show 'Print the deployed config (-o json adds the image, checksum and the previous config)'
+            cand set 'Validate a file for the deployed image, store it, and roll the agents when it changed'
+            cand rollback 'Put back the config that was deployed before the last `config set`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;config;validate'= {
@@ -508,13 +559,141 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'b00t;obi;config;show'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;config;set'= {
+            cand --timeout 'How long the rollout may take'
+            cand --progress-deadline 'Give up when the rollout makes no progress for this long'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --no-restart 'Update the ConfigMap only; the agents keep the old config until they restart'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;config;rollback'= {
+            cand --timeout 'How long the rollout may take'
+            cand --progress-deadline 'Give up when the rollout makes no progress for this long'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --no-restart 'Update the ConfigMap only; the agents keep the old config until they restart'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'b00t;obi;config;help'= {
             cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand show 'Print the deployed config (-o json adds the image, checksum and the previous config)'
+            cand set 'Validate a file for the deployed image, store it, and roll the agents when it changed'
+            cand rollback 'Put back the config that was deployed before the last `config set`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;config;help;validate'= {
         }
+        &'b00t;obi;config;help;show'= {
+        }
+        &'b00t;obi;config;help;set'= {
+        }
+        &'b00t;obi;config;help;rollback'= {
+        }
         &'b00t;obi;config;help;help'= {
+        }
+        &'b00t;obi;upgrade'= {
+            cand --image-tag 'The tag to upgrade to (the repository stays)'
+            cand --image 'Another image repository or full reference'
+            cand --timeout 'How long the rollout (and a rollback) may take'
+            cand --progress-deadline 'Give up when the rollout makes no progress for this long'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;undeploy'= {
+            cand --mode 'How the agent runs'
+            cand --target 'The Deployment whose sidecar to remove (sidecar mode)'
+            cand --timeout 'How long to wait for the pods to be gone'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --keep-config 'Keep the config ConfigMap(s)'
+            cand --delete-namespace 'Also delete the namespace (only when b00t created it)'
+            cand --no-wait 'Return without waiting for the agent pods to be gone'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'b00t;obi;rules'= {
             cand --out 'Directory to write obi-alerts.yaml into (created when missing)'
@@ -620,13 +799,18 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;sensor;help;help'= {
         }
         &'b00t;obi;help'= {
+            cand deploy 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
             cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
+            cand upgrade 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+            cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;help;deploy'= {
         }
         &'b00t;obi;help;status'= {
         }
@@ -636,8 +820,21 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;obi;help;config'= {
             cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand show 'Print the deployed config (-o json adds the image, checksum and the previous config)'
+            cand set 'Validate a file for the deployed image, store it, and roll the agents when it changed'
+            cand rollback 'Put back the config that was deployed before the last `config set`'
         }
         &'b00t;obi;help;config;validate'= {
+        }
+        &'b00t;obi;help;config;show'= {
+        }
+        &'b00t;obi;help;config;set'= {
+        }
+        &'b00t;obi;help;config;rollback'= {
+        }
+        &'b00t;obi;help;upgrade'= {
+        }
+        &'b00t;obi;help;undeploy'= {
         }
         &'b00t;obi;help;rules'= {
         }
@@ -724,12 +921,17 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;k8s;deploy'= {
         }
         &'b00t;help;obi'= {
+            cand deploy 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
             cand logs 'Logs of every agent pod merged by time, filtered by level'
             cand preflight 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
             cand config 'OBI configuration: validate a file, show, set or roll back the deployed one'
+            cand upgrade 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+            cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+        }
+        &'b00t;help;obi;deploy'= {
         }
         &'b00t;help;obi;status'= {
         }
@@ -739,8 +941,21 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;help;obi;config'= {
             cand validate 'Check a configuration file: unknown keys, types, values, deprecations and OBI''s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+            cand show 'Print the deployed config (-o json adds the image, checksum and the previous config)'
+            cand set 'Validate a file for the deployed image, store it, and roll the agents when it changed'
+            cand rollback 'Put back the config that was deployed before the last `config set`'
         }
         &'b00t;help;obi;config;validate'= {
+        }
+        &'b00t;help;obi;config;show'= {
+        }
+        &'b00t;help;obi;config;set'= {
+        }
+        &'b00t;help;obi;config;rollback'= {
+        }
+        &'b00t;help;obi;upgrade'= {
+        }
+        &'b00t;help;obi;undeploy'= {
         }
         &'b00t;help;obi;rules'= {
         }

@@ -324,31 +324,80 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from status logs preflight config rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "upgrade" -d 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l mode -d 'One agent per node, or a sidecar in one Deployment\'s pods' -r -f -a "daemonset\t'One agent per node'
+sidecar\t'An obi container in the pods of one Deployment (--target)'"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l target -d 'The Deployment to instrument (sidecar mode; in -n, else the context\'s namespace)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l image -d 'Agent image repository, or a full reference with a tag or digest' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l image-tag -d 'Image tag (default: main); also chooses the config key set to validate against' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l config -d 'OBI config file (default: b00t\'s config for the image tag: network and application metrics on a Prometheus port, internal metrics on)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l host-network -d 'Run in the node\'s network namespace (default: on when the config enables network metrics)' -r -f -a "true\t''
+false\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l node-selector -d 'Only nodes with this label (repeatable)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l cpu-request -d 'CPU request (default 100m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l memory-request -d 'Memory request (default 256Mi)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l cpu-limit -d 'CPU limit (default 1)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l memory-limit -d 'Memory limit (default 1Gi)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l otlp-endpoint -d 'OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l otlp-protocol -d 'OTLP protocol when the port does not say (grpc, http/protobuf, http/json)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l otlp-headers -d 'OTLP headers (k=v,k2=v2), kept in a Secret' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l cluster-name -d 'Cluster name the agent reports (default: the kubeconfig context\'s name)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l open-port -d 'Sidecar: ports that select the application (default: the Deployment\'s container ports)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
+server\t'Ask the API server to validate and default the objects without storing them'"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long to wait for readiness (of each workload)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l progress-deadline -d 'Give up when the rollout makes no progress for this long' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l privileged -d 'Run the agent privileged instead of with a list of capabilities'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l capabilities -d 'Run with a list of capabilities (the default)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l no-tolerations -d 'Do not tolerate every taint (by default the agent runs on tainted nodes too)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l skip-preflight -d 'Do not run preflight first'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l wait -d 'Wait until ready (the default)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l no-wait -d 'Return as soon as the objects are applied'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l cpu-budget -d 'CPU an agent may use per node before it counts as DEGRADED (e.g. 50m, 0.1)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l memory-budget -d 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
@@ -437,7 +486,58 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check a configuration file: unknown keys, types, values, deprecations and OBI\'s start-up rules, for the OBI version of an image tag (exit 2 when there are errors)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the deployed config (-o json adds the image, checksum and the previous config)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "set" -d 'Validate a file for the deployed image, store it, and roll the agents when it changed'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "rollback" -d 'Put back the config that was deployed before the last `config set`'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l image-tag -d 'The tag to upgrade to (the repository stays)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l image -d 'Another image repository or full reference' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l timeout -d 'How long the rollout (and a rollback) may take' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l progress-deadline -d 'Give up when the rollout makes no progress for this long' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l no-rollback -d 'Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l mode -d 'How the agent runs' -r -f -a "daemonset\t'One agent per node'
+sidecar\t'An obi container in the pods of one Deployment (--target)'"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l target -d 'The Deployment whose sidecar to remove (sidecar mode)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l timeout -d 'How long to wait for the pods to be gone' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l keep-config -d 'Keep the config ConfigMap(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l delete-namespace -d 'Also delete the namespace (only when b00t created it)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l no-wait -d 'Return without waiting for the agent pods to be gone'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l out -d 'Directory to write obi-alerts.yaml into (created when missing)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
@@ -478,10 +578,13 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "probe" -d 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "run" -d 'Watch this machine\'s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -533,9 +636,12 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "status" -d 'Health of one workload, or of the cluster'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "upgrade" -d 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'

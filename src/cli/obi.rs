@@ -5,14 +5,18 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::events::CliEvents;
 use super::{Global, OutputFormat, parse_duration};
 use crate::error::{Error, Exit, Result};
+use crate::obi::Validation;
 use crate::obi::{manifest, rules};
+use crate::ops::obi::lifecycle::{self, ObiDeployReport, Stage, UpgradeReport};
 use crate::ops::obi::preflight::{CheckStatus, PreflightReport};
 use crate::ops::obi::status::{Budget, Health, ObiStatus};
 use crate::ops::obi::{self as obi_ops, Mode, logs::Level};
 use crate::output::{Out, table};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
+use crate::runtime::kube::rollout::RolloutFailure;
 use crate::runtime::kube::{ConnectOptions, Kube};
 
 #[derive(Debug, Args)]
@@ -26,6 +30,8 @@ pub struct ObiArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ObiCommand {
+    /// Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for
+    Deploy(Box<DeployArgs>),
     /// Health of the agent on every node: ready, resources, and whether it observes and exports
     Status(StatusArgs),
     /// Logs of every agent pod merged by time, filtered by level
@@ -35,6 +41,10 @@ pub enum ObiCommand {
     /// OBI configuration: validate a file, show, set or roll back the deployed one
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Move the agent to another image; watch the rollout, roll back and explain on failure
+    Upgrade(UpgradeArgs),
+    /// Remove everything deploy created (cluster-wide RBAC included)
+    Undeploy(UndeployArgs),
     /// Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)
     ///
     /// Alerts for the agent of a DaemonSet install: down, not on every node, restarting, export
@@ -147,7 +157,13 @@ impl ObiArgs {
             ObiCommand::Status(a) => a.run(global, out, t).await,
             ObiCommand::Logs(a) => a.run(global, out, t).await,
             ObiCommand::Preflight(a) => a.run(global, out, t).await,
+            ObiCommand::Deploy(a) => a.run(global, out, t).await,
+            ObiCommand::Upgrade(a) => a.run(global, out, t).await,
+            ObiCommand::Undeploy(a) => a.run(global, out, t).await,
             ObiCommand::Config(ConfigCommand::Validate(a)) => a.run(out),
+            ObiCommand::Config(ConfigCommand::Show) => config_show(global, out, t).await,
+            ObiCommand::Config(ConfigCommand::Set(a)) => a.run(global, out, t).await,
+            ObiCommand::Config(ConfigCommand::Rollback(a)) => a.run(global, out, t).await,
             ObiCommand::Rules(a) => a.run(global, out),
             ObiCommand::Sensor(a) => a.run(global, out).await,
         }
@@ -406,6 +422,12 @@ pub enum ConfigCommand {
     /// Check a configuration file: unknown keys, types, values, deprecations and OBI's start-up
     /// rules, for the OBI version of an image tag (exit 2 when there are errors)
     Validate(ValidateArgs),
+    /// Print the deployed config (-o json adds the image, checksum and the previous config)
+    Show,
+    /// Validate a file for the deployed image, store it, and roll the agents when it changed
+    Set(ConfigSetArgs),
+    /// Put back the config that was deployed before the last `config set`
+    Rollback(ConfigRollbackArgs),
 }
 
 #[derive(Debug, Args)]
@@ -443,5 +465,563 @@ impl ValidateArgs {
         } else {
             Err(Error::msg(Exit::Usage, v.summary()))
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// deploy, upgrade, undeploy, config show|set|rollback
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// One agent per node, or a sidecar in one Deployment's pods
+    #[arg(long, value_enum, default_value = "daemonset")]
+    pub mode: ModeArg,
+    /// The Deployment to instrument (sidecar mode; in -n, else the context's namespace)
+    #[arg(long, value_name = "DEPLOYMENT", required_if_eq("mode", "sidecar"))]
+    pub target: Option<String>,
+    /// Agent image repository, or a full reference with a tag or digest
+    #[arg(long, value_name = "IMG")]
+    pub image: Option<String>,
+    /// Image tag (default: main); also chooses the config key set to validate against
+    #[arg(long, value_name = "T")]
+    pub image_tag: Option<String>,
+    /// Run the agent privileged instead of with a list of capabilities
+    #[arg(long, conflicts_with = "capabilities")]
+    pub privileged: bool,
+    /// Run with a list of capabilities (the default)
+    #[arg(long)]
+    pub capabilities: bool,
+    /// OBI config file (default: b00t's config for the image tag: network and application
+    /// metrics on a Prometheus port, internal metrics on)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run in the node's network namespace (default: on when the config enables network metrics)
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub host_network: Option<bool>,
+    /// Only nodes with this label (repeatable)
+    #[arg(long, value_name = "K=V", value_parser = parse_kv)]
+    pub node_selector: Vec<(String, String)>,
+    /// Do not tolerate every taint (by default the agent runs on tainted nodes too)
+    #[arg(long)]
+    pub no_tolerations: bool,
+    /// CPU request (default 100m)
+    #[arg(long, value_name = "CPU", default_value = "100m")]
+    pub cpu_request: String,
+    /// Memory request (default 256Mi)
+    #[arg(long, value_name = "BYTES", default_value = "256Mi")]
+    pub memory_request: String,
+    /// CPU limit (default 1)
+    #[arg(long, value_name = "CPU", default_value = "1")]
+    pub cpu_limit: String,
+    /// Memory limit (default 1Gi)
+    #[arg(long, value_name = "BYTES", default_value = "1Gi")]
+    pub memory_limit: String,
+    /// OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)
+    #[arg(long, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
+    /// OTLP protocol when the port does not say (grpc, http/protobuf, http/json)
+    #[arg(long, value_name = "P", requires = "otlp_endpoint")]
+    pub otlp_protocol: Option<String>,
+    /// OTLP headers (k=v,k2=v2), kept in a Secret
+    #[arg(
+        long,
+        value_name = "H",
+        env = "OTEL_EXPORTER_OTLP_HEADERS",
+        hide_env_values = true,
+        requires = "otlp_endpoint"
+    )]
+    pub otlp_headers: Option<String>,
+    /// Cluster name the agent reports (default: the kubeconfig context's name)
+    #[arg(long, value_name = "NAME")]
+    pub cluster_name: Option<String>,
+    /// Sidecar: ports that select the application (default: the Deployment's container ports)
+    #[arg(long, value_name = "PORTS")]
+    pub open_port: Option<String>,
+    /// Do not run preflight first
+    #[arg(long)]
+    pub skip_preflight: bool,
+    #[command(flatten)]
+    pub apply: super::k8s::ApplyFlags,
+    /// Give up when the rollout makes no progress for this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
+    pub progress_deadline: Duration,
+}
+
+fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected K=V, got {s:?}")),
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::msg(Exit::Usage, format!("reading {}: {e}", path.display())))
+}
+
+fn mode_of(mode: ModeArg, target: Option<&str>) -> Mode {
+    match mode {
+        ModeArg::Daemonset => Mode::DaemonSet,
+        ModeArg::Sidecar => Mode::Sidecar {
+            target: target.unwrap_or_default().to_string(),
+        },
+    }
+}
+
+/// The namespace of a mode: a DaemonSet's own (`-n`, else observability), a sidecar's target's
+/// (`-n`, else the context's).
+async fn connect_for(global: &Global, mode: &Mode, timeout: Duration) -> Result<Kube> {
+    match mode {
+        Mode::DaemonSet => connect(global, None, timeout).await,
+        Mode::Sidecar { .. } => {
+            Ok(Kube::connect(&super::k8s::connect_options(global, timeout)).await?)
+        }
+    }
+}
+
+fn print_diagnostics(out: &Out, v: &Validation, to_stdout: bool) {
+    for d in &v.diagnostics {
+        let line = format!(
+            "{}:{}:{}: {}: {}",
+            v.file,
+            d.line,
+            d.column,
+            d.severity.as_str(),
+            d.message
+        );
+        if to_stdout {
+            out.line(&line);
+        } else {
+            out.note(&line);
+        }
+    }
+}
+
+fn report_rollout_failure(out: &Out, f: &RolloutFailure) {
+    for r in &f.reasons {
+        out.note(&format!("  {r}"));
+    }
+    for e in &f.events {
+        if !f.reasons.contains(e) {
+            out.note(&format!("  event: {e}"));
+        }
+    }
+    for (src, lines) in &f.logs {
+        out.note(&format!("  last log lines of {src}:"));
+        for l in lines {
+            out.note(&format!("    {l}"));
+        }
+    }
+}
+
+impl DeployArgs {
+    async fn run(self, global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+        let mode = mode_of(self.mode, self.target.as_deref());
+        let config = match &self.config {
+            Some(p) => Some((p.display().to_string(), read_file(p)?)),
+            None => None,
+        };
+        let dry = self.apply.dry_run.map(super::k8s::DryRun::op);
+        let kube = if dry == Some(crate::ops::DryRun::Client) && mode == Mode::DaemonSet {
+            None
+        } else {
+            Some(connect_for(global, &mode, timeout).await?)
+        };
+        let namespace = match &kube {
+            Some(k) => k.namespace.clone(),
+            None => obi_ops::namespace(global.namespace.as_deref()),
+        };
+        let req = lifecycle::ObiDeploy {
+            mode,
+            image: self.image.clone(),
+            image_tag: self.image_tag.clone(),
+            privileged: self.privileged,
+            config,
+            host_network: self.host_network,
+            node_selector: self.node_selector.iter().cloned().collect(),
+            tolerate_all_taints: !self.no_tolerations,
+            resources: crate::workload::Resources {
+                requests_cpu: Some(self.cpu_request.clone()),
+                requests_memory: Some(self.memory_request.clone()),
+                limits_cpu: Some(self.cpu_limit.clone()),
+                limits_memory: Some(self.memory_limit.clone()),
+            },
+            otlp_endpoint: self.otlp_endpoint.clone(),
+            otlp_protocol: self.otlp_protocol.clone(),
+            otlp_headers: self.otlp_headers.clone(),
+            cluster_name: self.cluster_name.clone(),
+            open_ports: self.open_port.clone(),
+            skip_preflight: self.skip_preflight,
+            dry_run: dry,
+            wait: !self.apply.no_wait,
+            timeout: self.apply.timeout,
+            progress_deadline: self.progress_deadline,
+        };
+        let events = CliEvents::new(out);
+        let report = lifecycle::deploy(kube.as_ref(), &namespace, &req, &events).await?;
+        render_deploy(out, &report)
+    }
+}
+
+fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
+    let structured = structured(out);
+    match r.stage {
+        Stage::ConfigInvalid => {
+            if structured {
+                out.document(r);
+            } else {
+                print_diagnostics(out, &r.validation, false);
+            }
+            return Err(Error::msg(
+                Exit::Usage,
+                format!("{}; nothing was applied", r.validation.summary()),
+            ));
+        }
+        Stage::PreflightFailed => {
+            let p = r
+                .preflight
+                .as_ref()
+                .expect("a failed preflight has a report");
+            if structured {
+                out.document(r);
+            } else {
+                render_preflight(out, p);
+            }
+            return preflight_result(p).map_err(|e| {
+                Error::msg(
+                    e.exit(),
+                    format!(
+                        "{}; nothing was applied (--skip-preflight to deploy anyway)",
+                        e.chain()
+                    ),
+                )
+            });
+        }
+        Stage::DryRun => {
+            super::k8s::print_objects(out, &r.manifests);
+            return Ok(());
+        }
+        Stage::Applied => {}
+    }
+    if !r.changed && !structured {
+        out.note("obi: nothing changed (already deployed as described)");
+    }
+    if let Some(f) = &r.failure {
+        report_rollout_failure(out, f);
+    }
+    if structured {
+        out.document(r);
+    }
+    let ns = format!(" -n {}", r.namespace);
+    match (&r.failure, r.ready) {
+        (Some(f), _) => Err(Error::msg(
+            Exit::Failed,
+            format!(
+                "the obi agent did not become ready in namespace {}: {}",
+                r.namespace,
+                f.reasons.join("; ")
+            ),
+        )),
+        (None, Some(true)) => {
+            out.note(&format!(
+                "obi is running on {} node(s) in namespace {}",
+                r.nodes.len(),
+                r.namespace
+            ));
+            out.note(&format!(
+                "next: b00t obi status{ns}    b00t obi logs{ns} -f"
+            ));
+            Ok(())
+        }
+        _ => {
+            out.note(&format!(
+                "next: b00t obi status{ns}    b00t obi logs{ns} -f"
+            ));
+            Ok(())
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// The tag to upgrade to (the repository stays)
+    #[arg(long, value_name = "T", required_unless_present = "image")]
+    pub image_tag: Option<String>,
+    /// Another image repository or full reference
+    #[arg(long, value_name = "IMG")]
+    pub image: Option<String>,
+    /// Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// How long the rollout (and a rollback) may take
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub timeout: Duration,
+    /// Give up when the rollout makes no progress for this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
+    pub progress_deadline: Duration,
+}
+
+impl UpgradeArgs {
+    async fn run(self, global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+        let kube = connect(global, None, timeout).await?;
+        let req = lifecycle::Upgrade {
+            image: self.image.clone(),
+            image_tag: self.image_tag.clone(),
+            rollback: !self.no_rollback,
+            timeout: self.timeout,
+            progress_deadline: self.progress_deadline,
+        };
+        let events = CliEvents::new(out);
+        let r = lifecycle::upgrade(&kube, &req, &events).await?;
+        render_rollout(out, &r, "upgrade", true)
+    }
+}
+
+fn render_rollout(out: &Out, r: &UpgradeReport, what: &str, document: bool) -> Result<()> {
+    if let Some(f) = &r.failure {
+        out.note(&format!("the {what} to {} failed:", r.to_image));
+        report_rollout_failure(out, f);
+    }
+    if document && structured(out) {
+        out.document(r);
+    }
+    if r.succeeded {
+        if r.changed {
+            out.note(&format!(
+                "obi {what} done: {} runs on {} node(s)",
+                r.to_image,
+                r.nodes.len()
+            ));
+        } else {
+            out.note(&format!(
+                "obi: nothing changed ({} already runs)",
+                r.to_image
+            ));
+        }
+        return Ok(());
+    }
+    let reason = r
+        .failure
+        .as_ref()
+        .map(|f| f.reasons.join("; "))
+        .unwrap_or_default();
+    match (r.rolled_back, r.recovered) {
+        (true, Some(true)) => Err(Error::msg(
+            Exit::RolledBack,
+            format!(
+                "{what} to {} failed and was rolled back to {}: {reason}",
+                r.to_image, r.from_image
+            ),
+        )),
+        (true, _) => Err(Error::msg(
+            Exit::Failed,
+            format!(
+                "{what} to {} failed, and after rolling back to {} the agents are still not ready: {reason}",
+                r.to_image, r.from_image
+            ),
+        )),
+        (false, _) => Err(Error::msg(
+            Exit::Failed,
+            format!(
+                "{what} to {} failed (not rolled back): {reason}",
+                r.to_image
+            ),
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UndeployArgs {
+    /// How the agent runs
+    #[arg(long, value_enum, default_value = "daemonset")]
+    pub mode: ModeArg,
+    /// The Deployment whose sidecar to remove (sidecar mode)
+    #[arg(long, value_name = "DEPLOYMENT", required_if_eq("mode", "sidecar"))]
+    pub target: Option<String>,
+    /// Keep the config ConfigMap(s)
+    #[arg(long)]
+    pub keep_config: bool,
+    /// Also delete the namespace (only when b00t created it)
+    #[arg(long)]
+    pub delete_namespace: bool,
+    /// Return without waiting for the agent pods to be gone
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the pods to be gone
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
+    pub timeout: Duration,
+}
+
+impl UndeployArgs {
+    async fn run(self, global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+        let mode = mode_of(self.mode, self.target.as_deref());
+        let kube = connect_for(global, &mode, timeout).await?;
+        let req = lifecycle::Undeploy {
+            mode,
+            keep_config: self.keep_config,
+            delete_namespace: self.delete_namespace,
+            wait: !self.no_wait,
+            timeout: self.timeout,
+        };
+        let events = CliEvents::new(out);
+        let r = lifecycle::undeploy(&kube, &req, &events).await?;
+        if structured(out) {
+            out.document(&r);
+            return Ok(());
+        }
+        for d in &r.deleted {
+            out.line(&format!("{} deleted", d.reference));
+        }
+        for a in &r.restored {
+            out.line(&format!("{} restored (sidecar removed)", a.reference));
+        }
+        for k in &r.kept {
+            out.note(&format!("{k} kept (--keep-config)"));
+        }
+        if r.deleted.is_empty() && r.restored.is_empty() {
+            out.note(&format!(
+                "obi: nothing to remove in namespace {}",
+                r.namespace
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// The new OBI configuration file (YAML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub roll: RollFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigRollbackArgs {
+    #[command(flatten)]
+    pub roll: RollFlags,
+}
+
+/// How `config set` and `config rollback` roll the agents.
+#[derive(Debug, Args)]
+pub struct RollFlags {
+    /// Update the ConfigMap only; the agents keep the old config until they restart
+    #[arg(long)]
+    pub no_restart: bool,
+    /// Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)
+    #[arg(long)]
+    pub no_rollback: bool,
+    /// How long the rollout may take
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub timeout: Duration,
+    /// Give up when the rollout makes no progress for this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
+    pub progress_deadline: Duration,
+}
+
+async fn config_show(global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+    let kube = connect(global, None, timeout).await?;
+    let c = lifecycle::config_show(&kube).await?;
+    if structured(out) {
+        out.document(&c);
+    } else {
+        out.write(&c.config);
+        if !c.config.ends_with('\n') {
+            out.write("\n");
+        }
+    }
+    Ok(())
+}
+
+async fn config_set_run(
+    global: &Global,
+    out: &Out,
+    timeout: Duration,
+    file: String,
+    text: String,
+    roll: &RollFlags,
+) -> Result<()> {
+    let kube = connect(global, None, timeout).await?;
+    let req = lifecycle::ConfigSet {
+        file,
+        text,
+        restart: !roll.no_restart,
+        wait: true,
+        rollback: !roll.no_rollback,
+        timeout: roll.timeout,
+        progress_deadline: roll.progress_deadline,
+    };
+    let events = CliEvents::new(out);
+    let r = lifecycle::config_set(&kube, &req, &events).await?;
+    if !r.validation.valid {
+        if structured(out) {
+            out.document(&r);
+        } else {
+            print_diagnostics(out, &r.validation, false);
+        }
+        return Err(Error::msg(
+            Exit::Usage,
+            format!(
+                "{}; the deployed config is unchanged",
+                r.validation.summary()
+            ),
+        ));
+    }
+    match &r.rollout {
+        Some(u) => {
+            if structured(out) {
+                // The rollout's report is part of this document.
+                out.document(&r);
+            }
+            render_rollout(out, u, "config change", false)
+        }
+        None => {
+            if structured(out) {
+                out.document(&r);
+            }
+            Ok(())
+        }
+    }
+}
+
+impl ConfigSetArgs {
+    async fn run(self, global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+        let text = read_file(&self.file)?;
+        config_set_run(
+            global,
+            out,
+            timeout,
+            self.file.display().to_string(),
+            text,
+            &self.roll,
+        )
+        .await
+    }
+}
+
+impl ConfigRollbackArgs {
+    async fn run(self, global: &Global, out: &Out, timeout: Duration) -> Result<()> {
+        let kube = connect(global, None, timeout).await?;
+        let c = lifecycle::config_show(&kube).await?;
+        let Some(previous) = c.previous else {
+            return Err(Error::msg(
+                Exit::NotFound,
+                format!(
+                    "no previous config in namespace {} (configmap/{} is kept by config set)",
+                    c.namespace,
+                    lifecycle::PREVIOUS_CONFIG_MAP
+                ),
+            ));
+        };
+        config_set_run(
+            global,
+            out,
+            timeout,
+            format!("configmap/{}", lifecycle::PREVIOUS_CONFIG_MAP),
+            previous,
+            &self.roll,
+        )
+        .await
     }
 }
