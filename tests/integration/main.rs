@@ -7,6 +7,7 @@ mod support;
 mod docs;
 mod fake_api;
 mod k8s;
+mod obi_apply;
 mod obi_rules;
 mod sensor;
 mod translate;
