@@ -405,8 +405,15 @@ impl RulesArgs {
                     "wrote {path}: {} alerts for the OBI agent in namespace {ns}",
                     alerts.len()
                 ));
+                // `{{ $labels.pod }}` reads as `<pod>` here.
+                let label =
+                    regex::Regex::new(r"\{\{\s*\$labels\.(\w+)\s*\}\}").expect("a valid regex");
                 for a in &alerts {
-                    out.line(&format!("  {:<24} {:<9} {}", a.name, a.severity, a.summary));
+                    let summary = label.replace_all(&a.summary, "<$1>");
+                    out.line(&format!(
+                        "  {:<22} {:<9} {:<4} {summary}",
+                        a.name, a.severity, a.for_
+                    ));
                 }
                 out.note(&format!(
                     "next: promtool check rules {path}, then add it to Prometheus' rule_files"

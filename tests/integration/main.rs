@@ -8,6 +8,7 @@ mod docs;
 mod fake_api;
 mod k8s;
 mod obi_agent;
+mod obi_apply;
 mod obi_config;
 mod obi_rules;
 mod sensor;

@@ -98,21 +98,6 @@ fn project(obj: &serde_json::Value, shape: &serde_json::Value) -> serde_json::Va
     }
 }
 
-/// The object without what the server maintains on its own (status, resourceVersion,
-/// generation, managedFields): equal before and after a write means the write changed nothing.
-fn without_server_fields(v: &serde_json::Value) -> serde_json::Value {
-    let mut v = v.clone();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("status");
-    }
-    if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-        for k in ["resourceVersion", "generation", "managedFields"] {
-            m.remove(k);
-        }
-    }
-    v
-}
-
 impl Kube {
     /// The namespace a namespaced object goes to: its own, else the one we act in.
     fn namespace_of(&self, obj: &Object) -> String {
@@ -316,13 +301,27 @@ impl Kube {
                 api.patch(name, &pp, &Patch::Apply(&body)),
             )
             .await?;
-        // What was removed is not in the body, so compare whole objects, not projections.
+        // What was removed is not in the body, so a projection on the body is not enough; and
+        // controllers write metadata and status at any time, so neither is comparing whole
+        // objects. Changed: the spec, the metadata the body names, or the fields `manager` owns.
         let action = if before.metadata.resource_version == after.metadata.resource_version {
             Action::Unchanged
         } else {
             let b = serde_json::to_value(&before).unwrap_or_default();
             let a = serde_json::to_value(&after).unwrap_or_default();
-            if without_server_fields(&b) == without_server_fields(&a) {
+            let owned = |v: &serde_json::Value| {
+                v["metadata"]["managedFields"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|m| m["manager"] == manager && m["operation"] == "Apply")
+                    .map(|m| m["fieldsV1"].clone())
+            };
+            let meta_shape = &body["metadata"];
+            if b["spec"] == a["spec"]
+                && project(&b["metadata"], meta_shape) == project(&a["metadata"], meta_shape)
+                && owned(&b) == owned(&a)
+            {
                 Action::Unchanged
             } else {
                 Action::Configured

@@ -508,6 +508,14 @@ pub fn apply(
         .difference(&new_set)
         .filter(|p| !others.iter().any(|o| o.starts_with(p)))
         .collect();
+    // A removed list item or map goes whole: removing its children first would remove the key
+    // fields that find the item (structured-merge-diff removes the element with its subtree).
+    let all_removed: Vec<&FPath> = removed.clone();
+    removed.retain(|p| {
+        !all_removed
+            .iter()
+            .any(|a| a.len() < p.len() && p.starts_with(a))
+    });
     removed.sort_by_key(|p| std::cmp::Reverse(p.len()));
     for p in removed {
         remove_path(&mut merged, p);
