@@ -149,7 +149,7 @@ pub struct ObiManifest {
     /// own setting alone and adds no port or probe.
     pub prometheus: Option<Prometheus>,
     /// Port of OBI's internal metrics (`obi_*` health counters; path `/internal/metrics`),
-    /// as a container port `internal-metrics`. Default `None` (off).
+    /// as a container port `internal` (port names are at most 15 characters). Default `None` (off).
     pub internal_metrics_port: Option<u16>,
     /// `OTEL_EBPF_KUBE_CLUSTER_NAME`. Empty leaves it unset, and OBI then asks cloud metadata
     /// services for it. Default empty.
@@ -645,7 +645,7 @@ fn agent_container(m: &ObiManifest, env: Vec<core::EnvVar>, sidecar: bool) -> co
         && m.prometheus.as_ref().is_none_or(|p| p.port != port)
     {
         ports.push(core::ContainerPort {
-            name: Some("internal-metrics".into()),
+            name: Some("internal".into()),
             container_port: i32::from(port),
             protocol: Some("TCP".into()),
             ..Default::default()
@@ -1062,7 +1062,11 @@ mod tests {
             .flatten()
             .map(|p| p.name.clone().unwrap())
             .collect();
-        assert_eq!(names, ["metrics", "internal-metrics"]);
+        assert_eq!(names, ["metrics", "internal"]);
+        assert!(
+            names.iter().all(|n| n.len() <= 15),
+            "IANA_SVC_NAME: at most 15 characters"
+        );
         assert_eq!(
             value(&env_of(c), "OTEL_EBPF_INTERNAL_METRICS_PROMETHEUS_PORT"),
             Some("9401")

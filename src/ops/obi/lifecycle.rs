@@ -53,6 +53,9 @@ pub struct Settings {
     pub resources: Resources,
     pub prometheus: Option<(u16, String)>,
     pub internal_metrics_port: Option<u16>,
+    /// Where the internal metrics are served (for `obi status`).
+    #[serde(default)]
+    pub internal_metrics_path: Option<String>,
     pub cluster_name: String,
     pub otlp_endpoint: Option<String>,
     pub otlp_protocol: Option<String>,
@@ -274,6 +277,7 @@ fn settings_for(
                 .then_some(f.internal_metrics_port)
                 .flatten()
         }),
+        internal_metrics_path: facts.map(|f| f.internal_metrics_path.clone()),
         cluster_name,
         otlp_endpoint: req.otlp_endpoint.clone(),
         otlp_protocol: req.otlp_protocol.clone(),
@@ -334,10 +338,12 @@ pub async fn deploy(
     let env = pod_env(&cluster_name);
     let validation = obi_config::validate(&file, &text, &tag, &env);
     let mut report = base_report(req, namespace, &image, validation.clone());
+    // b00t's own default config is written for every known version at once: its notes and
+    // deprecations are b00t's business, not the user's.
     for d in validation
         .diagnostics
         .iter()
-        .filter(|d| d.severity != obi_config::Severity::Error)
+        .filter(|d| d.severity != obi_config::Severity::Error && req.config.is_some())
     {
         events.emit(Event::Warning(format!(
             "{file}:{}:{}: {}",
@@ -352,7 +358,7 @@ pub async fn deploy(
         kube,
         req.skip_preflight || req.dry_run == Some(DryRun::Client),
     ) {
-        events.emit(Event::Started("preflight".into()));
+        events.emit(Event::Started("running preflight checks".into()));
         let p = preflight(k, &req.mode).await;
         events.emit(Event::Finished);
         let p = p?;

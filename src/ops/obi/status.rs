@@ -158,13 +158,36 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
         .cloned()
         .unwrap_or_default();
     let image = container.image.clone().unwrap_or_default();
-    // Every TCP port of the agent: the Prometheus exporter and the internal metrics.
-    let ports: Vec<String> = container
+    // The Prometheus exporter (`metrics`) and the internal metrics (`internal`), with
+    // the paths deploy recorded.
+    let settings: Option<super::lifecycle::Settings> = ds
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(super::lifecycle::SETTINGS))
+        .and_then(|s| serde_json::from_str(s).ok());
+    let ports: Vec<(String, String)> = container
         .ports
         .iter()
         .flatten()
         .filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP")
-        .map(|p| p.container_port.to_string())
+        .filter_map(|p| match p.name.as_deref() {
+            Some("metrics") => Some((
+                p.container_port.to_string(),
+                settings
+                    .as_ref()
+                    .and_then(|s| s.prometheus.as_ref().map(|(_, path)| path.clone()))
+                    .unwrap_or_else(|| "/metrics".into()),
+            )),
+            Some("internal") => Some((
+                p.container_port.to_string(),
+                settings
+                    .as_ref()
+                    .and_then(|s| s.internal_metrics_path.clone())
+                    .unwrap_or_else(|| "/internal/metrics".into()),
+            )),
+            _ => None,
+        })
         .collect();
 
     let nodes_api: Api<Node> = Api::all(kube.client.clone());
@@ -206,8 +229,8 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
     let scrapes = futures::future::join_all(ready_pods.iter().map(|p| async {
         let mut text = String::new();
         let mut err = None;
-        for port in &ports {
-            match kube.pod_proxy_get(&p.name_any(), port, "metrics").await {
+        for (port, path) in &ports {
+            match kube.pod_proxy_get(&p.name_any(), port, path).await {
                 Ok(t) => {
                     text.push_str(&t);
                     text.push('\n');
