@@ -2197,6 +2197,20 @@ async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
         e.message
     );
 
+    // Rules are validated like rbac's ValidatePolicyRule.
+    let bad_rules = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "bad"},
+                           "rules": [{"apiGroups": [""], "resources": ["pods"]}, {"resources": ["nodes"], "verbs": ["get"]}]});
+    let e = api_err(
+        crs.patch("bad", &pp, &Patch::Apply(&bad_rules))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        r#"ClusterRole.rbac.authorization.k8s.io "bad" is invalid: [rules[0].verbs: Required value: verbs must contain at least one value, rules[1].apiGroups: Required value: resource rules must supply at least one api group]"#
+    );
+
     // A Namespace is applied and selected like any object.
     let ns = labelled(
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "obi-extra"}}),
