@@ -3058,12 +3058,12 @@ async fn node_summary_and_pod_proxy_answer_like_the_kubelet_and_the_pod() {
     );
     let r = c.http_get(&format!("{base}:9090/proxy/nothing-here"));
     assert_eq!((r.status, r.body.as_str()), (404, "404 page not found\n"));
-    // The pod proxy does not resolve container port names (Go's dialer gets the name).
+    // The pod proxy does not resolve container port names: the name ends up in the host.
     let r = c.http_get(&format!("{base}:metrics/proxy/metrics"));
     assert_eq!(r.status, 503);
     assert_eq!(
         r.json()["message"],
-        "error trying to reach service: dial tcp: lookup tcp/metrics: unknown port"
+        format!("error trying to reach service: dial tcp: lookup {ip}:metrics: no such host")
     );
     let r = c.http_get("/api/v1/namespaces/observability/pods/missing:9090/proxy/metrics");
     assert_eq!(r.status, 404);
@@ -3472,4 +3472,55 @@ async fn daemonset_surge_keeps_every_node_covered_and_not_ready_nodes_stop_count
         "{}",
         ds_status(&c, "default")
     );
+}
+
+#[tokio::test]
+async fn create_container_error_retries_until_the_behaviour_is_cleared() {
+    let c = FakeCluster::start();
+    let matcher = Matcher::image("otel/ebpf-instrument:bad");
+    c.set_behavior(
+        matcher.clone(),
+        Behavior::CreateContainerError {
+            message: "failed to create containerd task: custom".into(),
+        },
+    );
+    c.create(pod("agent", "otel/ebpf-instrument:bad"));
+    c.create(pod("fine", "otel/ebpf-instrument:badger"));
+    let waiting = |c: &FakeCluster| {
+        c.get("pods", "default", "agent").unwrap()["status"]["containerStatuses"][0]["state"]
+            ["waiting"]
+            .clone()
+    };
+    assert!(
+        c.wait_until_async(WAIT, |c| waiting(c)["reason"] == "CreateContainerError")
+            .await
+    );
+    assert_eq!(
+        waiting(&c)["message"],
+        "failed to create containerd task: custom"
+    );
+    // Retried: the Failed event repeats.
+    assert!(
+        c.wait_until_async(WAIT, |c| c.events_for("default", "agent").iter().any(|e| {
+            e["reason"] == "Failed" && e["count"].as_i64().unwrap_or(0) >= 2
+        }))
+        .await
+    );
+    let p = c.get("pods", "default", "agent").unwrap();
+    assert_eq!(p["status"]["phase"], "Pending");
+    assert!(!FakeCluster::pod_is_ready(&p));
+    // The tag is matched whole: `:badger` is another image.
+    assert!(FakeCluster::pod_is_ready(
+        &c.get("pods", "default", "fine").unwrap()
+    ));
+    c.clear_behavior(&matcher);
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "agent").unwrap()
+        ))
+        .await
+    );
+    let p = c.get("pods", "default", "agent").unwrap();
+    assert_eq!(p["status"]["containerStatuses"][0]["restartCount"], 0);
+    assert!(p["status"]["containerStatuses"][0]["state"]["running"].is_object());
 }
