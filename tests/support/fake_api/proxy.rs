@@ -84,13 +84,7 @@ fn internal_ip(n: &Value) -> String {
         .to_string()
 }
 
-pub fn node_proxy(
-    shared: &Shared,
-    method: &str,
-    node: &str,
-    path: &str,
-    _query: &str,
-) -> Response<Body> {
+pub fn node_proxy(shared: &Shared, method: &str, node: &str, path: &str) -> Response<Body> {
     let st = lock(shared);
     let res = registry::by_name("nodes").expect("nodes");
     if let Some(e) = deny(&st, res, None, node, verb_of(method)) {
@@ -238,14 +232,7 @@ fn dial_port(ip: &str, port: &str) -> Result<u16, String> {
     }
 }
 
-pub fn pod_proxy(
-    shared: &Shared,
-    method: &str,
-    ns: &str,
-    id: &str,
-    path: &str,
-    _query: &str,
-) -> Response<Body> {
+pub fn pod_proxy(shared: &Shared, method: &str, ns: &str, id: &str, path: &str) -> Response<Body> {
     let st = lock(shared);
     let res = registry::by_name("pods").expect("pods");
     if let Some(e) = deny(&st, res, Some(ns), id, verb_of(method)) {
