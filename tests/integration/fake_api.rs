@@ -2197,6 +2197,20 @@ async fn rbac_objects_apply_list_watch_and_keep_role_ref() {
         e.message
     );
 
+    // Rules are validated like rbac's ValidatePolicyRule.
+    let bad_rules = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "bad"},
+                           "rules": [{"apiGroups": [""], "resources": ["pods"]}, {"resources": ["nodes"], "verbs": ["get"]}]});
+    let e = api_err(
+        crs.patch("bad", &pp, &Patch::Apply(&bad_rules))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code, 422);
+    assert_eq!(
+        e.message,
+        r#"ClusterRole.rbac.authorization.k8s.io "bad" is invalid: [rules[0].verbs: Required value: verbs must contain at least one value, rules[1].apiGroups: Required value: resource rules must supply at least one api group]"#
+    );
+
     // A Namespace is applied and selected like any object.
     let ns = labelled(
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "obi-extra"}}),
@@ -2384,6 +2398,23 @@ fn agent_ds(tag: &str, extra_spec: Value) -> Value {
 
 fn ds_status(c: &FakeCluster, ns: &str) -> Value {
     c.get("daemonsets", ns, "obi").unwrap()["status"].clone()
+}
+
+/// The DaemonSet has seen `generation` and every node runs a ready `image` pod.
+fn rolled_out(c: &FakeCluster, ns: &str, generation: i64, image: &str) -> bool {
+    let st = ds_status(c, ns);
+    let pods: Vec<Value> = c
+        .pods_with_prefix(ns, "obi-")
+        .into_iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .collect();
+    st["observedGeneration"] == generation
+        && st["updatedNumberScheduled"] == st["desiredNumberScheduled"]
+        && st["numberAvailable"] == st["desiredNumberScheduled"]
+        && pods.len() as i64 == st["desiredNumberScheduled"].as_i64().unwrap_or(-1)
+        && pods
+            .iter()
+            .all(|p| p["spec"]["containers"][0]["image"] == image && FakeCluster::pod_is_ready(p))
 }
 
 fn agent_nodes(c: &FakeCluster, ns: &str) -> Vec<String> {
@@ -2721,10 +2752,12 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         .await
         .unwrap();
     assert!(
-        c.wait_until_async(WAIT, |c| {
-            let st = ds_status(c, "default");
-            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
-        })
+        c.wait_until_async(WAIT, |c| rolled_out(
+            c,
+            "default",
+            4,
+            "otel/ebpf-instrument:v2"
+        ))
         .await,
         "{}",
         ds_status(&c, "default")
@@ -2762,10 +2795,12 @@ async fn daemonset_rollout_goes_node_by_node_stalls_on_a_failing_image_and_rolls
         .await
         .unwrap();
     assert!(
-        c.wait_until_async(Duration::from_secs(20), |c| {
-            let st = ds_status(c, "default");
-            st["updatedNumberScheduled"] == 3 && st["numberAvailable"] == 3
-        })
+        c.wait_until_async(Duration::from_secs(20), |c| rolled_out(
+            c,
+            "default",
+            5,
+            "otel/ebpf-instrument:bad"
+        ))
         .await,
         "{}",
         ds_status(&c, "default")
@@ -3023,12 +3058,12 @@ async fn node_summary_and_pod_proxy_answer_like_the_kubelet_and_the_pod() {
     );
     let r = c.http_get(&format!("{base}:9090/proxy/nothing-here"));
     assert_eq!((r.status, r.body.as_str()), (404, "404 page not found\n"));
-    // The pod proxy does not resolve container port names (Go's dialer gets the name).
+    // The pod proxy does not resolve container port names: the name ends up in the host.
     let r = c.http_get(&format!("{base}:metrics/proxy/metrics"));
     assert_eq!(r.status, 503);
     assert_eq!(
         r.json()["message"],
-        "error trying to reach service: dial tcp: lookup tcp/metrics: unknown port"
+        format!("error trying to reach service: dial tcp: lookup {ip}:metrics: no such host")
     );
     let r = c.http_get("/api/v1/namespaces/observability/pods/missing:9090/proxy/metrics");
     assert_eq!(r.status, 404);
@@ -3341,4 +3376,151 @@ fn kubectl_sees_reviews_revisions_rollbacks_proxies_and_metrics() {
     let text = String::from_utf8_lossy(&o.stdout).to_string();
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.lines().all(|l| l.starts_with("obi-")), "{text}");
+}
+
+#[tokio::test]
+async fn daemonset_surge_keeps_every_node_covered_and_not_ready_nodes_stop_counting() {
+    let c = FakeCluster::builder().nodes(3).start();
+    let dss: Api<DaemonSet> = Api::namespaced(c.client().await, "default");
+    let pp = PatchParams::apply("b00t");
+    let with_surge = |tag: &str| {
+        let mut ds = agent_ds(tag, json!({}));
+        ds["spec"]["updateStrategy"] =
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+        ds
+    };
+    dss.patch("obi", &pp, &Patch::Apply(&with_surge("v1")))
+        .await
+        .unwrap();
+    assert!(
+        c.wait_until_async(WAIT, |c| ds_status(c, "default")["numberAvailable"] == 3)
+            .await
+    );
+    dss.patch("obi", &pp, &Patch::Apply(&with_surge("v2")))
+        .await
+        .unwrap();
+    let (mut min_ready, mut max_pods) = (3, 0);
+    let done = c
+        .wait_until_async(Duration::from_secs(20), |c| {
+            let live: Vec<Value> = c
+                .pods_with_prefix("default", "obi-")
+                .into_iter()
+                .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+                .collect();
+            let ready = live.iter().filter(|p| FakeCluster::pod_is_ready(p)).count();
+            min_ready = min_ready.min(ready);
+            max_pods = max_pods.max(live.len());
+            let st = ds_status(c, "default");
+            st["observedGeneration"] == 2
+                && st["updatedNumberScheduled"] == 3
+                && st["numberAvailable"] == 3
+                && live.len() == 3
+                && live
+                    .iter()
+                    .all(|p| p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v2")
+        })
+        .await;
+    assert!(done, "{}", ds_status(&c, "default"));
+    assert_eq!(
+        min_ready, 3,
+        "maxUnavailable 0: every node keeps a ready agent"
+    );
+    assert_eq!(max_pods, 4, "maxSurge 1: one extra pod at a time");
+    assert!(
+        c.pods_with_prefix("default", "obi-")
+            .iter()
+            .all(|p| p["spec"]["containers"][0]["image"] == "otel/ebpf-instrument:v2")
+    );
+
+    // A node whose kubelet stops posting gets the unreachable taints: its agent stays (the
+    // DaemonSet tolerates NoExecute) but no longer counts as desired; it is misscheduled.
+    c.set_node_ready("fake-node-3", false);
+    let taints = c.get("nodes", "", "fake-node-3").unwrap()["spec"]["taints"].clone();
+    let keys: Vec<(&str, &str)> = taints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["key"].as_str().unwrap(), t["effect"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("node.kubernetes.io/unreachable", "NoSchedule"),
+            ("node.kubernetes.io/unreachable", "NoExecute")
+        ]
+    );
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let st = ds_status(c, "default");
+            st["desiredNumberScheduled"] == 2 && st["numberMisscheduled"] == 1
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+    assert_eq!(agent_nodes(&c, "default").len(), 3);
+    c.set_node_ready("fake-node-3", true);
+    assert!(c.get("nodes", "", "fake-node-3").unwrap()["spec"]["taints"].is_null());
+    assert!(
+        c.wait_until_async(WAIT, |c| {
+            let st = ds_status(c, "default");
+            st["desiredNumberScheduled"] == 3
+                && st["numberMisscheduled"] == 0
+                && st["numberAvailable"] == 3
+        })
+        .await,
+        "{}",
+        ds_status(&c, "default")
+    );
+}
+
+#[tokio::test]
+async fn create_container_error_retries_until_the_behaviour_is_cleared() {
+    let c = FakeCluster::start();
+    let matcher = Matcher::image("otel/ebpf-instrument:bad");
+    c.set_behavior(
+        matcher.clone(),
+        Behavior::CreateContainerError {
+            message: "failed to create containerd task: custom".into(),
+        },
+    );
+    c.create(pod("agent", "otel/ebpf-instrument:bad"));
+    c.create(pod("fine", "otel/ebpf-instrument:badger"));
+    let waiting = |c: &FakeCluster| {
+        c.get("pods", "default", "agent").unwrap()["status"]["containerStatuses"][0]["state"]
+            ["waiting"]
+            .clone()
+    };
+    assert!(
+        c.wait_until_async(WAIT, |c| waiting(c)["reason"] == "CreateContainerError")
+            .await
+    );
+    assert_eq!(
+        waiting(&c)["message"],
+        "failed to create containerd task: custom"
+    );
+    // Retried: the Failed event repeats.
+    assert!(
+        c.wait_until_async(WAIT, |c| c.events_for("default", "agent").iter().any(|e| {
+            e["reason"] == "Failed" && e["count"].as_i64().unwrap_or(0) >= 2
+        }))
+        .await
+    );
+    let p = c.get("pods", "default", "agent").unwrap();
+    assert_eq!(p["status"]["phase"], "Pending");
+    assert!(!FakeCluster::pod_is_ready(&p));
+    // The tag is matched whole: `:badger` is another image.
+    assert!(FakeCluster::pod_is_ready(
+        &c.get("pods", "default", "fine").unwrap()
+    ));
+    c.clear_behavior(&matcher);
+    assert!(
+        c.wait_until_async(WAIT, |c| FakeCluster::pod_is_ready(
+            &c.get("pods", "default", "agent").unwrap()
+        ))
+        .await
+    );
+    let p = c.get("pods", "default", "agent").unwrap();
+    assert_eq!(p["status"]["containerStatuses"][0]["restartCount"], 0);
+    assert!(p["status"]["containerStatuses"][0]["state"]["running"].is_object());
 }

@@ -1045,6 +1045,39 @@ fn daemonset_history(st: &mut State, ds: &Value, template: &Value, hash: &str) {
     }
 }
 
+/// `syncNodes` creations: a pod per node; after a failure nothing more this sync, and the
+/// next try waits (the work queue's back-off). Returns how many were created.
+fn create_daemon_pods(
+    st: &mut State,
+    ds: &Value,
+    nodes: &[String],
+    make_pod: &dyn Fn(&str) -> Value,
+    next: &mut Option<Instant>,
+) -> usize {
+    let uid = uid_of(ds).to_string();
+    let now = Instant::now();
+    if let Some(b) = st.ctrl.create_backoff.get(&uid).copied() {
+        if b > now {
+            if !nodes.is_empty() {
+                due(next, b);
+            }
+            return 0;
+        }
+        st.ctrl.create_backoff.remove(&uid);
+    }
+    let mut created = 0;
+    for node in nodes {
+        if create_pod(st, ds, make_pod(node), "daemonset-controller").is_err() {
+            let at = now + Duration::from_secs(1);
+            st.ctrl.create_backoff.insert(uid.clone(), at);
+            due(next, at);
+            break;
+        }
+        created += 1;
+    }
+    created
+}
+
 /// The DaemonSet controller (`pkg/controller/daemon`): a pod per node where it should run
 /// (nodeSelector, node affinity, taints against the pod's tolerations plus the ones the
 /// controller adds), failed pods replaced, pods removed from nodes they may no longer run
@@ -1124,41 +1157,46 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
         }
     };
 
+    let make_pod = |node: &str| -> Value {
+        let mut t = template.clone();
+        t["spec"] = pod_spec.clone();
+        let labels = super::util::obj_mut(&mut t, &["metadata", "labels"]);
+        labels.insert("controller-revision-hash".into(), json!(hash));
+        labels.insert(
+            "pod-template-generation".into(),
+            json!(template_generation.clone()),
+        );
+        let mut pod = pod_from_template(ds, &t);
+        pod["spec"]["affinity"]["nodeAffinity"] = json!({
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
+            ]}
+        });
+        pod
+    };
+    let on_delete = ds
+        .pointer("/spec/updateStrategy/type")
+        .and_then(Value::as_str)
+        == Some("OnDelete");
+    let desired = nodes.iter().filter(|(_, run, _)| *run).count() as i64;
+    let max_surge = if on_delete {
+        0
+    } else {
+        int_or_percent(
+            ds.pointer("/spec/updateStrategy/rollingUpdate/maxSurge"),
+            desired,
+            true,
+            0,
+        )
+    };
+    let surge = max_surge > 0;
+    let mut to_create: Vec<String> = Vec::new();
+
     // manage: create, replace failed pods, remove extra and misplaced ones.
-    let now = Instant::now();
-    let backoff = st.ctrl.create_backoff.get(&uid).copied();
-    let mut failed_create = false;
     for (node, run, keep) in &nodes {
         let pods = pods_on(st, node);
         if *run && pods.is_empty() {
-            if let Some(b) = backoff.filter(|b| *b > now) {
-                due(next, b);
-                continue;
-            }
-            if failed_create {
-                continue;
-            }
-            let mut t = template.clone();
-            t["spec"] = pod_spec.clone();
-            let labels = super::util::obj_mut(&mut t, &["metadata", "labels"]);
-            labels.insert("controller-revision-hash".into(), json!(hash));
-            labels.insert(
-                "pod-template-generation".into(),
-                json!(template_generation.clone()),
-            );
-            let mut pod = pod_from_template(ds, &t);
-            pod["spec"]["affinity"]["nodeAffinity"] = json!({
-                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}
-                ]}
-            });
-            if create_pod(st, ds, pod, "daemonset-controller").is_err() {
-                // One failure per sync, then the work queue's back-off.
-                failed_create = true;
-                let at = now + Duration::from_secs(1);
-                st.ctrl.create_backoff.insert(uid.clone(), at);
-                due(next, at);
-            }
+            to_create.push(node.clone());
         } else if *keep {
             let mut running = Vec::new();
             for p in pods.iter().filter(|p| !is_deleting(p)) {
@@ -1182,9 +1220,31 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
                     _ => running.push(p),
                 }
             }
-            // Without surge, only the oldest pod on a node stays.
-            for p in running.iter().skip(1) {
-                delete_pod(st, p);
+            if !surge {
+                // Without surge, only the oldest pod on a node stays.
+                for p in running.iter().skip(1) {
+                    delete_pod(st, p);
+                }
+            } else {
+                // With surge, an old and a new pod may overlap until the new one is
+                // available (or the old one is not ready).
+                let (mut oldest_new, mut oldest_old) = (None, None);
+                for p in &running {
+                    let current = str_at(p, &["metadata", "labels", "controller-revision-hash"])
+                        == Some(hash.as_str());
+                    if current && oldest_new.is_none() {
+                        oldest_new = Some(*p);
+                    } else if !current && oldest_old.is_none() {
+                        oldest_old = Some(*p);
+                    } else {
+                        delete_pod(st, p);
+                    }
+                }
+                if let (Some(n), Some(o)) = (oldest_new, oldest_old)
+                    && (!pod_ready(o) || pod_available(n, min_ready, next))
+                {
+                    delete_pod(st, o);
+                }
             }
         } else {
             for p in pods.iter().filter(|p| !is_deleting(p)) {
@@ -1192,18 +1252,18 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
             }
         }
     }
-    if !failed_create {
-        st.ctrl.create_backoff.remove(&uid);
-    }
 
-    // rollingUpdate (maxSurge 0): unavailable old pods go at once; available old pods go
-    // while fewer than maxUnavailable nodes are unavailable.
-    let on_delete = ds
-        .pointer("/spec/updateStrategy/type")
-        .and_then(Value::as_str)
-        == Some("OnDelete");
-    let desired = nodes.iter().filter(|(_, run, _)| *run).count() as i64;
-    if !on_delete {
+    // syncNodes for manage; the rolling update waits until those pods are seen (the real
+    // controller's expectations).
+    let created = create_daemon_pods(st, ds, &to_create, &make_pod, next);
+    to_create.clear();
+
+    // rollingUpdate.
+    if created > 0 {
+        // Look again once the new pods are there.
+    } else if !on_delete && !surge {
+        // maxSurge 0: unavailable old pods go at once; available old pods go while fewer
+        // than maxUnavailable nodes are unavailable.
         let mut max_unavailable = int_or_percent(
             ds.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"),
             desired,
@@ -1249,7 +1309,67 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
         for p in replace_now.iter().chain(candidates.iter().take(room)) {
             delete_pod(st, p);
         }
+    } else if surge {
+        // maxSurge > 0: a new pod next to each old one, at most maxSurge at a time; the old
+        // pod goes once the new one is available.
+        let mut old_to_delete: Vec<Value> = Vec::new();
+        let mut not_run_to_delete: Vec<Value> = Vec::new();
+        let mut allowed_new: Vec<String> = Vec::new();
+        let mut candidate_new: Vec<String> = Vec::new();
+        let (mut num_surge, mut num_available) = (0i64, 0i64);
+        for (node, run, _) in &nodes {
+            let pods = pods_on(st, node);
+            if pods.is_empty() {
+                continue;
+            }
+            let live: Vec<&Value> = pods.iter().filter(|p| !is_deleting(p)).collect();
+            let new: Vec<&&Value> = live.iter().filter(|p| is_current(p)).collect();
+            let old: Vec<&&Value> = live.iter().filter(|p| !is_current(p)).collect();
+            if new.len() > 1 || old.len() > 1 {
+                num_surge += 1;
+                continue;
+            }
+            let (new, old) = (new.first().map(|p| **p), old.first().map(|p| **p));
+            if let Some(p) = old.or(new)
+                && pod_available(p, min_ready, &mut None)
+            {
+                num_available += 1;
+            }
+            match (new, old) {
+                (_, None) => {}
+                (None, Some(o)) => {
+                    if !pod_available(o, min_ready, &mut None) {
+                        if *run {
+                            allowed_new.push(node.clone());
+                        } else {
+                            old_to_delete.push(o.clone());
+                        }
+                    } else if !*run {
+                        not_run_to_delete.push(o.clone());
+                    } else if num_surge < max_surge {
+                        candidate_new.push(node.clone());
+                    }
+                }
+                (Some(n), Some(o)) => {
+                    if pod_available(n, min_ready, next) {
+                        old_to_delete.push(o.clone());
+                    } else {
+                        num_surge += 1;
+                    }
+                }
+            }
+        }
+        let deletable = (num_available - desired).max(0) as usize;
+        old_to_delete.extend(not_run_to_delete.into_iter().take(deletable));
+        let room = (max_surge - num_surge).max(0) as usize;
+        to_create.extend(allowed_new);
+        to_create.extend(candidate_new.into_iter().take(room));
+        for p in &old_to_delete {
+            delete_pod(st, p);
+        }
     }
+
+    create_daemon_pods(st, ds, &to_create, &make_pod, next);
 
     // Status.
     let (mut scheduled, mut misscheduled, mut ready, mut available, mut updated) =

@@ -322,11 +322,9 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
                 None => metrics_route(&shared, &rest, &q),
             }
         }
-        Route::NodeProxy(node, rest) => {
-            super::proxy::node_proxy(&shared, &method, &node, &rest, &raw_query)
-        }
+        Route::NodeProxy(node, rest) => super::proxy::node_proxy(&shared, &method, &node, &rest),
         Route::PodProxy(ns, pod, rest) => {
-            super::proxy::pod_proxy(&shared, &method, &ns, &pod, &rest, &raw_query)
+            super::proxy::pod_proxy(&shared, &method, &ns, &pod, &rest)
         }
         Route::Group(g) => match registry::api_group(&g) {
             Some(v) => json_response(200, &v),

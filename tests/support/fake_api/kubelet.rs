@@ -47,7 +47,9 @@ impl Behavior {
 /// Which pods or containers a behaviour applies to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Matcher {
-    /// Containers whose image contains this substring.
+    /// Containers whose image contains this substring; when it names a tag
+    /// (`otel/ebpf-instrument:bad`, `:broken`), the tag must end there, so `:bad` does not
+    /// match `:badger` (a digest may follow).
     Image(String),
     /// All containers of pods whose name starts with this prefix.
     PodPrefix(String),
@@ -66,7 +68,18 @@ impl Matcher {
 
     fn matches(&self, pod: &str, image: &str) -> bool {
         match self {
-            Matcher::Image(s) => image.contains(s.as_str()),
+            Matcher::Image(s) => {
+                let tagged = s
+                    .rsplit_once(':')
+                    .is_some_and(|(_, tag)| !tag.is_empty() && !tag.contains('/'));
+                if !tagged {
+                    return image.contains(s.as_str());
+                }
+                image.match_indices(s.as_str()).any(|(at, m)| {
+                    let rest = &image[at + m.len()..];
+                    rest.is_empty() || rest.starts_with('@')
+                })
+            }
             Matcher::PodPrefix(p) => pod.starts_with(p.as_str()),
             Matcher::Any => true,
         }

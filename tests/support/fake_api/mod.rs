@@ -16,6 +16,24 @@
 //! assert!(cluster.requests().iter().all(|r| !r.is_write()));
 //! ```
 //!
+//! For the OBI agent's life cycle:
+//! - Nodes: `builder().node_info(i, kernel, os_image, arch)`, `.node_taint(i, k, v, effect)`,
+//!   `.node_label(i, k, v)`, `.node_unschedulable(i)`; at run time `taint_node`,
+//!   `untaint_node`, `set_node_unschedulable`, `label_node`, `set_node_ready` (which also
+//!   sets the `node.kubernetes.io/unreachable` taints, as the node lifecycle controller does).
+//!   The scheduler and the DaemonSet controller honour taints, tolerations, nodeSelector and
+//!   required node affinity; a NoExecute taint evicts pods that do not tolerate it.
+//! - DaemonSets roll out like the real controller (maxUnavailable, maxSurge, minReadySeconds,
+//!   ControllerRevisions, so `kubectl rollout history|undo` work); a failing new revision
+//!   stalls with one node down; rolling the template back recovers.
+//! - `Behavior::CreateContainerError { message }` (`Behavior::caps_denied()` for the
+//!   capabilities error), `clear_behaviors()`, `clear_behavior(&matcher)`.
+//! - `forbid(verb, group, resource, ns)` / `clear_forbids()`: the authorizer's 403, and
+//!   `selfsubjectaccessreviews` (JSON or kubectl's protobuf) answer from the same policy.
+//! - `GET /api/v1/nodes/{n}/proxy/stats/summary` (the kubelet Summary API, from
+//!   `set_pod_metrics`/`set_node_metrics`), `/api/v1/namespaces/{ns}/pods/{p}[:port]/proxy/…`
+//!   answering what `serve_pod_http` registered, with the proxy's real errors.
+//!
 //! Things that differ from what a test might naively expect, because the real server does them:
 //! - Items of a list response have no `kind`/`apiVersion`; `get` responses have them.
 //! - Controllers write too: after an apply, the Deployment's resourceVersion moves again
@@ -35,6 +53,12 @@
 //! - Log timestamps are Go `RFC3339Nano`: trailing zeros of the fraction are trimmed.
 //! - kubectl sends no bearer token to an `http://` server: use `builder().allow_anonymous(true)`
 //!   (the example does) to drive it with kubectl.
+//! - DaemonSet pods carry the tolerations the controller adds (unschedulable, not-ready,
+//!   unreachable, pressure conditions), so they run on cordoned nodes; a NotReady node is no
+//!   longer "desired" (its unreachable NoSchedule taint) but keeps its agent (misscheduled).
+//! - The pod proxy does not resolve container port names (neither does the real one): use the
+//!   number, or no port for the first container port.
+//! - `selfsubjectaccessreviews` never say `denied`: RBAC has no opinion rather than denying.
 
 mod api;
 mod authz;

@@ -84,13 +84,7 @@ fn internal_ip(n: &Value) -> String {
         .to_string()
 }
 
-pub fn node_proxy(
-    shared: &Shared,
-    method: &str,
-    node: &str,
-    path: &str,
-    _query: &str,
-) -> Response<Body> {
+pub fn node_proxy(shared: &Shared, method: &str, node: &str, path: &str) -> Response<Body> {
     let st = lock(shared);
     let res = registry::by_name("nodes").expect("nodes");
     if let Some(e) = deny(&st, res, None, node, verb_of(method)) {
@@ -228,40 +222,17 @@ fn split_scheme_name_port(id: &str) -> Option<(&str, &str, &str)> {
     (!name.is_empty() && ["", "http", "https"].contains(&scheme)).then_some((scheme, name, port))
 }
 
-/// How Go's dialer turns a port string into a number: digits, or a service name from its
-/// built-in table. Container port names are not resolved by the pod proxy.
-fn dial_port(port: &str) -> Result<u16, String> {
-    if let Ok(n) = port.parse::<u16>() {
-        return Ok(n);
+/// The port as Go's HTTP transport reads it from `host:port`: only digits are a port.
+/// Anything else (a container port name: the pod proxy does not resolve those) stays part of
+/// the host name, which then fails to resolve.
+fn dial_port(ip: &str, port: &str) -> Result<u16, String> {
+    match port.parse::<u16>() {
+        Ok(n) if port.chars().all(|c| c.is_ascii_digit()) => Ok(n),
+        _ => Err(format!("dial tcp: lookup {ip}:{port}: no such host")),
     }
-    let known = [
-        ("ftp", 21),
-        ("ssh", 22),
-        ("telnet", 23),
-        ("smtp", 25),
-        ("http", 80),
-        ("pop3", 110),
-        ("imap2", 143),
-        ("https", 443),
-        ("submissions", 465),
-        ("imaps", 993),
-        ("pop3s", 995),
-    ];
-    known
-        .iter()
-        .find(|(n, _)| *n == port.to_ascii_lowercase())
-        .map(|(_, p)| *p)
-        .ok_or_else(|| format!("dial tcp: lookup tcp/{port}: unknown port"))
 }
 
-pub fn pod_proxy(
-    shared: &Shared,
-    method: &str,
-    ns: &str,
-    id: &str,
-    path: &str,
-    _query: &str,
-) -> Response<Body> {
+pub fn pod_proxy(shared: &Shared, method: &str, ns: &str, id: &str, path: &str) -> Response<Body> {
     let st = lock(shared);
     let res = registry::by_name("pods").expect("pods");
     if let Some(e) = deny(&st, res, Some(ns), id, verb_of(method)) {
@@ -296,7 +267,7 @@ pub fn pod_proxy(
     let number = if port.is_empty() {
         80
     } else {
-        match dial_port(&port) {
+        match dial_port(ip, &port) {
             Ok(n) => n,
             Err(e) => return error_response(&unreachable_err(&e)),
         }

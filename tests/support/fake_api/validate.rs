@@ -365,8 +365,76 @@ pub fn validate(res: &Res, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 ));
             }
         }
+        "clusterroles" | "roles" => {
+            // rbac validation.ValidatePolicyRule
+            for (i, r) in obj["rules"].as_array().into_iter().flatten().enumerate() {
+                let empty = |k: &str| r[k].as_array().is_none_or(|a| a.is_empty());
+                if empty("verbs") {
+                    out.push(Cause::required(
+                        format!("rules[{i}].verbs"),
+                        "verbs must contain at least one value",
+                    ));
+                }
+                if !empty("nonResourceURLs") {
+                    if res.plural == "roles" {
+                        out.push(Cause::invalid(
+                            format!("rules[{i}].nonResourceURLs"),
+                            format!(
+                                "[]string{{{}}}",
+                                r["nonResourceURLs"]
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|u| format!("{:?}", u.as_str().unwrap_or("")))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            "namespaced rules cannot apply to non-resource URLs",
+                        ));
+                    }
+                    if !empty("apiGroups") || !empty("resources") || !empty("resourceNames") {
+                        out.push(Cause::invalid(
+                            format!("rules[{i}].nonResourceURLs"),
+                            format!(
+                                "[]string{{{}}}",
+                                r["nonResourceURLs"]
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|u| format!("{:?}", u.as_str().unwrap_or("")))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            "rules cannot apply to both regular resources and non-resource URLs",
+                        ));
+                    }
+                    continue;
+                }
+                if empty("apiGroups") {
+                    out.push(Cause::required(
+                        format!("rules[{i}].apiGroups"),
+                        "resource rules must supply at least one api group",
+                    ));
+                }
+                if empty("resources") {
+                    out.push(Cause::required(
+                        format!("rules[{i}].resources"),
+                        "resource rules must supply at least one resource",
+                    ));
+                }
+            }
+        }
         "clusterrolebindings" | "rolebindings" => {
             let rr = &obj["roleRef"];
+            if let Some(g) = rr["apiGroup"].as_str()
+                && g != "rbac.authorization.k8s.io"
+            {
+                out.push(Cause::not_supported(
+                    "roleRef.apiGroup",
+                    g,
+                    &["rbac.authorization.k8s.io"],
+                ));
+            }
             if rr.is_null() {
                 out.push(Cause::required("roleRef", ""));
             } else {
