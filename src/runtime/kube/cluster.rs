@@ -88,7 +88,8 @@ impl Kube {
         let req = http::Request::get(path)
             .body(Vec::new())
             .expect("a GET request with a path is valid");
-        self.call("get", what, self.client.request_text(req)).await
+        self.call("get", what, self.no_retry.request_text(req))
+            .await
     }
 
     /// CPU and memory of the pods matching `selector` in the namespace, from metrics-server

@@ -35,6 +35,8 @@ pub struct ConnectOptions {
 #[derive(Clone)]
 pub struct Kube {
     pub client: Client,
+    /// The same connection settings without kube's retry on 429/503/504 (for proxied calls).
+    pub no_retry: Client,
     /// Context name (`in-cluster` inside a pod).
     pub context: String,
     /// API server URL.
@@ -283,12 +285,22 @@ impl Kube {
         let mut config = config;
         // Fail fast on a dead address instead of kube's 30 s default.
         config.connect_timeout = Some(Duration::from_secs(10));
+        // Proxied requests (a pod's /metrics, a kubelet's summary) answer 503 when nothing
+        // listens; kube's default retry would back off for minutes on that. They go through a
+        // client that does not retry.
+        let mut once = config.clone();
+        once.default_retry = false;
         let client = Client::try_from(config).map_err(|source| KubeError::MakeClient {
+            server: server.clone(),
+            source,
+        })?;
+        let no_retry = Client::try_from(once).map_err(|source| KubeError::MakeClient {
             server: server.clone(),
             source,
         })?;
         Ok(Kube {
             client,
+            no_retry,
             context,
             server,
             namespace,
