@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod common;
 mod docs;
 mod fake_api;
 mod k8s;

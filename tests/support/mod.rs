@@ -1,7 +1,6 @@
 //! Test support: the fake Kubernetes API server and helpers to run the binary.
 #![allow(dead_code, unused_imports)]
 
-pub mod cli;
 pub mod fake_api;
 
 pub use fake_api::{

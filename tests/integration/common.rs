@@ -1,3 +1,4 @@
+#![allow(dead_code)]
 //! Running the built `b00t` as a process, and what it printed.
 
 use std::path::Path;
