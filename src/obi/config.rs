@@ -347,7 +347,10 @@ fn check_version(v: &Version, root: &Node, env: &dyn Fn(&str) -> Option<String>)
             format!("the configuration must be a mapping, not a {}", root.kind()),
         ),
     }
-    if root.as_map().is_some() || root.is_null() {
+    // OBI stops at the first value yaml.v3 cannot decode ("parsing YAML configuration"), before
+    // its start-up checks; rules evaluated on such a value would only add noise.
+    let undecodable = c.out.iter().any(|f| f.code == "type");
+    if !undecodable && (root.as_map().is_some() || root.is_null()) {
         startup_rules(&mut c, root, env);
     }
     c.out
@@ -680,6 +683,20 @@ fn levenshtein(a: &str, b: &str) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Merging the findings of several versions.
 
+/// Codes of the start-up rules (as named by `scripts/obi-keys`).
+const STARTUP: &[&str] = &[
+    "no_feature",
+    "network_needs_exporter",
+    "stats_needs_exporter",
+    "app_needs_exporter",
+    "span_formats",
+    "wildcard_char",
+    "informers_sync_timeout",
+    "batch_length",
+    "internal_otel_and_prom",
+    "internal_otel_needs_metrics",
+];
+
 fn merge(versions: &[&Version], per_version: Vec<Vec<Finding>>, pinned: bool) -> Vec<Diagnostic> {
     if pinned {
         let v = versions[0];
@@ -722,7 +739,12 @@ fn merge(versions: &[&Version], per_version: Vec<Vec<Finding>>, pinned: bool) ->
     let mut order: Vec<Id> = Vec::new();
     for (v, findings) in versions.iter().zip(per_version) {
         for f in findings {
-            let id = (f.code, f.path.clone(), f.line, f.column);
+            // A start-up rule is one finding whichever key each version reports it at.
+            let id = if f.schema_path.is_empty() || STARTUP.contains(&f.code) {
+                (f.code, String::new(), 0, 0)
+            } else {
+                (f.code, f.path.clone(), f.line, f.column)
+            };
             match groups.get_mut(&id) {
                 Some((_, vs)) => vs.push(&v.name),
                 None => {
@@ -957,18 +979,19 @@ impl<'a> Effective<'a> {
 fn startup_rules(c: &mut Checker<'_>, root: &Node, env: &dyn Fn(&str) -> Option<String>) {
     let e = Effective { v: c.v, root, env };
     let v = c.v;
-    let rule = |c: &mut Checker<'_>, name: &str, path: &str, at: (usize, usize), msg: &str| {
-        if v.has_rule(name) {
-            c.push_at(
-                "startup",
-                Severity::Error,
-                path,
-                path,
-                at,
-                format!("OBI would refuse to start: {msg}"),
-            );
-        }
-    };
+    let rule =
+        |c: &mut Checker<'_>, name: &'static str, path: &str, at: (usize, usize), msg: &str| {
+            if v.has_rule(name) {
+                c.push_at(
+                    name,
+                    Severity::Error,
+                    path,
+                    path,
+                    at,
+                    format!("OBI would refuse to start: {msg}"),
+                );
+            }
+        };
     let (net, app, stats) = (e.network(), e.application(), e.stats());
     let (prom, otel, traces) = (e.prom(), e.otel_metrics(), e.otel_traces());
     let printer = e

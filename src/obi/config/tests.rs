@@ -340,3 +340,31 @@ fn suggestions_only_for_close_names() {
     assert!(is_duration("1h30m") && is_duration("0") && !is_duration("10"));
     assert!(is_int("0x1F") && !is_int("9400a"));
 }
+
+#[test]
+fn a_startup_rule_every_version_applies_is_one_error_for_a_moving_tag() {
+    // The versions report it at different keys (per-exporter features vs metrics.features).
+    let v = validate(
+        "x",
+        "prometheus_export: {port: 1}\nmetrics_x: 1\n",
+        "main",
+        &no_env,
+    );
+    let startup: Vec<_> = v
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("no metric feature is enabled"))
+        .collect();
+    assert_eq!(startup.len(), 1, "{:#?}", v.diagnostics);
+    assert_eq!(startup[0].severity, Severity::Error);
+    // Undecodable values stop OBI before its start-up checks: no rule findings then.
+    let v = check("wrong-type.yaml", "main");
+    assert!(
+        !v.diagnostics
+            .iter()
+            .any(|d| d.message.contains("refuse to start")),
+        "{:#?}",
+        v.diagnostics
+    );
+    assert_eq!(v.errors, 3);
+}
