@@ -1150,9 +1150,14 @@ fn facts_for(v: &Version, root: &Node, env: &dyn Fn(&str) -> Option<String>) -> 
             "otel_traces_export.endpoint",
             "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         ),
-        needs_sys_admin: application && cp_on,
-        needs_net_admin: (network && tc_source)
-            || (application && cp_on && matches!(cp.as_str(), "all" | "ip" | "tcp")),
+        // OBI's CheckOSCapabilities: NET_ADMIN for TC (network source tc; context propagation
+        // with application instrumentation). bpf_probe_write_user, with which Go library-level
+        // context propagation (all, headers) injects the context, needs SYS_ADMIN; without it
+        // OBI turns that part off.
+        needs_sys_admin: application
+            && (e.flag("ebpf.enable_context_propagation")
+                || cp.split(',').any(|m| matches!(m.trim(), "all" | "headers"))),
+        needs_net_admin: (network && tc_source) || (application && cp_on),
         log_level: e
             .scalar("log_level")
             .filter(|s| !s.is_empty())

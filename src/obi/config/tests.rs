@@ -270,6 +270,15 @@ fn facts_of_a_config() {
     assert!(f.application_metrics && f.needs_sys_admin && f.needs_net_admin);
     assert_eq!(f.otlp_traces_endpoint.as_deref(), Some("http://c:4317"));
     assert!(!f.network_metrics);
+    // IP-options propagation goes through TC only: NET_ADMIN, no SYS_ADMIN.
+    let text = "open_port: 8080\nebpf: {context_propagation: ip}\notel_traces_export: {endpoint: http://c:4317}\n";
+    let f = config_facts(text, "main-fdb0bd7", &no_env).unwrap();
+    assert!(f.needs_net_admin && !f.needs_sys_admin);
+    // Without application instrumentation context propagation needs nothing.
+    let text =
+        "ebpf: {context_propagation: all}\nprometheus_export: {port: 1, features: [network]}\n";
+    let f = config_facts(text, "main-fdb0bd7", &no_env).unwrap();
+    assert!(!f.needs_net_admin && !f.needs_sys_admin);
 }
 
 #[test]
