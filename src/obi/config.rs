@@ -546,10 +546,11 @@ impl Checker<'_> {
             return self.type_error(node, sp, up, want);
         };
         let ok = match kind {
-            "bool" => *plain && is_bool(text),
+            "bool" => is_bool(text) && (*plain || !is_core_bool(text)),
             "int" => *plain && is_int(text),
             "float" => *plain && (is_int(text) || is_float(text)),
-            "duration" => is_duration(text),
+            // A plain number resolves to an int, which yaml.v3 refuses for time.Duration.
+            "duration" => is_duration(text) && !(*plain && is_int(text)),
             "enum" => {
                 let allowed = info.allowed();
                 let found = if info.case_insensitive {
@@ -619,6 +620,12 @@ fn is_bool(s: &str) -> bool {
             | "Off"
             | "OFF"
     )
+}
+
+/// YAML 1.2 core booleans: yaml.v3 takes these into a Go bool only unquoted (quoted they are
+/// strings, and only the YAML 1.1 forms such as `yes` and `on` are accepted from a string).
+fn is_core_bool(s: &str) -> bool {
+    matches!(s, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
 }
 
 fn is_int(s: &str) -> bool {

@@ -430,3 +430,66 @@ fn obi_agent_silently_ignores_a_typo_the_validator_catches() {
     assert!(running, "agent stopped; logs:\n{}", agent.logs());
     assert!(!agent.logs().contains("wrong configuration"));
 }
+
+/// The validator and the agent agree on what yaml.v3 decodes and what OBI rejects at start-up.
+#[test]
+fn obi_agent_and_validator_agree_on_values() {
+    if !agent_available() {
+        return;
+    }
+    // (edit of the default config, whether OBI accepts it)
+    let cases: &[(&str, &str, bool)] = &[
+        (
+            "log_level: INFO",
+            "log_level: INFO\nshutdown_timeout: 0",
+            false,
+        ),
+        (
+            "log_level: INFO",
+            "log_level: INFO\nshutdown_timeout: \"0\"",
+            true,
+        ),
+        (
+            "log_level: INFO",
+            "log_level: INFO\nenforce_sys_caps: \"true\"",
+            false,
+        ),
+        (
+            "log_level: INFO",
+            "log_level: INFO\nenforce_sys_caps: \"yes\"",
+            true,
+        ),
+        ("log_level: INFO", "log_level: verbose", false),
+        ("log_level: INFO", "log_level: debug", true),
+        ("path: /metrics", "path: /metrics\n  port_typo: 1", true),
+    ];
+    for (from, to, agent_ok) in cases {
+        let (config, ports) = test_config("");
+        let edited = config.replacen(from, to, 1);
+        assert_ne!(edited, config, "{from:?} not in the default config");
+        let v = validate("case.yaml", &edited, "main-fdb0bd7", &no_env);
+        let agent = Agent::start(&edited);
+        let case = to.replace('\n', " | ");
+        if *agent_ok {
+            wait_metrics(
+                &agent,
+                ports.prometheus,
+                "/metrics",
+                Duration::from_secs(60),
+                || {},
+                |_| true,
+            )
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+            // A typo'd key is the one thing the agent accepts and the validator does not.
+            let typo = to.contains("_typo");
+            assert_eq!(v.valid, !typo, "{case}: {:#?}", v.diagnostics);
+        } else {
+            let code = agent.wait_exit(Duration::from_secs(60));
+            assert_eq!(code, Some(255), "{case}: logs:\n{}", agent.logs());
+            assert!(
+                !v.valid,
+                "{case}: validator accepted what the agent rejects"
+            );
+        }
+    }
+}

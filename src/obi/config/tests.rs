@@ -351,6 +351,32 @@ fn suggestions_only_for_close_names() {
 }
 
 #[test]
+fn scalars_decode_as_yaml_v3_decodes_them() {
+    let errs = |text: &str| {
+        validate("x", text, "main-fdb0bd7", &no_env)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path)
+            .collect::<Vec<_>>()
+    };
+    let base = "prometheus_export: {port: 1, features: [network]}\n";
+    // A plain 0 is an int, which yaml.v3 refuses for a time.Duration; quoted it parses.
+    assert_eq!(
+        errs(&format!("{base}shutdown_timeout: 0\n")),
+        ["shutdown_timeout"]
+    );
+    assert!(errs(&format!("{base}shutdown_timeout: \"0\"\n")).is_empty());
+    // Quoted "true" is a string; quoted "yes" passes yaml.v3's YAML 1.1 fallback.
+    assert_eq!(
+        errs(&format!("{base}enforce_sys_caps: \"true\"\n")),
+        ["enforce_sys_caps"]
+    );
+    assert!(errs(&format!("{base}enforce_sys_caps: \"yes\"\n")).is_empty());
+    assert!(errs(&format!("{base}enforce_sys_caps: on\n")).is_empty());
+}
+
+#[test]
 fn a_startup_rule_every_version_applies_is_one_error_for_a_moving_tag() {
     // The versions report it at different keys (per-exporter features vs metrics.features).
     let v = validate(
