@@ -436,7 +436,11 @@ impl Checker<'_> {
                     &sp,
                     &up,
                     (key.pos.line, key.pos.col),
-                    format!("{up} is deprecated: {dep}"),
+                    match (&info.replacement, dep.as_str()) {
+                        (Some(r), "deprecated") => format!("{up} is deprecated, use {r} instead"),
+                        (Some(r), _) => format!("{up} is deprecated, use {r} instead ({dep})"),
+                        (None, _) => format!("{up} is deprecated: {dep}"),
+                    },
                 );
             }
             self.value(value, info, &sp, &up);
@@ -471,6 +475,7 @@ impl Checker<'_> {
                                 values: None,
                                 env: None,
                                 deprecated: None,
+                                replacement: None,
                                 case_insensitive: false,
                             };
                             self.value(v, &vinfo, &format!("{sp}.*"), &child);

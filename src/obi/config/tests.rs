@@ -169,7 +169,18 @@ fn deprecated_keys_warn_with_the_replacement() {
     let w = only(&v, Severity::Warning);
     assert_eq!(w.len(), 1, "{w:#?}");
     assert_eq!(w[0].path, "network.enable");
-    assert!(w[0].message.contains("add \"network\""), "{}", w[0].message);
+    assert_eq!(
+        w[0].message,
+        "network.enable is deprecated, use prometheus_export.features instead (add \"network\" to OTEL_EBPF_METRIC_FEATURES or OTEL_EBPF_PROMETHEUS_FEATURES)"
+    );
+    let v = check("deprecated.yaml", "v0.10.0");
+    let w = only(&v, Severity::Warning);
+    assert!(
+        w.iter().any(|d| d.path == "network.enable"
+            && d.message
+                .starts_with("network.enable is deprecated, use metrics.features instead")),
+        "{w:#?}"
+    );
 }
 
 #[test]
