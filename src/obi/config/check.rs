@@ -185,6 +185,8 @@ impl Checker<'_> {
                                 env: None,
                                 deprecated: None,
                                 replacement: None,
+                                min: None,
+                                max: None,
                                 case_insensitive: false,
                             };
                             self.value(v, &vinfo, &format!("{sp}.*"), &child);
@@ -261,7 +263,31 @@ impl Checker<'_> {
         };
         let ok = match kind {
             "bool" => is_bool(text) && (*plain || !is_core_bool(text)),
-            "int" => *plain && is_int(text),
+            "int" => {
+                if *plain && is_int(text) {
+                    let n = parse_int(text);
+                    let low = info.min.is_some_and(|m| n.is_none_or(|n| n < m));
+                    let high = info.max.is_some_and(|m| n.is_none_or(|n| n > m));
+                    if low || high {
+                        let range = match (info.min, info.max) {
+                            (Some(a), Some(b)) => format!("between {a} and {b}"),
+                            (Some(a), None) => format!("at least {a}"),
+                            (None, Some(b)) => format!("at most {b}"),
+                            (None, None) => unreachable!("a bound was checked"),
+                        };
+                        self.push(
+                            "value",
+                            Severity::Error,
+                            sp,
+                            up,
+                            node,
+                            format!("{up}: {text} is out of range (must be {range})"),
+                        );
+                    }
+                    return;
+                }
+                false
+            }
             "float" => *plain && (is_int(text) || is_float(text)),
             // A plain number resolves to an int, which yaml.v3 refuses for time.Duration.
             "duration" => is_duration(text) && !(*plain && is_int(text)),
@@ -340,6 +366,25 @@ pub(super) fn is_bool(s: &str) -> bool {
 /// strings, and only the YAML 1.1 forms such as `yes` and `on` are accepted from a string).
 pub(super) fn is_core_bool(s: &str) -> bool {
     matches!(s, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+}
+
+/// The value of an integer literal as yaml.v3 reads it (`None` when it does not fit an i64).
+fn parse_int(s: &str) -> Option<i64> {
+    let s = s.replace('_', "");
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s.strip_prefix('+').unwrap_or(&s)),
+    };
+    let v = if let Some(h) = digits.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()?
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()?
+    } else {
+        digits.parse().ok()?
+    };
+    Some(if neg { -v } else { v })
 }
 
 pub(super) fn is_int(s: &str) -> bool {

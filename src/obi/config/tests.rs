@@ -414,3 +414,29 @@ fn a_startup_rule_every_version_applies_is_one_error_for_a_moving_tag() {
     );
     assert_eq!(v.errors, 3);
 }
+
+#[test]
+fn validator_tags_are_enforced_where_obi_runs_them() {
+    // v0.3.0 and later run the struct validator at start-up (oneof, ranges).
+    let text = "network: {source: tcc}\nprometheus_export: {port: 70000, features: [network]}\n";
+    let v = validate("x", text, "v0.3.0", &no_env);
+    let msgs: Vec<&str> = only(&v, Severity::Error)
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        msgs.contains(&"network.source: invalid value \"tcc\" (valid: socket_filter, tc)"),
+        "{msgs:?}"
+    );
+    // Port bounds came with v0.10.0.
+    assert!(!msgs.iter().any(|m| m.contains("out of range")), "{msgs:?}");
+    let text10 = "metrics: {features: [network]}\nprometheus_export: {port: 70000}\n";
+    let v10 = validate("x", text10, "v0.10.0", &no_env);
+    assert_eq!(
+        only(&v10, Severity::Error)[0].message,
+        "prometheus_export.port: 70000 is out of range (must be between 0 and 65535)"
+    );
+    // The old build has no struct validator: the same file passes its key and type checks.
+    let v = validate("x", text, "main-fdb0bd7", &no_env);
+    assert!(v.valid, "{:#?}", v.diagnostics);
+}
