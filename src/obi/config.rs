@@ -240,6 +240,7 @@ const STARTUP: &[&str] = &[
     "batch_length",
     "internal_otel_and_prom",
     "internal_otel_needs_metrics",
+    "discovery_criteria",
 ];
 
 fn merge(versions: &[&Version], per_version: Vec<Vec<Finding>>, pinned: bool) -> Vec<Diagnostic> {

@@ -277,6 +277,33 @@ pub(super) fn startup_rules(
             "ebpf.batch_length must be at least 1",
         );
     }
+    for list in [
+        "services",
+        "exclude_services",
+        "instrument",
+        "exclude_instrument",
+    ] {
+        let path = format!("discovery.{list}");
+        let Some(items) = e.node(&path).and_then(Node::as_seq) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let selects = item
+                .as_map()
+                .is_some_and(|m| m.iter().any(|(k, v)| is_criterion(&k.name) && !v.is_null()));
+            if !selects {
+                rule(
+                    c,
+                    "discovery_criteria",
+                    &format!("{path}[{i}]"),
+                    (item.pos.line.max(1), item.pos.col.max(1)),
+                    &format!(
+                        "{path}[{i}] selects no process: give at least one of exe_path, open_ports, languages, cmd_args, target_pids, k8s_pod_labels, k8s_pod_annotations or a k8s_* attribute"
+                    ),
+                );
+            }
+        }
+    }
     let internal_otel = e.scalar("internal_metrics.exporter").as_deref() == Some("otel");
     if internal_otel && e.int("internal_metrics.prometheus.port") != 0 {
         rule(
@@ -296,6 +323,20 @@ pub(super) fn startup_rules(
             "internal_metrics.exporter otel needs an OTLP metrics endpoint",
         );
     }
+}
+
+/// Keys of a discovery entry that select processes (the rest only qualify a selection).
+fn is_criterion(key: &str) -> bool {
+    matches!(
+        key,
+        "exe_path"
+            | "exe_path_regexp"
+            | "open_ports"
+            | "languages"
+            | "cmd_args"
+            | "target_pids"
+            | "container_name"
+    ) || key.starts_with("k8s_")
 }
 
 pub(super) fn facts_for(

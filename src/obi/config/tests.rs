@@ -440,3 +440,16 @@ fn validator_tags_are_enforced_where_obi_runs_them() {
     let v = validate("x", text, "main-fdb0bd7", &no_env);
     assert!(v.valid, "{:#?}", v.diagnostics);
 }
+
+#[test]
+fn a_discovery_entry_must_select_something() {
+    let text = "prometheus_export: {port: 1, features: [application]}\ndiscovery:\n  instrument:\n    - exe_path: \"*/app\"\n    - containers_only: true\n";
+    let v = validate("x", text, "main-fdb0bd7", &no_env);
+    let errs = only(&v, Severity::Error);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].path, "discovery.instrument[1]");
+    assert_eq!((errs[0].line, errs[0].column), (5, 7));
+    assert!(errs[0].message.contains("selects no process"));
+    let ok = text.replace("containers_only: true", "k8s_namespace: default");
+    assert!(validate("x", &ok, "main", &no_env).valid);
+}
