@@ -34,6 +34,14 @@ pub struct KeyInfo {
     /// What OBI's source says replaces the key.
     #[serde(default)]
     pub deprecated: Option<String>,
+    /// The key that replaces a deprecated one, when OBI's note names it.
+    #[serde(default)]
+    pub replacement: Option<String>,
+    /// Bounds of an `int` that OBI's start-up validation enforces.
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
     /// Enum values compare without case (`log_level`).
     #[serde(default)]
     pub case_insensitive: bool,

@@ -430,3 +430,94 @@ fn obi_agent_silently_ignores_a_typo_the_validator_catches() {
     assert!(running, "agent stopped; logs:\n{}", agent.logs());
     assert!(!agent.logs().contains("wrong configuration"));
 }
+
+/// The validator and the agent agree on what yaml.v3 decodes and what OBI rejects at start-up.
+#[test]
+fn obi_agent_and_validator_agree_on_values() {
+    if !agent_available() {
+        return;
+    }
+    // (text to replace in the default config, replacement, what the agent logs when it refuses
+    // to start; None: it starts)
+    const INFO: &str = "log_level: INFO";
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            INFO,
+            "log_level: INFO\nshutdown_timeout: 0",
+            Some("cannot unmarshal !!int `0` into time.Duration"),
+        ),
+        (INFO, "log_level: INFO\nshutdown_timeout: \"0\"", None),
+        (
+            INFO,
+            "log_level: INFO\nenforce_sys_caps: \"true\"",
+            Some("cannot unmarshal !!str `true` into bool"),
+        ),
+        (INFO, "log_level: INFO\nenforce_sys_caps: \"yes\"", None),
+        (
+            INFO,
+            "log_level: verbose",
+            Some("unknown log level specified"),
+        ),
+        (INFO, "log_level: debug", None),
+        ("path: /metrics", "path: /metrics\n  port_typo: 1", None),
+        (INFO, "log_level: INFO\nnetwork_x: 0", None),
+        // Start-up rules of this build.
+        (
+            "exporter: prometheus",
+            "exporter: otel",
+            Some("you can't enable both OTEL and Prometheus internal metrics"),
+        ),
+        (
+            INFO,
+            "log_level: INFO\nroutes: {wildcard_char: ab}",
+            Some("wildcard_char can only be a single character"),
+        ),
+        (
+            INFO,
+            "log_level: INFO\nebpf: {batch_length: 0}",
+            Some("must be at least 1"),
+        ),
+        (
+            INFO,
+            "log_level: INFO\ndiscovery: {instrument: [{containers_only: true}]}",
+            Some("should define at least one selection criteria"),
+        ),
+    ];
+    for (from, to, refusal) in cases {
+        let (config, ports) = test_config("");
+        let edited = config.replacen(from, to, 1);
+        assert_ne!(edited, config, "{from:?} not in the default config");
+        let v = validate("case.yaml", &edited, "main-fdb0bd7", &no_env);
+        let agent = Agent::start(&edited);
+        let case = to.replace('\n', " | ");
+        match refusal {
+            None => {
+                wait_metrics(
+                    &agent,
+                    ports.prometheus,
+                    "/metrics",
+                    Duration::from_secs(60),
+                    || {},
+                    |_| true,
+                )
+                .unwrap_or_else(|e| panic!("{case}: {e}"));
+                // A typo'd key is the one thing the agent accepts and the validator does not.
+                let typo = to.contains("_typo") || to.contains("network_x");
+                assert_eq!(v.valid, !typo, "{case}: {:#?}", v.diagnostics);
+            }
+            Some(expected) => {
+                let code = agent.wait_exit(Duration::from_secs(60));
+                let logs = agent.logs();
+                assert_eq!(code, Some(255), "{case}: logs:\n{logs}");
+                assert!(
+                    logs.contains(expected),
+                    "{case}: {expected:?} not in:\n{logs}"
+                );
+                assert!(
+                    !v.valid,
+                    "{case}: validator accepted what the agent rejects"
+                );
+            }
+        }
+    }
+}

@@ -169,7 +169,18 @@ fn deprecated_keys_warn_with_the_replacement() {
     let w = only(&v, Severity::Warning);
     assert_eq!(w.len(), 1, "{w:#?}");
     assert_eq!(w[0].path, "network.enable");
-    assert!(w[0].message.contains("add \"network\""), "{}", w[0].message);
+    assert_eq!(
+        w[0].message,
+        "network.enable is deprecated, use prometheus_export.features instead (add \"network\" to OTEL_EBPF_METRIC_FEATURES or OTEL_EBPF_PROMETHEUS_FEATURES)"
+    );
+    let v = check("deprecated.yaml", "v0.10.0");
+    let w = only(&v, Severity::Warning);
+    assert!(
+        w.iter().any(|d| d.path == "network.enable"
+            && d.message
+                .starts_with("network.enable is deprecated, use metrics.features instead")),
+        "{w:#?}"
+    );
 }
 
 #[test]
@@ -270,6 +281,15 @@ fn facts_of_a_config() {
     assert!(f.application_metrics && f.needs_sys_admin && f.needs_net_admin);
     assert_eq!(f.otlp_traces_endpoint.as_deref(), Some("http://c:4317"));
     assert!(!f.network_metrics);
+    // IP-options propagation goes through TC only: NET_ADMIN, no SYS_ADMIN.
+    let text = "open_port: 8080\nebpf: {context_propagation: ip}\notel_traces_export: {endpoint: http://c:4317}\n";
+    let f = config_facts(text, "main-fdb0bd7", &no_env).unwrap();
+    assert!(f.needs_net_admin && !f.needs_sys_admin);
+    // Without application instrumentation context propagation needs nothing.
+    let text =
+        "ebpf: {context_propagation: all}\nprometheus_export: {port: 1, features: [network]}\n";
+    let f = config_facts(text, "main-fdb0bd7", &no_env).unwrap();
+    assert!(!f.needs_net_admin && !f.needs_sys_admin);
 }
 
 #[test]
@@ -339,4 +359,97 @@ fn suggestions_only_for_close_names() {
     assert_eq!(suggest("zzzzzz", keys.iter().copied()), None);
     assert!(is_duration("1h30m") && is_duration("0") && !is_duration("10"));
     assert!(is_int("0x1F") && !is_int("9400a"));
+}
+
+#[test]
+fn scalars_decode_as_yaml_v3_decodes_them() {
+    let errs = |text: &str| {
+        validate("x", text, "main-fdb0bd7", &no_env)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path)
+            .collect::<Vec<_>>()
+    };
+    let base = "prometheus_export: {port: 1, features: [network]}\n";
+    // A plain 0 is an int, which yaml.v3 refuses for a time.Duration; quoted it parses.
+    assert_eq!(
+        errs(&format!("{base}shutdown_timeout: 0\n")),
+        ["shutdown_timeout"]
+    );
+    assert!(errs(&format!("{base}shutdown_timeout: \"0\"\n")).is_empty());
+    // Quoted "true" is a string; quoted "yes" passes yaml.v3's YAML 1.1 fallback.
+    assert_eq!(
+        errs(&format!("{base}enforce_sys_caps: \"true\"\n")),
+        ["enforce_sys_caps"]
+    );
+    assert!(errs(&format!("{base}enforce_sys_caps: \"yes\"\n")).is_empty());
+    assert!(errs(&format!("{base}enforce_sys_caps: on\n")).is_empty());
+}
+
+#[test]
+fn a_startup_rule_every_version_applies_is_one_error_for_a_moving_tag() {
+    // The versions report it at different keys (per-exporter features vs metrics.features).
+    let v = validate(
+        "x",
+        "prometheus_export: {port: 1}\nmetrics_x: 1\n",
+        "main",
+        &no_env,
+    );
+    let startup: Vec<_> = v
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("no metric feature is enabled"))
+        .collect();
+    assert_eq!(startup.len(), 1, "{:#?}", v.diagnostics);
+    assert_eq!(startup[0].severity, Severity::Error);
+    // Undecodable values stop OBI before its start-up checks: no rule findings then.
+    let v = check("wrong-type.yaml", "main");
+    assert!(
+        !v.diagnostics
+            .iter()
+            .any(|d| d.message.contains("refuse to start")),
+        "{:#?}",
+        v.diagnostics
+    );
+    assert_eq!(v.errors, 3);
+}
+
+#[test]
+fn validator_tags_are_enforced_where_obi_runs_them() {
+    // v0.3.0 and later run the struct validator at start-up (oneof, ranges).
+    let text = "network: {source: tcc}\nprometheus_export: {port: 70000, features: [network]}\n";
+    let v = validate("x", text, "v0.3.0", &no_env);
+    let msgs: Vec<&str> = only(&v, Severity::Error)
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        msgs.contains(&"network.source: invalid value \"tcc\" (valid: socket_filter, tc)"),
+        "{msgs:?}"
+    );
+    // Port bounds came with v0.10.0.
+    assert!(!msgs.iter().any(|m| m.contains("out of range")), "{msgs:?}");
+    let text10 = "metrics: {features: [network]}\nprometheus_export: {port: 70000}\n";
+    let v10 = validate("x", text10, "v0.10.0", &no_env);
+    assert_eq!(
+        only(&v10, Severity::Error)[0].message,
+        "prometheus_export.port: 70000 is out of range (must be between 0 and 65535)"
+    );
+    // The old build has no struct validator: the same file passes its key and type checks.
+    let v = validate("x", text, "main-fdb0bd7", &no_env);
+    assert!(v.valid, "{:#?}", v.diagnostics);
+}
+
+#[test]
+fn a_discovery_entry_must_select_something() {
+    let text = "prometheus_export: {port: 1, features: [application]}\ndiscovery:\n  instrument:\n    - exe_path: \"*/app\"\n    - containers_only: true\n";
+    let v = validate("x", text, "main-fdb0bd7", &no_env);
+    let errs = only(&v, Severity::Error);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].path, "discovery.instrument[1]");
+    assert_eq!((errs[0].line, errs[0].column), (5, 7));
+    assert!(errs[0].message.contains("selects no process"));
+    let ok = text.replace("containers_only: true", "k8s_namespace: default");
+    assert!(validate("x", &ok, "main", &no_env).valid);
 }
