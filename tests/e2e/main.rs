@@ -294,3 +294,116 @@ fn translated_compose_fixtures_pass_server_side_dry_run() {
         "a dry run stores nothing"
     );
 }
+
+/// The OBI agent's whole life cycle in a namespace b00t creates (the agent needs Pod Security
+/// "privileged"): preflight, deploy, status, logs, config show/set, a failing upgrade that is
+/// rolled back (exit 7), undeploy. `B00T_E2E_OBI_IMAGE` replaces the agent image (e.g. one
+/// loaded with `kind load docker-image`).
+#[test]
+fn obi_life_cycle() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = format!("b00t-e2e-obi-{}", std::process::id());
+    let run = |args: &[&str]| -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_b00t"));
+        cmd.arg("--kubeconfig").arg(&kc).args(["-n", &ns]);
+        cmd.args(args).env_remove("KUBECONFIG").env("NO_COLOR", "1");
+        let out = cmd.output().expect("run b00t");
+        eprintln!(
+            "$ b00t -n {ns} {}\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    struct Cleanup<'a>(&'a dyn Fn(&[&str]) -> Output);
+    impl Drop for Cleanup<'_> {
+        fn drop(&mut self) {
+            let _ = (self.0)(&["obi", "undeploy", "--delete-namespace", "--timeout", "2m"]);
+        }
+    }
+    let _cleanup = Cleanup(&run);
+    let image = std::env::var("B00T_E2E_OBI_IMAGE").ok();
+    let mut deploy = vec!["obi", "deploy", "--timeout", "5m"];
+    if let Some(i) = &image {
+        deploy.extend(["--image", i.as_str()]);
+    }
+
+    let out = run(&["obi", "preflight", "--json"]);
+    let pre: Value = serde_json::from_slice(&out.stdout).expect("preflight JSON");
+    assert!(pre["checks"].as_array().is_some_and(|c| !c.is_empty()));
+
+    let out = run(&deploy);
+    assert!(out.status.success(), "obi deploy");
+    let again = run(&deploy);
+    assert!(again.status.success(), "obi deploy again");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("nothing changed"),
+        "deploying twice changes nothing"
+    );
+
+    // Every schedulable node runs a ready agent; whether it observes anything depends on the
+    // node's kernel, so health itself is not asserted.
+    let out = run(&["obi", "status", "--json"]);
+    let st: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(
+        st["coverage"]["ready"], st["coverage"]["schedulable"],
+        "{st}"
+    );
+    assert!(st["coverage"]["ready"].as_u64().unwrap_or(0) >= 1, "{st}");
+
+    let out = run(&["obi", "logs", "--tail", "5"]);
+    assert!(out.status.success(), "obi logs");
+
+    let out = run(&["obi", "config", "show"]);
+    assert!(out.status.success(), "config show");
+    let config =
+        String::from_utf8_lossy(&out.stdout).replace("log_level: INFO", "log_level: DEBUG");
+    assert!(config.contains("log_level: DEBUG"), "{config}");
+    let file = std::env::temp_dir().join(format!("b00t-e2e-obi-{}.yml", std::process::id()));
+    std::fs::write(&file, &config).unwrap();
+    let out = run(&[
+        "obi",
+        "config",
+        "set",
+        file.to_str().unwrap(),
+        "--timeout",
+        "5m",
+    ]);
+    let _ = std::fs::remove_file(&file);
+    assert!(out.status.success(), "config set");
+
+    // An image that cannot be pulled: explained, rolled back, exit 7, agents ready again.
+    let out = run(&[
+        "obi",
+        "upgrade",
+        "--image",
+        "otel/ebpf-instrument:b00t-e2e-no-such-tag",
+        "--timeout",
+        "5m",
+    ]);
+    assert_eq!(out.status.code(), Some(7), "failed upgrade rolls back");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ErrImagePull") || err.contains("ImagePullBackOff"),
+        "{err}"
+    );
+    let out = run(&["obi", "status", "--json"]);
+    let st: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(
+        st["coverage"]["ready"], st["coverage"]["schedulable"],
+        "{st}"
+    );
+    assert!(
+        !st["image"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no-such-tag"),
+        "{st}"
+    );
+
+    let out = run(&["obi", "undeploy", "--timeout", "2m"]);
+    assert!(out.status.success(), "undeploy");
+    let out = run(&["obi", "status"]);
+    assert_eq!(out.status.code(), Some(4), "nothing left");
+}
