@@ -18,7 +18,9 @@ use serde_json::json;
 use support::FakeCluster;
 
 fn usage() -> ! {
-    eprintln!("usage: fake_apiserver --kubeconfig PATH [--pods N] [--namespace NS] [--nodes N]");
+    eprintln!(
+        "usage: fake_apiserver --kubeconfig PATH [--pods N] [--namespace NS] [--nodes N] [--obi-metrics NS]..."
+    );
     std::process::exit(2)
 }
 
@@ -27,6 +29,7 @@ fn main() {
     let mut pods = 0usize;
     let mut namespace = "default".to_string();
     let mut nodes = 2usize;
+    let mut obi_namespaces: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
@@ -35,6 +38,7 @@ fn main() {
             "--pods" => pods = value().parse().unwrap_or_else(|_| usage()),
             "--namespace" | "-n" => namespace = value(),
             "--nodes" => nodes = value().parse().unwrap_or_else(|_| usage()),
+            "--obi-metrics" => obi_namespaces.push(value()),
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -94,6 +98,12 @@ fn main() {
             eprintln!("warning: not all {pods} pods became ready");
         }
     }
+    // OBI agents in these namespaces serve what a working agent serves: flow series on the
+    // Prometheus port, export counters on the internal metrics port.
+    for ns in &obi_namespaces {
+        cluster.serve_pod_http(ns, "obi-", 9400, "/metrics", OBI_METRICS);
+        cluster.serve_pod_http(ns, "obi-", 9401, "/internal/metrics", OBI_INTERNAL);
+    }
     println!("{}", cluster.url());
     eprintln!(
         "fake apiserver ready; kubeconfig written to {}",
@@ -103,3 +113,6 @@ fn main() {
         std::thread::sleep(Duration::from_secs(3600));
     }
 }
+
+const OBI_METRICS: &str = "# HELP obi_network_flow_bytes_total Bytes of network flows\n# TYPE obi_network_flow_bytes_total counter\nobi_network_flow_bytes_total{direction=\"egress\",dst_address=\"10.0.0.2\",src_address=\"10.0.0.1\",transport=\"TCP\"} 4096\nobi_network_flow_bytes_total{direction=\"ingress\",dst_address=\"10.0.0.1\",src_address=\"10.0.0.2\",transport=\"TCP\"} 1024\n";
+const OBI_INTERNAL: &str = "# HELP obi_otel_metric_exports_total OTLP metric exports\n# TYPE obi_otel_metric_exports_total counter\nobi_otel_metric_exports_total 12\n";
