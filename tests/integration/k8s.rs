@@ -1,29 +1,18 @@
 //! `b00t k8s …` run as a process against the fake API server.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::common::{Out, bin};
 use crate::support::{Behavior, FakeCluster, FaultRule, Matcher};
 
 fn datums() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums")
-}
-
-/// The binary with a clean environment: no inherited kubeconfig, no colours, no user config.
-fn bin(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_b00t"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    c
 }
 
 struct Ctx {
@@ -69,50 +58,6 @@ impl Ctx {
         let o = self.run(&["k8s", "deploy-mcp", "--server", "echo", "--timeout", "20s"]);
         assert_eq!(o.code, 0, "deploy echo: {o}");
         o
-    }
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Out {
-    fn from(o: Output) -> Out {
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for Out {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self}"))
-    }
-
-    /// The single `error: …` line.
-    fn error_line(&self) -> &str {
-        let lines: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("error: "))
-            .collect();
-        assert_eq!(lines.len(), 1, "exactly one error line expected: {self}");
-        lines[0]
     }
 }
 
