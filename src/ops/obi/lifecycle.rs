@@ -413,14 +413,12 @@ pub async fn deploy(
             apply_daemonset(kube, &objects, req, &mut report, events).await?;
         }
         Mode::Sidecar { target } => {
-            let kube = match (kube, req.dry_run) {
-                (Some(k), _) => k,
-                (None, _) => {
-                    return Err(Error::msg(
-                        Exit::Usage,
-                        "a sidecar dry run needs the cluster (the target's ports); use --dry-run=server",
-                    ));
-                }
+            // The sidecar's ports come from the target, so even a client dry run reads it.
+            let Some(kube) = kube else {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    "a sidecar deploy needs the cluster to read the target Deployment",
+                ));
             };
             deploy_sidecar(kube, target, &m, req, &mut report, events).await?;
         }
@@ -522,6 +520,15 @@ async fn deploy_sidecar(
     }
     let server_dry = req.dry_run == Some(DryRun::Server);
     let objects = manifest::sidecar_objects(target, &kube.namespace, m);
+    let body = manifest::sidecar_patch(target, &kube.namespace, m, &ports);
+    if req.dry_run == Some(DryRun::Client) {
+        // What would be applied: the ConfigMap (and Secret) and the patch to the Deployment.
+        report.stage = Stage::DryRun;
+        report.dry_run = Some(DryRun::Client);
+        report.manifests = values(&objects);
+        report.manifests.push(body);
+        return Ok(());
+    }
     let mut applied = kube
         .apply_all(
             &objects,
@@ -531,7 +538,6 @@ async fn deploy_sidecar(
             },
         )
         .await?;
-    let body = manifest::sidecar_patch(target, &kube.namespace, m, &ports);
     applied.push(
         kube.apply_patch_deployment(target, &body, SIDECAR_FIELD_MANAGER, server_dry)
             .await?,
