@@ -2,6 +2,8 @@
 //! upgrade, undeploy. Same shape as every use case: options in, events out, a report back.
 
 pub mod lifecycle;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod logs;
 pub mod preflight;
 pub mod scrape;
