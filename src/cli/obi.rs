@@ -883,7 +883,13 @@ impl UndeployArgs {
             out.line(&format!("{} restored (sidecar removed)", a.reference));
         }
         for k in &r.kept {
-            out.note(&format!("{k} kept (--keep-config)"));
+            if k.starts_with("namespace/") {
+                out.note(&format!(
+                    "{k} kept (not created by b00t; --delete-namespace removes only the namespace deploy created)"
+                ));
+            } else {
+                out.note(&format!("{k} kept (--keep-config)"));
+            }
         }
         if r.deleted.is_empty() && r.restored.is_empty() {
             out.note(&format!(

@@ -1081,12 +1081,20 @@ pub async fn undeploy(kube: &Kube, req: &Undeploy, events: &dyn Events) -> Resul
                 events.emit(Event::Finished);
                 res?;
             }
-            if req.delete_namespace
-                && let Some(x) = kube
+            if req.delete_namespace {
+                // Only the namespace deploy created: another one is kept, and everything
+                // else is still removed (and reported).
+                match kube
                     .delete_owned_cluster::<Namespace>("namespace", &ns)
-                    .await?
-            {
-                report.deleted.push(x);
+                    .await
+                {
+                    Ok(Some(x)) => report.deleted.push(x),
+                    Ok(None) => {}
+                    Err(KubeError::Refused { .. }) => {
+                        report.kept.push(format!("namespace/{ns}"));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
     }
