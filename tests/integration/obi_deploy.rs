@@ -931,6 +931,7 @@ fn undeploy_keep_config_and_delete_namespace() {
 #[test]
 fn undeploy_delete_namespace_leaves_a_namespace_b00t_did_not_create() {
     let cx = Ctx::with(FakeCluster::builder().namespace("mine").start());
+    let c = &cx.cluster;
     cx.deploy(&["-n", "mine"]);
     let o = cx.run(&[
         "obi",
@@ -941,16 +942,38 @@ fn undeploy_delete_namespace_leaves_a_namespace_b00t_did_not_create() {
         "--timeout",
         "30s",
     ]);
+    // Everything deploy created is removed and reported; the user's namespace stays.
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stdout.contains("daemonset.apps/obi deleted"), "{o}");
     assert!(
-        o.code != 0 || !o.stdout.contains("namespace/mine deleted"),
+        o.stdout
+            .contains("clusterrole.rbac.authorization.k8s.io/b00t-obi-mine deleted"),
         "{o}"
     );
+    assert!(!o.stdout.contains("namespace/mine"), "{o}");
     assert!(
-        cx.cluster
-            .get("namespaces", "", "mine")
+        o.stderr
+            .contains("namespace/mine kept (not created by b00t"),
+        "{o}"
+    );
+    assert!(gone_or_terminating(c.get("daemonsets", "mine", "obi")));
+    assert!(c.pods_with_prefix("mine", "obi-").is_empty(), "{o}");
+    assert!(c.get("clusterroles", "", "b00t-obi-mine").is_none());
+    assert!(
+        c.get("namespaces", "", "mine")
             .is_some_and(|n| n["metadata"]["deletionTimestamp"].is_null()),
         "{o}"
     );
+    let j = cx.run(&[
+        "obi",
+        "undeploy",
+        "-n",
+        "mine",
+        "--delete-namespace",
+        "--json",
+    ]);
+    assert_eq!(j.code, 0, "{j}");
+    assert_eq!(j.json()["kept"], json!(["namespace/mine"]), "{j}");
 }
 
 #[test]
