@@ -692,6 +692,19 @@ fn a_missing_permission_stops_deploy_and_skip_preflight_rolls_back() {
 }
 
 #[test]
+fn redeploy_into_b00ts_namespace_checks_the_namespace_permission() {
+    let cx = Ctx::new();
+    cx.deploy(&[]);
+    // The namespace exists now, but it is b00t's: a redeploy applies it again.
+    cx.cluster.forbid("patch", "", "namespaces", None);
+    let o = cx.run(&["obi", "deploy", "--timeout", "30s"]);
+    assert_eq!(o.code, 1, "preflight, not the API server, stops it: {o}");
+    let err = o.error_line();
+    assert!(err.contains("patch namespaces"), "{o}");
+    assert!(err.contains("nothing was applied"), "{o}");
+}
+
+#[test]
 fn an_old_kernel_is_a_blocker() {
     let cx = Ctx::with(
         FakeCluster::builder()
