@@ -459,6 +459,57 @@ fn b64(data: &[u8]) -> String {
     out
 }
 
+#[test]
+fn a_changed_redeploy_waits_until_every_node_runs_the_new_template() {
+    let cx = Ctx::new();
+    let c = &cx.cluster;
+    cx.deploy(&[]);
+    let old: Vec<String> = c
+        .pods_with_prefix(NS, "obi-")
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    let o = cx.deploy(&["--privileged"]);
+    assert!(o.stdout.contains("daemonset.apps/obi configured"), "{o}");
+    assert!(o.stdout.contains("configmap/obi-config unchanged"), "{o}");
+    // When it returns, the new pods run everywhere and the old ones are gone or going.
+    let pods = c.pods_with_prefix(NS, "obi-");
+    let live: Vec<&Value> = pods
+        .iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .collect();
+    assert_eq!(live.len(), 2, "{o}");
+    for p in live {
+        let name = p["metadata"]["name"].as_str().unwrap();
+        assert!(!old.iter().any(|o| o == name), "{name} is an old pod: {o}");
+        assert!(FakeCluster::pod_is_ready(p), "{name} ready: {o}");
+        assert_eq!(
+            p["spec"]["containers"][0]["securityContext"]["privileged"], true,
+            "{name}"
+        );
+    }
+    // A config change rolls the pods too (the checksum on the template).
+    let before = c.get("daemonsets", NS, "obi").unwrap()["spec"]["template"]["metadata"]
+        ["annotations"]["b00t.elastic.ventures/config-hash"]
+        .clone();
+    let cm = c.get("configmaps", NS, "obi-config").unwrap();
+    let text = format!(
+        "{}log_format: json\n",
+        cm["data"]["obi-config.yml"].as_str().unwrap()
+    );
+    let file = cx.write("changed.yml", &text);
+    let o = cx.deploy(&["--privileged", "--config", &file]);
+    assert!(o.stdout.contains("configmap/obi-config configured"), "{o}");
+    assert!(o.stdout.contains("daemonset.apps/obi configured"), "{o}");
+    let ds = c.get("daemonsets", NS, "obi").unwrap();
+    assert_ne!(
+        ds["spec"]["template"]["metadata"]["annotations"]["b00t.elastic.ventures/config-hash"],
+        before
+    );
+    assert_eq!(ds["status"]["updatedNumberScheduled"], 2, "{ds}");
+    assert_eq!(ds["status"]["numberReady"], 2, "{ds}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. two installs
 
@@ -884,6 +935,12 @@ fn undeploy_removes_everything_and_waits_for_the_pods() {
         "--otlp-headers",
         "k=v",
     ]);
+    let ds = c.get("daemonsets", NS, "obi").unwrap();
+    assert_eq!(
+        env_value(&env_of(agent(&ds)), "OTEL_EXPORTER_OTLP_PROTOCOL"),
+        Some("http/protobuf"),
+        "port 4318"
+    );
     let o = cx.run(&["obi", "undeploy", "--timeout", "30s"]);
     assert_eq!(o.code, 0, "{o}");
     let mut got = lines(&o.stdout);
@@ -916,6 +973,16 @@ fn undeploy_removes_everything_and_waits_for_the_pods() {
     assert_eq!(o.code, 0, "{o}");
     assert!(o.stdout.is_empty(), "{o}");
     assert!(o.stderr.contains("nothing to remove"), "{o}");
+    // Nor in a namespace that does not exist.
+    let o = cx.run(&["obi", "undeploy", "-n", "nowhere", "--delete-namespace"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(
+        o.stderr.contains("nothing to remove in namespace nowhere"),
+        "{o}"
+    );
+    let o = cx.run(&["obi", "undeploy", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert_eq!(o.json()["deleted"], json!([]), "{o}");
 }
 
 #[test]
