@@ -522,6 +522,15 @@ async fn deploy_sidecar(
     }
     let server_dry = req.dry_run == Some(DryRun::Server);
     let objects = manifest::sidecar_objects(target, &kube.namespace, m);
+    let body = manifest::sidecar_patch(target, &kube.namespace, m, &ports);
+    if req.dry_run == Some(DryRun::Client) {
+        // What would be applied: the sidecar's objects and the partial Deployment.
+        report.stage = Stage::DryRun;
+        report.dry_run = Some(DryRun::Client);
+        report.manifests = values(&objects);
+        report.manifests.push(body);
+        return Ok(());
+    }
     let mut applied = kube
         .apply_all(
             &objects,
@@ -531,7 +540,6 @@ async fn deploy_sidecar(
             },
         )
         .await?;
-    let body = manifest::sidecar_patch(target, &kube.namespace, m, &ports);
     applied.push(
         kube.apply_patch_deployment(target, &body, SIDECAR_FIELD_MANAGER, server_dry)
             .await?,
