@@ -1167,6 +1167,31 @@ fn sidecar_is_added_and_undeploy_restores_the_pod_template_exactly() {
         "{o}"
     );
 
+    // Twice: nothing changes.
+    let again = cx.run(&[
+        "obi",
+        "deploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(again.code, 0, "{again}");
+    assert!(
+        lines(&again.stdout)
+            .iter()
+            .all(|l| l.ends_with(" unchanged")),
+        "{again}"
+    );
+    assert!(
+        again.stdout.contains("deployment.apps/web unchanged"),
+        "{again}"
+    );
+
     let o = cx.run(&[
         "obi",
         "undeploy",
@@ -1184,6 +1209,65 @@ fn sidecar_is_added_and_undeploy_restores_the_pod_template_exactly() {
     let after = c.get("deployments", "apps", "web").unwrap()["spec"]["template"].clone();
     assert_eq!(after, before, "the pod template is restored exactly");
     assert!(c.get("configmaps", "apps", "web-obi-config").is_none());
+    // It waited for the rollout: the app runs without the agent again.
+    let live: Vec<Value> = c
+        .pods_with_prefix("apps", "web-")
+        .into_iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .collect();
+    assert_eq!(live.len(), 1, "{o}");
+    assert_eq!(
+        live[0]["spec"]["containers"].as_array().unwrap().len(),
+        1,
+        "{o}"
+    );
+    assert!(FakeCluster::pod_is_ready(&live[0]), "{o}");
+    // The app's own field manager still owns its fields; b00t's sidecar manager owns none.
+    let d = c.get("deployments", "apps", "web").unwrap();
+    let managers: Vec<&str> = d["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["operation"] == "Apply")
+        .map(|m| m["manager"].as_str().unwrap())
+        .collect();
+    assert!(managers.contains(&"kubectl"), "{managers:?}");
+}
+
+#[test]
+fn sidecar_dry_runs_change_nothing() {
+    let cx = Ctx::with(FakeCluster::builder().namespace("apps").start());
+    let c = &cx.cluster;
+    c.apply("kubectl", web()).expect("apply web");
+    let before = c.get("deployments", "apps", "web").unwrap();
+    for dry in ["--dry-run", "--dry-run=client", "--dry-run=server"] {
+        c.clear_requests();
+        let o = cx.run(&[
+            "obi", "deploy", "--mode", "sidecar", "--target", "web", "-n", "apps", dry,
+        ]);
+        assert_eq!(o.code, 0, "{dry}: {o}");
+        assert!(o.stdout.contains("kind: Deployment"), "{dry}: {o}");
+        assert!(
+            o.stdout.contains("name: obi"),
+            "{dry} shows the sidecar: {o}"
+        );
+        let after = c.get("deployments", "apps", "web").unwrap();
+        assert_eq!(
+            after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"],
+            "{dry} changed the Deployment: {o}"
+        );
+        assert!(
+            c.get("configmaps", "apps", "web-obi-config").is_none(),
+            "{dry}: {o}"
+        );
+        assert!(
+            cx.writes()
+                .iter()
+                .all(|w| w.contains("selfsubjectaccessreviews")),
+            "{dry}: {:?}",
+            cx.writes()
+        );
+    }
 }
 
 #[test]
