@@ -730,11 +730,19 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             ),
         )),
         (None, Some(true)) => {
-            out.note(&format!(
-                "obi is running on {} node(s) in namespace {}",
-                r.nodes.len(),
-                r.namespace
-            ));
+            match &r.target {
+                Some(t) => out.note(&format!(
+                    "obi is running as a sidecar of deployment.apps/{t} in namespace {}",
+                    r.namespace
+                )),
+                // No node: the ops layer warned why.
+                None if r.nodes.is_empty() => {}
+                None => out.note(&format!(
+                    "obi is running on {} node(s) in namespace {}",
+                    r.nodes.len(),
+                    r.namespace
+                )),
+            }
             out.note(&format!(
                 "next: b00t obi status{ns}    b00t obi logs{ns} -f"
             ));

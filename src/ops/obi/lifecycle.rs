@@ -454,6 +454,27 @@ async fn apply_daemonset(
     if req.wait {
         match watch(kube, req.timeout, req.progress_deadline, events).await? {
             Ok(nodes) => {
+                if nodes.is_empty() {
+                    let selector = req
+                        .node_selector
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    events.emit(Event::Warning(format!(
+                        "the agent runs on no node: no node matches its node selector{}{}",
+                        if selector.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({selector})")
+                        },
+                        if req.tolerate_all_taints {
+                            ""
+                        } else {
+                            " and tolerates its taints (--no-tolerations)"
+                        }
+                    )));
+                }
                 report.nodes = nodes;
                 report.ready = Some(true);
             }
