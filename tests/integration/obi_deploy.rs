@@ -904,8 +904,55 @@ fn pods_refused_by_pod_security_stop_the_wait_with_failed_create() {
     assert!(o.stderr.contains("baseline"), "the admission reason: {o}");
 }
 
-// ---------------------------------------------------------------------------------------------
-// 7. taints
+#[test]
+fn a_failed_wait_in_json_is_a_document_with_the_failure() {
+    let cx = Ctx::new();
+    cx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:main"),
+        Behavior::caps_denied(),
+    );
+    let o = deploy_fails_fast(&cx, &["--json"]);
+    let doc = o.json();
+    assert_eq!(doc["stage"], "applied", "{o}");
+    assert_eq!(doc["ready"], false, "{o}");
+    let reasons = doc["failure"]["reasons"]
+        .as_array()
+        .expect("failure.reasons");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("unable to apply caps")),
+        "{o}"
+    );
+}
+
+#[test]
+fn an_agent_that_never_gets_ready_times_out_with_exit_6() {
+    let cx = Ctx::new();
+    cx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:main"),
+        Behavior::NeverReady,
+    );
+    let t = Instant::now();
+    let o = cx.run(&["obi", "deploy", "--timeout", "3s"]);
+    assert_eq!(o.code, 6, "{o}");
+    assert!(t.elapsed() < Duration::from_secs(20), "{o}");
+    assert!(o.error_line().contains("obi"), "{o}");
+}
+
+#[test]
+fn a_node_selector_that_matches_no_node_says_so() {
+    let cx = Ctx::new();
+    let o = cx.deploy(&["--node-selector", "disk=none"]);
+    assert!(
+        o.stderr
+            .contains("the agent runs on no node: no node matches its node selector (disk=none"),
+        "{o}"
+    );
+    assert!(!o.stderr.contains("obi is running on 0 node(s)"), "{o}");
+    let ok = cx.deploy(&[]);
+    assert!(!ok.stderr.contains("runs on no node"), "{ok}");
+}
 
 #[test]
 fn the_agent_tolerates_taints_unless_told_not_to() {
@@ -1182,6 +1229,12 @@ fn sidecar_is_added_and_undeploy_restores_the_pod_template_exactly() {
     ]);
     assert_eq!(again.code, 0, "{again}");
     assert!(
+        again
+            .stderr
+            .contains("obi is running as a sidecar of deployment.apps/web in namespace apps"),
+        "{again}"
+    );
+    assert!(
         lines(&again.stdout)
             .iter()
             .all(|l| l.ends_with(" unchanged")),
@@ -1252,9 +1305,14 @@ fn sidecar_dry_runs_change_nothing() {
             "{dry} shows the sidecar: {o}"
         );
         let after = c.get("deployments", "apps", "web").unwrap();
+        // Controllers write status; the spec and its generation are the app's.
         assert_eq!(
-            after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"],
+            after["spec"], before["spec"],
             "{dry} changed the Deployment: {o}"
+        );
+        assert_eq!(
+            after["metadata"]["generation"],
+            before["metadata"]["generation"]
         );
         assert!(
             c.get("configmaps", "apps", "web-obi-config").is_none(),
