@@ -1351,3 +1351,92 @@ fn sidecar_with_a_missing_target_is_not_found() {
             .is_none()
     );
 }
+
+#[test]
+fn sidecar_needs_ports_and_undeploy_of_nothing_changes_nothing() {
+    let cx = Ctx::with(FakeCluster::builder().namespace("apps").start());
+    let c = &cx.cluster;
+    let mut w = web();
+    w["spec"]["template"]["spec"]["containers"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("ports");
+    c.apply("kubectl", w).expect("apply web");
+    let o = cx.run(&[
+        "obi",
+        "deploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.error_line().contains("--open-port"), "{o}");
+    assert!(c.get("configmaps", "apps", "web-obi-config").is_none());
+    let before = c.get("deployments", "apps", "web").unwrap();
+    // Nothing was added: undeploy finds nothing to remove and leaves the app alone.
+    let o = cx.run(&[
+        "obi",
+        "undeploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let after = c.get("deployments", "apps", "web").unwrap();
+    assert_eq!(after["spec"], before["spec"], "{o}");
+    assert_eq!(
+        after["metadata"]["generation"],
+        before["metadata"]["generation"]
+    );
+    // A missing target is not found.
+    let o = cx.run(&[
+        "obi", "undeploy", "--mode", "sidecar", "--target", "nope", "-n", "apps",
+    ]);
+    assert_eq!(o.code, 4, "{o}");
+}
+
+#[test]
+fn an_unreachable_cluster_is_exit_3() {
+    let home = tempfile::tempdir().unwrap();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let kc = home.path().join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: http://127.0.0.1:{port}\ncontexts:\n- name: gone\n  context:\n    cluster: gone\n    user: u\ncurrent-context: gone\nusers:\n- name: u\n  user:\n    token: t\n"
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["obi", "deploy", "--timeout", "5s"][..],
+        &["obi", "preflight"][..],
+        &["obi", "undeploy"][..],
+    ] {
+        let o = Out::from(
+            bin(home.path())
+                .arg("--kubeconfig")
+                .arg(&kc)
+                .args(args)
+                .args(["--request-timeout", "5s"])
+                .output()
+                .unwrap(),
+        );
+        assert_eq!(o.code, 3, "{args:?}: {o}");
+        assert!(o.error_line().contains("gone"), "names the context: {o}");
+    }
+}
