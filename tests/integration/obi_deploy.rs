@@ -513,12 +513,35 @@ fn a_changed_redeploy_waits_until_every_node_runs_the_new_template() {
 // ---------------------------------------------------------------------------------------------
 // 2. two installs
 
+/// With the host network, a pod's container ports are host ports (the API server defaults
+/// `hostPort` to `containerPort`), so two agents on one node cannot both serve 9400: a real
+/// scheduler leaves the second install's pods Pending ("didn't have free ports"). The fake
+/// does not model host ports, so deploy itself must refuse.
+#[test]
+fn a_second_install_on_the_host_network_with_the_same_port_is_refused() {
+    let cx = Ctx::new();
+    let c = &cx.cluster;
+    cx.deploy(&["-n", "a"]);
+    let o = cx.run(&["obi", "deploy", "-n", "b", "--timeout", "30s"]);
+    assert_eq!(o.code, 1, "{o}");
+    let err = o.error_line();
+    assert!(err.contains("namespace a") && err.contains("9400"), "{o}");
+    assert!(err.contains("--host-network=false"), "says how: {o}");
+    assert!(err.contains("nothing was applied"), "{o}");
+    assert!(c.get("namespaces", "", "b").is_none(), "{o}");
+    assert!(c.get("clusterroles", "", "b00t-obi-b").is_none(), "{o}");
+    // Redeploying a is not a conflict with itself.
+    let again = cx.deploy(&["-n", "a"]);
+    assert!(again.stderr.contains("nothing changed"), "{again}");
+}
+
 #[test]
 fn two_installs_in_two_namespaces_do_not_collide() {
     let cx = Ctx::new();
     let c = &cx.cluster;
     cx.deploy(&["-n", "a"]);
-    cx.deploy(&["-n", "b"]);
+    // The second one off the host network, so the two never share a host port.
+    cx.deploy(&["-n", "b", "--host-network=false"]);
     for ns in ["a", "b"] {
         let role = format!("b00t-obi-{ns}");
         assert!(c.get("clusterroles", "", &role).is_some(), "{role}");
@@ -549,6 +572,8 @@ fn two_installs_in_two_namespaces_do_not_collide() {
         );
     }
     assert_eq!(cx.ready_nodes("b"), ["fake-node-1", "fake-node-2"]);
+    // With a gone, b may move onto the host network.
+    cx.deploy(&["-n", "b"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -962,7 +987,8 @@ fn the_agent_tolerates_taints_unless_told_not_to() {
     let cx = Ctx::with(cluster);
     cx.deploy(&["-n", "t1"]);
     assert_eq!(cx.ready_nodes("t1"), ["fake-node-1", "fake-node-2"]);
-    let o = cx.deploy(&["-n", "t2", "--no-tolerations"]);
+    // A second install: off the host network, so it does not take t1's host port.
+    let o = cx.deploy(&["-n", "t2", "--no-tolerations", "--host-network=false"]);
     assert_eq!(cx.ready_nodes("t2"), ["fake-node-1"], "{o}");
     let ds = cx.cluster.get("daemonsets", "t2", "obi").unwrap();
     assert_eq!(ds["status"]["desiredNumberScheduled"], 1);
