@@ -1466,3 +1466,30 @@ fn an_unreachable_cluster_is_exit_3() {
         assert!(o.error_line().contains("gone"), "names the context: {o}");
     }
 }
+
+#[test]
+fn deploy_over_a_foreign_agent_is_refused_and_leaves_it_alone() {
+    let cx = Ctx::with(FakeCluster::builder().namespace(NS).start());
+    let c = &cx.cluster;
+    c.create(json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {"name": "obi", "namespace": NS, "labels": {"app": "obi"}},
+        "spec": {
+            "selector": {"matchLabels": {"app": "obi"}},
+            "template": {"metadata": {"labels": {"app": "obi"}},
+                "spec": {"containers": [{"name": "obi", "image": "otel/ebpf-instrument:v0.3.0"}]}}
+        }
+    }));
+    let before = c.get("daemonsets", NS, "obi").unwrap();
+    let o = cx.run(&["obi", "deploy", "--timeout", "30s"]);
+    assert_eq!(o.code, 1, "{o}");
+    let err = o.error_line();
+    assert!(err.contains("daemonset.apps/obi"), "{o}");
+    assert!(err.contains("rolled back"), "{o}");
+    let after = c.get("daemonsets", NS, "obi").unwrap();
+    assert_eq!(after["spec"], before["spec"], "{o}");
+    // What this run created around it is gone again.
+    assert!(c.get("clusterroles", "", ROLE).is_none());
+    assert!(c.get("configmaps", NS, "obi-config").is_none());
+    assert!(gone_or_terminating(c.get("serviceaccounts", NS, "obi")));
+}
