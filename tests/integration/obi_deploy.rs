@@ -1493,3 +1493,77 @@ fn deploy_over_a_foreign_agent_is_refused_and_leaves_it_alone() {
     assert!(c.get("configmaps", NS, "obi-config").is_none());
     assert!(gone_or_terminating(c.get("serviceaccounts", NS, "obi")));
 }
+
+#[test]
+fn a_sidecar_refused_by_pod_security_stops_the_wait_with_the_reason() {
+    let cx = Ctx::with(FakeCluster::builder().namespace("apps").start());
+    let c = &cx.cluster;
+    c.modify("namespaces", "", "apps", |n| {
+        n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] = json!("baseline");
+    });
+    c.apply("kubectl", web()).expect("apply web");
+    assert!(c.wait_until(WAIT, |c| {
+        c.get("deployments", "apps", "web").unwrap()["status"]["readyReplicas"] == 1
+    }));
+    // Preflight names the label.
+    let o = cx.run(&[
+        "obi",
+        "deploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(
+        o.error_line()
+            .contains("pod-security.kubernetes.io/enforce"),
+        "{o}"
+    );
+    // Without it, the new pods are refused: stop early with the admission reason.
+    let t = Instant::now();
+    let o = cx.run(&[
+        "obi",
+        "deploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--skip-preflight",
+        "--timeout",
+        "90s",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(t.elapsed() < Duration::from_secs(30), "{o}");
+    assert!(o.stderr.contains("FailedCreate"), "{o}");
+    assert!(o.stderr.contains("baseline"), "{o}");
+    // The app keeps its old pod; undeploy puts the template back and the rollout completes.
+    let o = cx.run(&[
+        "obi",
+        "undeploy",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let d = c.get("deployments", "apps", "web").unwrap();
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(d["status"]["readyReplicas"], 1, "{o}");
+}
