@@ -322,7 +322,25 @@ fn deploying_twice_changes_nothing_and_json_says_what_was_done() {
         "{first}"
     );
     let nodes = doc["nodes"].as_array().unwrap();
-    assert_eq!(nodes.len(), 2, "{first}");
+    let mut names: Vec<&str> = nodes.iter().map(|n| n["node"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["fake-node-1", "fake-node-2"], "{first}");
+    for n in nodes {
+        assert_eq!(n["ready"], true, "{n}");
+        assert_eq!(n["updated"], true, "{n}");
+        let pod = n["pod"].as_str().unwrap();
+        let stored = cx
+            .cluster
+            .get("pods", NS, pod)
+            .expect("the pod named exists");
+        assert_eq!(stored["spec"]["nodeName"], n["node"], "{n}");
+    }
+    assert_eq!(
+        doc["config_checksum"],
+        cx.cluster.get("daemonsets", NS, "obi").unwrap()["spec"]["template"]["metadata"]["annotations"]
+            ["b00t.elastic.ventures/config-hash"],
+        "{first}"
+    );
     assert!(
         !first.stdout.contains(" created\n"),
         "--json prints only the document: {first}"
