@@ -534,8 +534,7 @@ pub struct DeployArgs {
         long,
         value_name = "H",
         env = "OTEL_EXPORTER_OTLP_HEADERS",
-        hide_env_values = true,
-        requires = "otlp_endpoint"
+        hide_env_values = true
     )]
     pub otlp_headers: Option<String>,
     /// Cluster name the agent reports (default: the kubeconfig context's name)
@@ -628,6 +627,22 @@ impl DeployArgs {
             Some(p) => Some((p.display().to_string(), read_file(p)?)),
             None => None,
         };
+        // OTEL_EXPORTER_OTLP_HEADERS is the OTel SDKs' own variable: set in a shell for some
+        // other exporter, it must not make deploy fail when the agent exports no OTLP.
+        let otlp_headers = match (&self.otlp_endpoint, &self.otlp_headers) {
+            (None, Some(h))
+                if std::env::var("OTEL_EXPORTER_OTLP_HEADERS").ok().as_ref() == Some(h) =>
+            {
+                None
+            }
+            (None, Some(_)) => {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    "--otlp-headers needs --otlp-endpoint (the headers go with the agent's OTLP export)",
+                ));
+            }
+            (_, h) => h.clone(),
+        };
         let dry = self.apply.dry_run.map(super::k8s::DryRun::op);
         let kube = if dry == Some(crate::ops::DryRun::Client) && mode == Mode::DaemonSet {
             None
@@ -655,7 +670,7 @@ impl DeployArgs {
             },
             otlp_endpoint: self.otlp_endpoint.clone(),
             otlp_protocol: self.otlp_protocol.clone(),
-            otlp_headers: self.otlp_headers.clone(),
+            otlp_headers,
             cluster_name: self.cluster_name.clone(),
             open_ports: self.open_port.clone(),
             skip_preflight: self.skip_preflight,
