@@ -1585,3 +1585,52 @@ fn a_sidecar_refused_by_pod_security_stops_the_wait_with_the_reason() {
     );
     assert_eq!(d["status"]["readyReplicas"], 1, "{o}");
 }
+
+#[test]
+fn the_shells_otlp_headers_variable_does_not_break_deploy() {
+    let cx = Ctx::new();
+    let c = &cx.cluster;
+    let env_headers = "x-honeycomb-team=from-my-shell";
+    let run_env = |args: &[&str]| {
+        Out::from(
+            cx.cmd(args)
+                .env("OTEL_EXPORTER_OTLP_HEADERS", env_headers)
+                .output()
+                .unwrap(),
+        )
+    };
+    // No OTLP export: the variable is someone else's business.
+    let o = run_env(&["obi", "deploy", "--timeout", "30s"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(c.get("secrets", NS, "obi-otlp-headers").is_none(), "{o}");
+    // With an endpoint, it is the headers (kept in the Secret, never printed).
+    let o = run_env(&[
+        "obi",
+        "deploy",
+        "--otlp-endpoint",
+        "http://collector:4317",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let s = c
+        .get("secrets", NS, "obi-otlp-headers")
+        .expect("headers secret");
+    assert_eq!(
+        s["data"]["OTEL_EXPORTER_OTLP_HEADERS"],
+        b64(env_headers.as_bytes())
+    );
+    assert!(!o.stdout.contains("from-my-shell") && !o.stderr.contains("from-my-shell"));
+    // Given on the command line without an endpoint, it is a usage error.
+    let o = cx.run(&[
+        "obi",
+        "deploy",
+        "-n",
+        "x",
+        "--otlp-headers",
+        "k=v",
+        "--dry-run",
+    ]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.error_line().contains("--otlp-endpoint"), "{o}");
+}
