@@ -1634,3 +1634,83 @@ fn the_shells_otlp_headers_variable_does_not_break_deploy() {
     assert_eq!(o.code, 2, "{o}");
     assert!(o.error_line().contains("--otlp-endpoint"), "{o}");
 }
+
+#[test]
+fn usage_errors_apply_nothing() {
+    let cx = Ctx::new();
+    cx.cluster.clear_requests();
+    let o = cx.run(&[
+        "obi",
+        "deploy",
+        "--image",
+        "registry.local/obi:v1",
+        "--image-tag",
+        "v2",
+    ]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.error_line().contains("--image-tag"), "{o}");
+    let o = cx.run(&["obi", "deploy", "--config", "/nonexistent/obi.yml"]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.error_line().contains("/nonexistent/obi.yml"), "{o}");
+    let o = cx.run(&["obi", "deploy", "--mode", "sidecar"]);
+    assert_eq!(o.code, 2, "--target is required: {o}");
+    assert!(cx.writes().is_empty(), "{:?}", cx.writes());
+    // A full reference is used as it is.
+    let o = cx.deploy(&["--image", "registry.local/obi:v1"]);
+    assert!(o.stdout.contains("daemonset.apps/obi created"), "{o}");
+    let ds = cx.cluster.get("daemonsets", NS, "obi").unwrap();
+    assert_eq!(agent(&ds)["image"], "registry.local/obi:v1");
+}
+
+#[test]
+fn undeploy_no_wait_returns_before_the_pods_are_gone() {
+    let cx = Ctx::new();
+    let c = &cx.cluster;
+    cx.deploy(&[]);
+    let o = cx.run(&["obi", "undeploy", "--no-wait"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stdout.contains("daemonset.apps/obi deleted"), "{o}");
+    assert!(!o.stderr.contains("waiting for"), "{o}");
+    assert!(
+        c.wait_until(WAIT, |c| c.pods_with_prefix(NS, "obi-").is_empty()),
+        "the pods go away on their own"
+    );
+}
+
+#[test]
+fn sidecar_preflight_checks_the_deployment_permissions() {
+    let cx = Ctx::with(FakeCluster::builder().namespace("apps").start());
+    let c = &cx.cluster;
+    c.forbid("patch", "apps", "deployments", Some("apps"));
+    let o = cx.run(&[
+        "obi",
+        "preflight",
+        "--mode",
+        "sidecar",
+        "--target",
+        "web",
+        "-n",
+        "apps",
+        "--json",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    let doc = o.json();
+    assert_eq!(doc["namespace"], "apps");
+    let checks = doc["checks"].as_array().unwrap();
+    let denied: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["status"] == "blocker")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        denied,
+        ["patch deployments.apps in namespace apps"],
+        "{doc}"
+    );
+    assert!(
+        !checks
+            .iter()
+            .any(|c| c["name"].as_str().unwrap().contains("clusterroles")),
+        "a sidecar needs no cluster RBAC: {doc}"
+    );
+}
