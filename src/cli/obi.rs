@@ -534,8 +534,7 @@ pub struct DeployArgs {
         long,
         value_name = "H",
         env = "OTEL_EXPORTER_OTLP_HEADERS",
-        hide_env_values = true,
-        requires = "otlp_endpoint"
+        hide_env_values = true
     )]
     pub otlp_headers: Option<String>,
     /// Cluster name the agent reports (default: the kubeconfig context's name)
@@ -628,6 +627,22 @@ impl DeployArgs {
             Some(p) => Some((p.display().to_string(), read_file(p)?)),
             None => None,
         };
+        // OTEL_EXPORTER_OTLP_HEADERS is the OTel SDKs' own variable: set in a shell for some
+        // other exporter, it must not make deploy fail when the agent exports no OTLP.
+        let otlp_headers = match (&self.otlp_endpoint, &self.otlp_headers) {
+            (None, Some(h))
+                if std::env::var("OTEL_EXPORTER_OTLP_HEADERS").ok().as_ref() == Some(h) =>
+            {
+                None
+            }
+            (None, Some(_)) => {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    "--otlp-headers needs --otlp-endpoint (the headers go with the agent's OTLP export)",
+                ));
+            }
+            (_, h) => h.clone(),
+        };
         let dry = self.apply.dry_run.map(super::k8s::DryRun::op);
         let kube = if dry == Some(crate::ops::DryRun::Client) && mode == Mode::DaemonSet {
             None
@@ -655,7 +670,7 @@ impl DeployArgs {
             },
             otlp_endpoint: self.otlp_endpoint.clone(),
             otlp_protocol: self.otlp_protocol.clone(),
-            otlp_headers: self.otlp_headers.clone(),
+            otlp_headers,
             cluster_name: self.cluster_name.clone(),
             open_ports: self.open_port.clone(),
             skip_preflight: self.skip_preflight,
@@ -730,11 +745,19 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             ),
         )),
         (None, Some(true)) => {
-            out.note(&format!(
-                "obi is running on {} node(s) in namespace {}",
-                r.nodes.len(),
-                r.namespace
-            ));
+            match &r.target {
+                Some(t) => out.note(&format!(
+                    "obi is running as a sidecar of deployment.apps/{t} in namespace {}",
+                    r.namespace
+                )),
+                // No node: the ops layer warned why.
+                None if r.nodes.is_empty() => {}
+                None => out.note(&format!(
+                    "obi is running on {} node(s) in namespace {}",
+                    r.nodes.len(),
+                    r.namespace
+                )),
+            }
             out.note(&format!(
                 "next: b00t obi status{ns}    b00t obi logs{ns} -f"
             ));
@@ -883,7 +906,13 @@ impl UndeployArgs {
             out.line(&format!("{} restored (sidecar removed)", a.reference));
         }
         for k in &r.kept {
-            out.note(&format!("{k} kept (--keep-config)"));
+            if k.starts_with("namespace/") {
+                out.note(&format!(
+                    "{k} kept (not created by b00t; --delete-namespace removes only the namespace deploy created)"
+                ));
+            } else {
+                out.note(&format!("{k} kept (--keep-config)"));
+            }
         }
         if r.deleted.is_empty() && r.restored.is_empty() {
             out.note(&format!(

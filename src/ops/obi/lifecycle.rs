@@ -11,7 +11,7 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
-use kube::api::Api;
+use kube::api::{Api, ListParams};
 use serde::{Deserialize, Serialize};
 
 use super::preflight::{PreflightReport, preflight};
@@ -410,6 +410,12 @@ pub async fn deploy(
                 return Ok(report);
             }
             let kube = kube.expect("connected unless a client dry run");
+            if let Some(conflict) = host_port_conflict(kube, namespace, &settings).await? {
+                return Err(Error::msg(
+                    Exit::Failed,
+                    format!("{conflict}; nothing was applied"),
+                ));
+            }
             apply_daemonset(kube, &objects, req, &mut report, events).await?;
         }
         Mode::Sidecar { target } => {
@@ -424,6 +430,59 @@ pub async fn deploy(
         }
     }
     Ok(report)
+}
+
+/// On the host network the agent's container ports are host ports (the API server defaults
+/// `hostPort` to `containerPort`), and a node has each port once: another b00t install on the
+/// host network with one of the same ports would leave this one's pods Pending. What clashes,
+/// or `None` (also when the user may not list DaemonSets cluster-wide).
+async fn host_port_conflict(
+    kube: &Kube,
+    namespace: &str,
+    settings: &Settings,
+) -> Result<Option<String>> {
+    let mine: Vec<i32> = settings
+        .prometheus
+        .iter()
+        .map(|(p, _)| i32::from(*p))
+        .chain(settings.internal_metrics_port.map(i32::from))
+        .collect();
+    if !settings.host_network || mine.is_empty() {
+        return Ok(None);
+    }
+    let api: Api<DaemonSet> = Api::all(kube.client.clone());
+    let lp = ListParams::default().labels(&format!(
+        "{}={},{}={NAME}",
+        labels::MANAGED_BY,
+        labels::B00T,
+        labels::INSTANCE
+    ));
+    let list = match kube.call("list", "daemonsets.apps", api.list(&lp)).await {
+        Ok(l) => l,
+        Err(KubeError::Api { code: 403, .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    for ds in list.items {
+        let ns = ds.metadata.namespace.clone().unwrap_or_default();
+        let Some(spec) = ds.spec.as_ref().and_then(|s| s.template.spec.as_ref()) else {
+            continue;
+        };
+        if ns == namespace || spec.host_network != Some(true) {
+            continue;
+        }
+        let taken = spec
+            .containers
+            .iter()
+            .flat_map(|c| c.ports.iter().flatten())
+            .map(|p| p.host_port.unwrap_or(p.container_port))
+            .find(|p| mine.contains(p));
+        if let Some(port) = taken {
+            return Ok(Some(format!(
+                "the obi agent in namespace {ns} already uses host port {port} on the host network, so this one's pods could not be scheduled next to it; deploy with --host-network=false, or with a --config whose Prometheus and internal metrics ports differ"
+            )));
+        }
+    }
+    Ok(None)
 }
 
 async fn apply_daemonset(
@@ -452,6 +511,27 @@ async fn apply_daemonset(
     if req.wait {
         match watch(kube, req.timeout, req.progress_deadline, events).await? {
             Ok(nodes) => {
+                if nodes.is_empty() {
+                    let selector = req
+                        .node_selector
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    events.emit(Event::Warning(format!(
+                        "the agent runs on no node: no node matches its node selector{}{}",
+                        if selector.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({selector})")
+                        },
+                        if req.tolerate_all_taints {
+                            ""
+                        } else {
+                            " and tolerates its taints (--no-tolerations)"
+                        }
+                    )));
+                }
                 report.nodes = nodes;
                 report.ready = Some(true);
             }
@@ -1087,12 +1167,20 @@ pub async fn undeploy(kube: &Kube, req: &Undeploy, events: &dyn Events) -> Resul
                 events.emit(Event::Finished);
                 res?;
             }
-            if req.delete_namespace
-                && let Some(x) = kube
+            if req.delete_namespace {
+                // Only the namespace deploy created: another one is kept, and everything
+                // else is still removed (and reported).
+                match kube
                     .delete_owned_cluster::<Namespace>("namespace", &ns)
-                    .await?
-            {
-                report.deleted.push(x);
+                    .await
+                {
+                    Ok(Some(x)) => report.deleted.push(x),
+                    Ok(None) => {}
+                    Err(KubeError::Refused { .. }) => {
+                        report.kept.push(format!("namespace/{ns}"));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Mode, POD_SECURITY_ENFORCE};
 use crate::error::Result;
+use crate::render::labels;
 use crate::runtime::kube::Kube;
 use crate::runtime::kube::cluster::Permission;
 
@@ -192,8 +193,9 @@ pub fn namespace_check(ns: &str, existing: Option<&Namespace>, create: bool) -> 
     }
 }
 
-/// Every permission `obi deploy` (and undeploy, status, logs) needs.
-pub fn permissions(ns: &str, mode: &Mode, namespace_exists: bool) -> Vec<Permission> {
+/// Every permission `obi deploy` (and undeploy, status, logs) needs. `applies_namespace`:
+/// deploy applies the Namespace (it is absent, or b00t's own from an earlier deploy).
+pub fn permissions(ns: &str, mode: &Mode, applies_namespace: bool) -> Vec<Permission> {
     let nsd = |verb, group, resource| Permission {
         verb,
         group,
@@ -209,7 +211,7 @@ pub fn permissions(ns: &str, mode: &Mode, namespace_exists: bool) -> Vec<Permiss
     let mut out = Vec::new();
     match mode {
         Mode::DaemonSet => {
-            if !namespace_exists {
+            if applies_namespace {
                 out.push(cluster("patch", "", "namespaces"));
             }
             for (g, r) in [
@@ -307,9 +309,21 @@ pub async fn preflight(kube: &Kube, mode: &Mode) -> Result<PreflightReport> {
         let create = matches!(mode, Mode::DaemonSet);
         checks.push(namespace_check(&ns, existing.as_ref(), create));
     }
-    let exists = existing.as_ref().is_some_and(|n| n.is_some());
+    // Deploy applies the namespace when it is absent, and again when it is b00t's own.
+    let applies_namespace = match &existing {
+        Some(None) => true,
+        Some(Some(n)) => {
+            n.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(labels::MANAGED_BY))
+                .map(String::as_str)
+                == Some(labels::B00T)
+        }
+        None => false,
+    };
 
-    let perms = permissions(&ns, mode, exists);
+    let perms = permissions(&ns, mode, applies_namespace);
     let reviews = futures::future::join_all(perms.iter().map(|p| kube.access_review(p))).await;
     for (p, r) in perms.iter().zip(reviews) {
         let (allowed, reason) = r?;
@@ -474,21 +488,21 @@ mod tests {
 
     #[test]
     fn daemonset_mode_needs_cluster_rbac_and_the_granted_reads() {
-        let p = permissions("observability", &Mode::DaemonSet, false);
+        let p = permissions("observability", &Mode::DaemonSet, true);
         let has = |verb: &str, res: &str| p.iter().any(|x| x.verb == verb && x.resource == res);
         assert!(has("patch", "namespaces"));
         assert!(has("patch", "clusterroles"));
         assert!(has("patch", "clusterrolebindings"));
         assert!(has("watch", "replicasets"));
         assert!(has("patch", "daemonsets"));
-        let p = permissions("observability", &Mode::DaemonSet, true);
+        let p = permissions("observability", &Mode::DaemonSet, false);
         assert!(!p.iter().any(|x| x.resource == "namespaces"));
         let p = permissions(
             "apps",
             &Mode::Sidecar {
                 target: "web".into(),
             },
-            true,
+            false,
         );
         assert!(
             p.iter()

@@ -121,9 +121,29 @@ impl Kube {
     /// what was rolled back.
     pub async fn apply_all(&self, objects: &[Object], opts: ApplyOptions) -> Result<Vec<Applied>> {
         let mut done: Vec<Applied> = Vec::new();
+        // A server dry run stores nothing, so a namespace it would create does not exist for
+        // the objects that follow: the server would answer 404 for each. They are reported
+        // as created, as rendered, without asking the server.
+        let mut new_namespaces: Vec<String> = Vec::new();
         for obj in objects {
             let ns = self.namespace_of(obj);
             let ns = ns.as_str();
+            if opts.server_dry_run
+                && !obj.is_cluster_scoped()
+                && new_namespaces.iter().any(|n| n == ns)
+            {
+                let mut object = serde_json::to_value(obj).expect("objects serialise");
+                object["metadata"]["namespace"] = serde_json::Value::String(ns.to_string());
+                done.push(Applied {
+                    kind: obj.kind().to_string(),
+                    name: obj.name().to_string(),
+                    namespace: ns.to_string(),
+                    action: Action::Created,
+                    reference: format!("{}/{}", obj.kind_ref(), obj.name()),
+                    object,
+                });
+                continue;
+            }
             let res = match obj {
                 Object::Namespace(o) => {
                     self.apply_one(Api::all(self.client.clone()), None, o, obj, opts)
@@ -171,7 +191,15 @@ impl Kube {
                 }
             };
             match res {
-                Ok(a) => done.push(a),
+                Ok(a) => {
+                    if opts.server_dry_run
+                        && matches!(obj, Object::Namespace(_))
+                        && a.action == Action::Created
+                    {
+                        new_namespaces.push(a.name.clone());
+                    }
+                    done.push(a)
+                }
                 Err(e) => {
                     if opts.server_dry_run {
                         return Err(e);

@@ -206,10 +206,11 @@ pub fn deployment_state(d: &Deployment) -> (String, bool, Vec<String>) {
         }
     }
     if observed < generation {
+        // The conditions describe the previous spec (e.g. the ReplicaSet a rollback replaces).
         return (
             "waiting for the controller to see the new spec".into(),
             false,
-            fatal,
+            Vec::new(),
         );
     }
     let state = format!("{ready}/{want} ready, {updated}/{want} updated");
