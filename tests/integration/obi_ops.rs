@@ -1,0 +1,608 @@
+//! `b00t obi status | logs | upgrade | config show|set|rollback` run as a process against the
+//! fake API server, with the agents' `/metrics` served through the pod proxy as Prometheus text
+//! that `promtool check metrics` accepts.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{Out, bin};
+use crate::support::{Behavior, FakeCluster, Matcher};
+
+const NS: &str = "observability";
+const METRICS_PORT: u16 = 9400;
+const INTERNAL_PORT: u16 = 9401;
+const MAIN: &str = "otel/ebpf-instrument:main";
+
+struct Ctx {
+    cluster: FakeCluster,
+    home: tempfile::TempDir,
+}
+
+impl Ctx {
+    fn new(cluster: FakeCluster) -> Ctx {
+        Ctx {
+            cluster,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = bin(self.home.path());
+        c.arg("--kubeconfig").arg(self.cluster.kubeconfig_path());
+        c.args(args);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Out {
+        Out::from(self.cmd(args).output().expect("run b00t"))
+    }
+
+    /// `obi deploy` (waits until every node runs a ready agent).
+    fn deploy(&self, extra: &[&str]) -> Out {
+        let mut args = vec!["obi", "deploy", "--timeout", "30s"];
+        args.extend_from_slice(extra);
+        let o = self.run(&args);
+        assert_eq!(o.code, 0, "obi deploy: {o}");
+        o
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+
+    /// The agent pods that are not being deleted, by node.
+    fn pods(&self) -> Vec<Value> {
+        let mut pods: Vec<Value> = self
+            .cluster
+            .pods_with_prefix(NS, "obi-")
+            .into_iter()
+            .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+            .collect();
+        pods.sort_by_key(|p| p["spec"]["nodeName"].as_str().unwrap_or("").to_string());
+        pods
+    }
+
+    fn pod_names(&self) -> Vec<String> {
+        self.pods().iter().map(|p| name(p).to_string()).collect()
+    }
+
+    fn ds(&self) -> Value {
+        self.cluster.get("daemonsets", NS, "obi").expect("daemonset obi")
+    }
+
+    fn config_map(&self, name: &str) -> Option<String> {
+        self.cluster
+            .get("configmaps", NS, name)
+            .and_then(|c| c["data"]["obi-config.yml"].as_str().map(str::to_string))
+    }
+
+    /// Every agent pod of the current template ready, one per node.
+    fn wait_all_ready(&self, nodes: usize, image: &str) -> bool {
+        self.cluster.wait_until(Duration::from_secs(20), |_| {
+            let pods = self.pods();
+            pods.len() == nodes
+                && pods
+                    .iter()
+                    .all(|p| FakeCluster::pod_is_ready(p) && image_of(p) == image)
+        })
+    }
+
+    /// Every agent serves flow series and exports without errors.
+    fn serve_healthy(&self) {
+        self.serve(
+            "obi-",
+            &flow_metrics(),
+            &internal_metrics(42.0, 0.0),
+        );
+    }
+
+    fn serve(&self, prefix: &str, metrics: &str, internal: &str) {
+        self.cluster
+            .serve_pod_http(NS, prefix, METRICS_PORT, "/metrics", metrics);
+        self.cluster
+            .serve_pod_http(NS, prefix, INTERNAL_PORT, "/internal/metrics", internal);
+    }
+}
+
+fn name(p: &Value) -> &str {
+    p["metadata"]["name"].as_str().unwrap_or_default()
+}
+
+#[allow(dead_code)]
+fn image_of(p: &Value) -> &str {
+    p["spec"]["containers"][0]["image"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn template_hash(ds: &Value) -> String {
+    ds["spec"]["template"]["metadata"]["annotations"]["b00t.elastic.ventures/config-hash"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn ds_image(ds: &Value) -> String {
+    ds["spec"]["template"]["spec"]["containers"][0]["image"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+const PROMHTTP: &str = "# HELP promhttp_metric_handler_requests_in_flight Current number of scrapes being served.
+# TYPE promhttp_metric_handler_requests_in_flight gauge
+promhttp_metric_handler_requests_in_flight 1
+# HELP promhttp_metric_handler_requests_total Total number of scrapes by HTTP status code.
+# TYPE promhttp_metric_handler_requests_total counter
+promhttp_metric_handler_requests_total{code=\"200\"} 12
+promhttp_metric_handler_requests_total{code=\"500\"} 0
+promhttp_metric_handler_requests_total{code=\"503\"} 0
+";
+
+/// What an agent that sees traffic serves on its Prometheus port: three flow series.
+fn flow_metrics() -> String {
+    let flows = r#"# HELP obi_network_flow_bytes_total bytes submitted from a source network endpoint to a destination network endpoint
+# TYPE obi_network_flow_bytes_total counter
+obi_network_flow_bytes_total{direction="request",dst_address="10.244.1.7",dst_name="web",dst_port="8080",iface="eth0",k8s_cluster_name="fake",src_address="10.244.2.3",src_name="client",src_port="51234",transport="TCP"} 18342
+obi_network_flow_bytes_total{direction="response",dst_address="10.244.2.3",dst_name="client",dst_port="51234",iface="eth0",k8s_cluster_name="fake",src_address="10.244.1.7",src_name="web",src_port="8080",transport="TCP"} 96120
+obi_network_flow_bytes_total{direction="request",dst_address="10.96.0.10",dst_name="kube-dns",dst_port="53",iface="eth0",k8s_cluster_name="fake",src_address="10.244.1.7",src_name="web",src_port="40000",transport="UDP"} 640
+"#;
+    format!("{flows}{PROMHTTP}")
+}
+
+/// What an agent that attached nothing serves (the real one on kernels without kprobes): only
+/// the Go HTTP handler's own metrics.
+fn nothing_metrics() -> String {
+    PROMHTTP.to_string()
+}
+
+/// The agent's internal metrics.
+fn internal_metrics(exports: f64, errors: f64) -> String {
+    format!(
+        r#"# HELP obi_instrumented_processes Instrumented processes by OBI
+# TYPE obi_instrumented_processes gauge
+obi_instrumented_processes{{process_name="web"}} 1
+# HELP obi_otel_metric_exports_total Length of the metric batches submitted to the remote OTEL collector
+# TYPE obi_otel_metric_exports_total counter
+obi_otel_metric_exports_total {exports}
+# HELP obi_otel_metric_export_errors_total Error count on each failed OTEL metric export
+# TYPE obi_otel_metric_export_errors_total counter
+obi_otel_metric_export_errors_total{{error="connection refused"}} {errors}
+{PROMHTTP}"#
+    )
+}
+
+fn node_row<'a>(stdout: &'a str, node: &str) -> &'a str {
+    stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(node))
+        .unwrap_or_else(|| panic!("no row for {node}:\n{stdout}"))
+}
+
+fn json_node<'a>(j: &'a Value, node: &str) -> &'a Value {
+    j["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["node"] == node)
+        .unwrap_or_else(|| panic!("no {node} in {j:#}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// the Prometheus text the fake agents serve
+
+#[test]
+fn served_metrics_are_valid_prometheus_text() {
+    let promtool = std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("promtool"))
+                .find(|f| f.is_file())
+        });
+    let Some(promtool) = promtool else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "promtool is missing in CI (Debian's prometheus package)"
+        );
+        eprintln!("skipping: promtool not installed (apt-get install prometheus)");
+        return;
+    };
+    for text in [
+        flow_metrics(),
+        nothing_metrics(),
+        internal_metrics(42.0, 0.0),
+        internal_metrics(40.0, 7.0),
+    ] {
+        let mut child = Command::new(&promtool)
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "promtool check metrics: {}{}\n{text}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// obi status
+
+#[test]
+fn status_healthy_on_every_node_with_metrics_server_usage() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(3).metrics(true).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    let pods = ctx.pods();
+    assert_eq!(pods.len(), 3);
+    for p in &pods {
+        ctx.cluster.set_pod_metrics(NS, name(p), "obi", "12m", "64Mi");
+    }
+
+    let start = Instant::now();
+    let o = ctx.run(&["obi", "status"]);
+    eprintln!("obi status against 3 nodes took {:?}", start.elapsed());
+    assert_eq!(o.code, 0, "{o}");
+    let first = o.stdout.lines().next().unwrap();
+    assert!(first.contains(MAIN), "{o}");
+    assert!(first.contains("HEALTHY"), "{o}");
+    assert!(first.contains("3/3 schedulable nodes covered"), "{o}");
+    let header = o.stdout.lines().nth(1).unwrap();
+    for col in ["NODE", "POD", "READY", "RESTARTS", "CPU", "MEMORY", "FLOWS"] {
+        assert!(header.contains(col), "{col} in {header}");
+    }
+    for p in &pods {
+        let node = p["spec"]["nodeName"].as_str().unwrap();
+        let cols: Vec<&str> = node_row(&o.stdout, node).split_whitespace().collect();
+        assert_eq!(cols[1], name(p), "{o}");
+        assert_eq!(cols[2], "yes", "{o}");
+        assert_eq!(cols[3], "0", "restarts: {o}");
+        assert!(cols.contains(&"12m"), "CPU: {o}");
+        assert!(cols.contains(&"64Mi"), "memory: {o}");
+        assert_eq!(cols[7], "3", "flow series: {o}");
+        assert_eq!(*cols.last().unwrap(), "HEALTHY", "{o}");
+    }
+    assert!(!o.stdout.contains("reasons:"), "{o}");
+
+    let o = ctx.run(&["obi", "status", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let j = o.json();
+    assert_eq!(j["health"], "HEALTHY");
+    assert_eq!(j["coverage"], json!({"ready": 3, "schedulable": 3}));
+    assert_eq!(j["usage_source"], "metrics.k8s.io");
+    assert_eq!(j["image"], MAIN);
+    assert_eq!(j["reasons"], json!([]));
+    for n in j["nodes"].as_array().unwrap() {
+        assert_eq!(n["ready"], true);
+        assert_eq!(n["observed"]["flow_series"], 3, "{n}");
+        assert_eq!(n["observed"]["exports"], 42.0, "{n}");
+        assert_eq!(n["observed"]["export_errors"], 0.0, "{n}");
+        assert_eq!(n["observed"]["instrumented_processes"], 1.0, "{n}");
+        assert_eq!(n["cpu_millis"], 12.0, "{n}");
+        assert_eq!(n["memory_bytes"], 64 * 1024 * 1024, "{n}");
+        assert_eq!(n["health"], "HEALTHY");
+    }
+}
+
+#[test]
+fn status_reads_usage_from_the_kubelet_summary_without_metrics_server() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    for p in ctx.pods() {
+        ctx.cluster.set_pod_metrics(NS, name(&p), "obi", "30m", "100Mi");
+    }
+    let o = ctx.run(&["obi", "status", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let j = o.json();
+    assert_eq!(j["usage_source"], "kubelet", "{j:#}");
+    for n in j["nodes"].as_array().unwrap() {
+        let cpu = n["cpu_millis"].as_f64().expect("cpu from the summary");
+        assert!((cpu - 30.0).abs() < 0.01, "{n}");
+        assert_eq!(n["memory_bytes"], 100 * 1024 * 1024, "{n}");
+    }
+    // No request went to metrics.k8s.io for pods: it is not served.
+    assert!(
+        ctx.cluster
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/proxy/stats/summary")),
+        "the kubelet summary was read through the node proxy"
+    );
+}
+
+#[test]
+fn status_agent_that_attached_nothing_is_degraded_and_names_the_node() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    let pods = ctx.pods();
+    let (good, blind) = (&pods[0], &pods[1]);
+    ctx.serve(name(good), &flow_metrics(), &internal_metrics(42.0, 0.0));
+    ctx.serve(name(blind), &nothing_metrics(), &internal_metrics(0.0, 0.0));
+    let blind_node = blind["spec"]["nodeName"].as_str().unwrap();
+
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stdout.lines().next().unwrap().contains("DEGRADED"), "{o}");
+    let reason = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("observes nothing"))
+        .unwrap_or_else(|| panic!("a reason says it observes nothing: {o}"));
+    assert!(reason.contains(blind_node), "{reason}");
+    assert!(node_row(&o.stdout, blind_node).ends_with("DEGRADED"), "{o}");
+    let good_node = good["spec"]["nodeName"].as_str().unwrap();
+    assert!(node_row(&o.stdout, good_node).ends_with("HEALTHY"), "{o}");
+    let err = o.error_line();
+    assert!(err.contains("degraded"), "{err}");
+    assert!(err.contains(blind_node), "{err}");
+
+    let j = ctx.run(&["obi", "status", "--json"]).json();
+    assert_eq!(j["health"], "DEGRADED");
+    assert_eq!(json_node(&j, blind_node)["observed"]["flow_series"], 0);
+    assert_eq!(json_node(&j, good_node)["observed"]["flow_series"], 3);
+}
+
+#[test]
+fn status_export_errors_degrade_with_the_count() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.serve("obi-", &flow_metrics(), &internal_metrics(40.0, 7.0));
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stdout.contains("DEGRADED"), "{o}");
+    assert!(o.stdout.contains("7 OTLP export errors (40 exports)"), "{o}");
+    let j = ctx.run(&["obi", "status", "--json"]).json();
+    assert_eq!(j["health"], "DEGRADED");
+    assert_eq!(j["nodes"][0]["observed"]["export_errors"], 7.0);
+    assert_eq!(j["reasons"].as_array().unwrap().len(), 2, "one per node: {j:#}");
+}
+
+#[test]
+fn status_over_budget_is_degraded_with_the_figure() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).metrics(true).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    let pods = ctx.pods();
+    ctx.cluster
+        .set_pod_metrics(NS, name(&pods[0]), "obi", "25m", "300Mi");
+    ctx.cluster
+        .set_pod_metrics(NS, name(&pods[1]), "obi", "5m", "64Mi");
+    let fat = pods[0]["spec"]["nodeName"].as_str().unwrap();
+
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(
+        o.stdout
+            .contains(&format!("{fat}: memory 300Mi is above the budget of 200Mi")),
+        "{o}"
+    );
+    assert!(!o.stdout.contains("CPU 25m is above"), "25m is within 50m: {o}");
+
+    let o = ctx.run(&["obi", "status", "--cpu-budget", "10m"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(
+        o.stdout
+            .contains(&format!("{fat}: CPU 25m is above the budget of 10m")),
+        "{o}"
+    );
+
+    // A budget that fits: healthy again.
+    let o = ctx.run(&["obi", "status", "--memory-budget", "512Mi"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stdout.contains("HEALTHY"), "{o}");
+    let j = ctx
+        .run(&["obi", "status", "--memory-budget", "512Mi", "--json"])
+        .json();
+    assert_eq!(j["budget"]["memory_bytes"], 512 * 1024 * 1024);
+
+    let o = ctx.run(&["obi", "status", "--memory-budget", "lots"]);
+    assert_eq!(o.code, 2, "{o}");
+}
+
+#[test]
+fn status_crash_looping_agent_is_degraded_with_the_reason() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    // The next agent to start crashes: replace the one on the first node.
+    ctx.cluster.set_behavior(
+        Matcher::pod("obi-"),
+        Behavior::CrashLoop {
+            exit_code: 1,
+            logs: vec!["time=2026-12-06T20:00:00Z level=ERROR msg=\"can't start\"".into()],
+        },
+    );
+    let victim = ctx.pods()[0].clone();
+    let node = victim["spec"]["nodeName"].as_str().unwrap().to_string();
+    assert!(ctx.cluster.delete_now("pods", NS, name(&victim)));
+    assert!(
+        ctx.cluster.wait_until(Duration::from_secs(15), |_| {
+            ctx.pods().iter().any(|p| {
+                p["spec"]["nodeName"] == node.as_str()
+                    && name(p) != name(&victim)
+                    && p["status"]["containerStatuses"][0]["restartCount"]
+                        .as_i64()
+                        .unwrap_or(0)
+                        > 0
+            })
+        }),
+        "the replacement crash-loops"
+    );
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stdout.lines().next().unwrap().contains("DEGRADED"), "{o}");
+    assert!(o.stdout.contains("1/2 schedulable nodes covered"), "{o}");
+    let row = node_row(&o.stdout, &node);
+    assert!(row.contains(" no "), "not ready: {row}");
+    let reason = o
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{node}: container obi")))
+        .unwrap_or_else(|| panic!("a reason for {node}: {o}"));
+    assert!(
+        reason.contains("CrashLoopBackOff") || reason.contains("exit code 1"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn status_is_down_when_no_agent_is_ready() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    ctx.cluster.set_behavior(
+        Matcher::pod("obi-"),
+        Behavior::CrashLoop {
+            exit_code: 2,
+            logs: vec![],
+        },
+    );
+    let old = ctx.pod_names();
+    for p in &old {
+        ctx.cluster.delete_now("pods", NS, p);
+    }
+    assert!(ctx.cluster.wait_until(Duration::from_secs(15), |_| {
+        let pods = ctx.pods();
+        pods.len() == 2
+            && pods.iter().all(|p| {
+                !old.contains(&name(p).to_string())
+                    && p["status"]["containerStatuses"][0]["restartCount"]
+                        .as_i64()
+                        .unwrap_or(0)
+                        > 0
+            })
+    }));
+    let o = ctx.run(&["obi", "status", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let j = o.json();
+    assert_eq!(j["health"], "DOWN", "{j:#}");
+    assert_eq!(j["coverage"], json!({"ready": 0, "schedulable": 2}));
+    assert!(o.error_line().contains("is down"), "{o}");
+}
+
+#[test]
+fn status_counts_a_node_without_an_agent() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.serve_healthy();
+    // A node joins, and its agent cannot be scheduled (no room on it).
+    ctx.cluster.set_behavior(Matcher::pod("obi-"), Behavior::Unschedulable);
+    let mut node = ctx.cluster.get("nodes", "", "fake-node-2").unwrap();
+    node["metadata"]["name"] = json!("fake-node-3");
+    node["metadata"]["labels"]["kubernetes.io/hostname"] = json!("fake-node-3");
+    ctx.cluster.create(node);
+    assert!(ctx.cluster.wait_until(Duration::from_secs(10), |c| {
+        c.pods_with_prefix(NS, "obi-").len() == 3
+    }));
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    let first = o.stdout.lines().next().unwrap();
+    assert!(first.contains("DEGRADED"), "{o}");
+    assert!(first.contains("2/3 schedulable nodes covered"), "{o}");
+    assert!(o.stdout.contains("the agent covers 2 of 3 schedulable nodes"), "{o}");
+    assert!(
+        o.stdout
+            .contains("fake-node-3: no agent pod on this node"),
+        "{o}"
+    );
+    let j = ctx.run(&["obi", "status", "--json"]).json();
+    assert_eq!(j["coverage"], json!({"ready": 2, "schedulable": 3}));
+    assert_eq!(json_node(&j, "fake-node-3")["pod"], Value::Null);
+}
+
+#[test]
+fn status_leaves_out_nodes_the_agent_does_not_tolerate() {
+    // Deployed without tolerations, the agent is not meant for a node tainted NoExecute: like
+    // the DaemonSet's desiredNumberScheduled, coverage does not count it.
+    let ctx = Ctx::new(
+        FakeCluster::builder()
+            .nodes(3)
+            .node_taint(3, "dedicated", "gpu", "NoExecute")
+            .start(),
+    );
+    ctx.deploy(&["--no-tolerations"]);
+    ctx.serve_healthy();
+    assert_eq!(ctx.pods().len(), 2);
+    let o = ctx.run(&["obi", "status", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let j = o.json();
+    assert_eq!(j["coverage"], json!({"ready": 2, "schedulable": 2}));
+    assert!(
+        j["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["node"] != "fake-node-3"),
+        "{j:#}"
+    );
+}
+
+#[test]
+fn status_metrics_port_not_answering_is_degraded() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    // Nothing answers on either port.
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stdout.contains("DEGRADED"), "{o}");
+    assert_eq!(
+        o.stdout.matches("cannot read its metrics").count(),
+        2,
+        "one reason per node: {o}"
+    );
+    assert!(o.stdout.contains("connection refused"), "{o}");
+
+    // The internal metrics answer, the Prometheus port does not (e.g. taken on the host
+    // network): that is still "cannot read its metrics", not "observes nothing".
+    ctx.cluster.serve_pod_http(
+        NS,
+        "obi-",
+        INTERNAL_PORT,
+        "/internal/metrics",
+        &internal_metrics(42.0, 0.0),
+    );
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert_eq!(
+        o.stdout.matches("cannot read its metrics").count(),
+        2,
+        "{o}"
+    );
+    assert!(o.stdout.contains(&format!("{METRICS_PORT}")), "names the port: {o}");
+    assert!(!o.stdout.contains("observes nothing"), "{o}");
+
+    // Both answer again: healthy.
+    ctx.serve_healthy();
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 0, "{o}");
+}
+
+#[test]
+fn status_not_deployed_is_not_found_with_the_hint() {
+    let ctx = Ctx::new(FakeCluster::start());
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 4, "{o}");
+    let e = o.error_line();
+    assert!(e.contains("daemonset.apps/obi"), "{e}");
+    assert!(e.contains("observability"), "{e}");
+    assert!(e.contains("b00t obi deploy"), "{e}");
+}
