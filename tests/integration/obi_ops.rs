@@ -73,7 +73,9 @@ impl Ctx {
     }
 
     fn ds(&self) -> Value {
-        self.cluster.get("daemonsets", NS, "obi").expect("daemonset obi")
+        self.cluster
+            .get("daemonsets", NS, "obi")
+            .expect("daemonset obi")
     }
 
     fn config_map(&self, name: &str) -> Option<String> {
@@ -95,11 +97,7 @@ impl Ctx {
 
     /// Every agent serves flow series and exports without errors.
     fn serve_healthy(&self) {
-        self.serve(
-            "obi-",
-            &flow_metrics(),
-            &internal_metrics(42.0, 0.0),
-        );
+        self.serve("obi-", &flow_metrics(), &internal_metrics(42.0, 0.0));
     }
 
     fn serve(&self, prefix: &str, metrics: &str, internal: &str) {
@@ -135,7 +133,8 @@ fn ds_image(ds: &Value) -> String {
         .to_string()
 }
 
-const PROMHTTP: &str = "# HELP promhttp_metric_handler_requests_in_flight Current number of scrapes being served.
+const PROMHTTP: &str =
+    "# HELP promhttp_metric_handler_requests_in_flight Current number of scrapes being served.
 # TYPE promhttp_metric_handler_requests_in_flight gauge
 promhttp_metric_handler_requests_in_flight 1
 # HELP promhttp_metric_handler_requests_total Total number of scrapes by HTTP status code.
@@ -199,12 +198,11 @@ fn json_node<'a>(j: &'a Value, node: &str) -> &'a Value {
 
 #[test]
 fn served_metrics_are_valid_prometheus_text() {
-    let promtool = std::env::var_os("PATH")
-        .and_then(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join("promtool"))
-                .find(|f| f.is_file())
-        });
+    let promtool = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("promtool"))
+            .find(|f| f.is_file())
+    });
     let Some(promtool) = promtool else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -254,7 +252,8 @@ fn status_healthy_on_every_node_with_metrics_server_usage() {
     let pods = ctx.pods();
     assert_eq!(pods.len(), 3);
     for p in &pods {
-        ctx.cluster.set_pod_metrics(NS, name(p), "obi", "12m", "64Mi");
+        ctx.cluster
+            .set_pod_metrics(NS, name(p), "obi", "12m", "64Mi");
     }
 
     let start = Instant::now();
@@ -308,7 +307,8 @@ fn status_reads_usage_from_the_kubelet_summary_without_metrics_server() {
     ctx.deploy(&[]);
     ctx.serve_healthy();
     for p in ctx.pods() {
-        ctx.cluster.set_pod_metrics(NS, name(&p), "obi", "30m", "100Mi");
+        ctx.cluster
+            .set_pod_metrics(NS, name(&p), "obi", "30m", "100Mi");
     }
     let o = ctx.run(&["obi", "status", "--json"]);
     assert_eq!(o.code, 0, "{o}");
@@ -369,11 +369,18 @@ fn status_export_errors_degrade_with_the_count() {
     let o = ctx.run(&["obi", "status"]);
     assert_eq!(o.code, 1, "{o}");
     assert!(o.stdout.contains("DEGRADED"), "{o}");
-    assert!(o.stdout.contains("7 OTLP export errors (40 exports)"), "{o}");
+    assert!(
+        o.stdout.contains("7 OTLP export errors (40 exports)"),
+        "{o}"
+    );
     let j = ctx.run(&["obi", "status", "--json"]).json();
     assert_eq!(j["health"], "DEGRADED");
     assert_eq!(j["nodes"][0]["observed"]["export_errors"], 7.0);
-    assert_eq!(j["reasons"].as_array().unwrap().len(), 2, "one per node: {j:#}");
+    assert_eq!(
+        j["reasons"].as_array().unwrap().len(),
+        2,
+        "one per node: {j:#}"
+    );
 }
 
 #[test]
@@ -395,7 +402,10 @@ fn status_over_budget_is_degraded_with_the_figure() {
             .contains(&format!("{fat}: memory 300Mi is above the budget of 200Mi")),
         "{o}"
     );
-    assert!(!o.stdout.contains("CPU 25m is above"), "25m is within 50m: {o}");
+    assert!(
+        !o.stdout.contains("CPU 25m is above"),
+        "25m is within 50m: {o}"
+    );
 
     let o = ctx.run(&["obi", "status", "--cpu-budget", "10m"]);
     assert_eq!(o.code, 1, "{o}");
@@ -456,7 +466,10 @@ fn status_crash_looping_agent_is_degraded_with_the_reason() {
     let reason = o
         .stdout
         .lines()
-        .find(|l| l.trim_start().starts_with(&format!("{node}: container obi")))
+        .find(|l| {
+            l.trim_start()
+                .starts_with(&format!("{node}: container obi"))
+        })
         .unwrap_or_else(|| panic!("a reason for {node}: {o}"));
     assert!(
         reason.contains("CrashLoopBackOff") || reason.contains("exit code 1"),
@@ -505,7 +518,8 @@ fn status_counts_a_node_without_an_agent() {
     ctx.deploy(&[]);
     ctx.serve_healthy();
     // A node joins, and its agent cannot be scheduled (no room on it).
-    ctx.cluster.set_behavior(Matcher::pod("obi-"), Behavior::Unschedulable);
+    ctx.cluster
+        .set_behavior(Matcher::pod("obi-"), Behavior::Unschedulable);
     let mut node = ctx.cluster.get("nodes", "", "fake-node-2").unwrap();
     node["metadata"]["name"] = json!("fake-node-3");
     node["metadata"]["labels"]["kubernetes.io/hostname"] = json!("fake-node-3");
@@ -518,10 +532,13 @@ fn status_counts_a_node_without_an_agent() {
     let first = o.stdout.lines().next().unwrap();
     assert!(first.contains("DEGRADED"), "{o}");
     assert!(first.contains("2/3 schedulable nodes covered"), "{o}");
-    assert!(o.stdout.contains("the agent covers 2 of 3 schedulable nodes"), "{o}");
     assert!(
         o.stdout
-            .contains("fake-node-3: no agent pod on this node"),
+            .contains("the agent covers 2 of 3 schedulable nodes"),
+        "{o}"
+    );
+    assert!(
+        o.stdout.contains("fake-node-3: no agent pod on this node"),
         "{o}"
     );
     let j = ctx.run(&["obi", "status", "--json"]).json();
@@ -587,7 +604,10 @@ fn status_metrics_port_not_answering_is_degraded() {
         2,
         "{o}"
     );
-    assert!(o.stdout.contains(&format!("{METRICS_PORT}")), "names the port: {o}");
+    assert!(
+        o.stdout.contains(&format!("{METRICS_PORT}")),
+        "names the port: {o}"
+    );
     assert!(!o.stdout.contains("observes nothing"), "{o}");
 
     // Both answer again: healthy.
@@ -605,4 +625,394 @@ fn status_not_deployed_is_not_found_with_the_hint() {
     assert!(e.contains("daemonset.apps/obi"), "{e}");
     assert!(e.contains("observability"), "{e}");
     assert!(e.contains("b00t obi deploy"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// obi logs
+
+fn obi_line(level: &str, msg: &str) -> String {
+    format!(
+        "time={} level={level} msg=\"{msg}\" component=discover.ProcessWatcher",
+        jiff::Timestamp::now()
+    )
+}
+
+/// `[pod] line` lines of `obi logs` output that came from the test (not the fake's start lines).
+fn test_lines(stdout: &str) -> Vec<&str> {
+    stdout.lines().filter(|l| l.contains("msg=\"t")).collect()
+}
+
+#[test]
+fn logs_merge_every_agent_by_time_and_filter_by_level() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    let pods = ctx.pod_names();
+    let (a, b) = (pods[0].as_str(), pods[1].as_str());
+    // Interleaved between the two pods, a few ms apart so the timestamps order them.
+    let script = [
+        (a, obi_line("INFO", "t1 starting OBI")),
+        (
+            b,
+            obi_line("WARN", "t2 Unable to load eBPF watcher for process events"),
+        ),
+        (a, obi_line("DEBUG", "t3 found process")),
+        (b, obi_line("ERROR", "t4 couldn't attach kprobe")),
+        (
+            a,
+            "panic: t5 runtime error: invalid memory address msg=\"t5\"".to_string(),
+        ),
+        (b, obi_line("INFO", "t6 instrumenting process")),
+    ];
+    for (pod, line) in &script {
+        ctx.cluster.append_log(NS, pod, "obi", line);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    let o = ctx.run(&["obi", "logs"]);
+    assert_eq!(o.code, 0, "{o}");
+    let expected: Vec<String> = script
+        .iter()
+        .map(|(pod, line)| format!("[{pod}] {line}"))
+        .collect();
+    assert_eq!(test_lines(&o.stdout), expected, "{o}");
+    // The fake kubelet's own start lines of both pods are there too.
+    for p in [a, b] {
+        assert!(o.stdout.contains(&format!("[{p}] Starting obi")), "{o}");
+    }
+
+    let o = ctx.run(&["obi", "logs", "--level", "warn"]);
+    assert_eq!(o.code, 0, "{o}");
+    let kept: Vec<&str> = test_lines(&o.stdout);
+    let want: Vec<String> = [1, 3, 4]
+        .iter()
+        .map(|&i| format!("[{}] {}", script[i].0, script[i].1))
+        .collect();
+    assert_eq!(kept, want, "WARN, ERROR and the line without a level: {o}");
+    assert!(!o.stdout.contains("level=INFO"), "{o}");
+    assert!(!o.stdout.contains("level=DEBUG"), "{o}");
+    assert!(
+        o.stdout.contains(&format!("[{a}] Starting obi")),
+        "lines without a level are kept: {o}"
+    );
+
+    let o = ctx.run(&["obi", "logs", "--level", "error"]);
+    let kept: Vec<&str> = test_lines(&o.stdout);
+    assert_eq!(kept.len(), 2, "ERROR and the panic: {o}");
+
+    // --tail: the last line of each pod.
+    let o = ctx.run(&["obi", "logs", "--tail", "1"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert_eq!(
+        o.stdout.lines().collect::<Vec<_>>(),
+        [
+            format!("[{a}] {}", script[4].1),
+            format!("[{b}] {}", script[5].1)
+        ],
+        "{o}"
+    );
+
+    // JSON Lines: pod, container, line.
+    let o = ctx.run(&["obi", "logs", "-o", "json", "--level", "error"]);
+    assert_eq!(o.code, 0, "{o}");
+    let docs: Vec<Value> = o
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let err = docs
+        .iter()
+        .find(|d| d["line"] == script[3].1.as_str())
+        .unwrap_or_else(|| panic!("the ERROR line: {o}"));
+    assert_eq!(err["pod"], b);
+    assert_eq!(err["container"], "obi");
+    assert!(docs.iter().all(|d| {
+        d["line"]
+            .as_str()
+            .is_some_and(|l| !l.contains("level=INFO"))
+    }));
+}
+
+#[test]
+fn logs_since_keeps_only_recent_lines() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(1).start());
+    ctx.deploy(&[]);
+    let pod = ctx.pod_names().remove(0);
+    ctx.cluster.append_log(
+        NS,
+        &pod,
+        "obi",
+        &obi_line("INFO", "t-old before the window"),
+    );
+    // --since counts in seconds: the old line must be clearly outside the window.
+    std::thread::sleep(Duration::from_millis(3200));
+    ctx.cluster.append_log(
+        NS,
+        &pod,
+        "obi",
+        &obi_line("INFO", "t-new inside the window"),
+    );
+    let o = ctx.run(&["obi", "logs", "--since", "2s"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stdout.contains("t-new inside the window"), "{o}");
+    assert!(!o.stdout.contains("t-old"), "{o}");
+    assert!(!o.stdout.contains("Starting obi"), "{o}");
+    let o = ctx.run(&["obi", "logs", "--since", "1m"]);
+    assert!(o.stdout.contains("t-old"), "{o}");
+}
+
+#[test]
+fn logs_follow_picks_up_a_line_appended_after_start() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    let pods = ctx.pod_names();
+    let mut child = ctx
+        .cmd(&["obi", "logs", "-f", "--level", "warn"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut wait_for = |needle: &str, seen: &mut Vec<String>| -> bool {
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            if seen.iter().any(|l: &String| l.contains(needle)) {
+                return true;
+            }
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(100)) {
+                seen.push(l);
+            }
+        }
+        false
+    };
+    // Streaming has started once the existing lines arrived.
+    assert!(
+        wait_for(&format!("[{}] Starting obi", pods[1]), &mut seen),
+        "{seen:?}"
+    );
+    let warn = obi_line("WARN", "t-follow appended after start");
+    ctx.cluster.append_log(NS, &pods[1], "obi", &warn);
+    ctx.cluster
+        .append_log(NS, &pods[1], "obi", &obi_line("INFO", "t-follow filtered"));
+    let found = wait_for(&format!("[{}] {warn}", pods[1]), &mut seen);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "followed line: {seen:?}");
+    assert!(
+        !seen.iter().any(|l| l.contains("t-follow filtered")),
+        "{seen:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// obi upgrade
+
+#[test]
+fn upgrade_moves_every_node_to_the_new_image() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(3).start());
+    ctx.deploy(&[]);
+    let before = ctx.pod_names();
+    let generation = ctx.ds()["metadata"]["generation"].as_i64().unwrap();
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "v0.10.0",
+        "--timeout",
+        "30s",
+        "--json",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let j = o.json();
+    assert_eq!(j["from_image"], MAIN);
+    assert_eq!(j["to_image"], "otel/ebpf-instrument:v0.10.0");
+    assert_eq!(j["succeeded"], true);
+    assert_eq!(j["rolled_back"], false);
+    assert_eq!(j["changed"], true);
+    assert_eq!(j["nodes"].as_array().unwrap().len(), 3, "{j:#}");
+    assert!(
+        j["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["updated"] == true && n["ready"] == true)
+    );
+    let ds = ctx.ds();
+    assert_eq!(ds_image(&ds), "otel/ebpf-instrument:v0.10.0");
+    assert!(ds["metadata"]["generation"].as_i64().unwrap() > generation);
+    let pods = ctx.pods();
+    assert_eq!(pods.len(), 3);
+    for p in &pods {
+        assert_eq!(image_of(p), "otel/ebpf-instrument:v0.10.0");
+        assert!(FakeCluster::pod_is_ready(p));
+        assert!(
+            !before.contains(&name(p).to_string()),
+            "replaced: {}",
+            name(p)
+        );
+    }
+    // Again: nothing to do.
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "v0.10.0",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(o.stderr.contains("nothing changed"), "{o}");
+}
+
+#[test]
+fn failed_upgrade_image_pull_is_explained_and_rolled_back() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:bad"),
+        Behavior::ImagePullBackOff,
+    );
+    let o = ctx.run(&["obi", "upgrade", "--image-tag", "bad", "--timeout", "30s"]);
+    assert_eq!(o.code, 7, "{o}");
+    assert!(
+        o.stderr.contains("ImagePullBackOff") || o.stderr.contains("ErrImagePull"),
+        "{o}"
+    );
+    assert!(o.stderr.contains("event: "), "Warning events: {o}");
+    assert!(o.stderr.contains("otel/ebpf-instrument:bad"), "{o}");
+    let e = o.error_line();
+    assert!(
+        e.contains("rolled back to otel/ebpf-instrument:main"),
+        "{e}"
+    );
+    // It waited until healthy again: every node runs a ready agent of the old image.
+    assert_eq!(ds_image(&ctx.ds()), MAIN);
+    let pods = ctx.pods();
+    assert_eq!(pods.len(), 2, "{pods:#?}");
+    for p in &pods {
+        assert_eq!(image_of(p), MAIN);
+        assert!(FakeCluster::pod_is_ready(p), "{p:#}");
+    }
+}
+
+#[test]
+fn failed_upgrade_crash_loop_shows_the_last_log_lines() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    let fatal = "time=2026-12-06T20:00:00Z level=ERROR msg=\"can't instantiate OBI\" error=\"loading and assigning BPF objects: field KprobeTcpSendmsg: program kprobe_tcp_sendmsg: operation not permitted\"";
+    ctx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:v0.10.0"),
+        Behavior::CrashLoop {
+            exit_code: 1,
+            logs: vec![
+                "time=2026-12-06T20:00:00Z level=INFO msg=\"starting OBI\" version=v0.10.0".into(),
+                fatal.into(),
+            ],
+        },
+    );
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "v0.10.0",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 7, "{o}");
+    assert!(o.stderr.contains("last log lines of obi-"), "{o}");
+    assert!(o.stderr.contains(fatal), "{o}");
+    assert!(o.error_line().contains("rolled back"), "{o}");
+    assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
+    assert_eq!(ds_image(&ctx.ds()), MAIN);
+}
+
+#[test]
+fn failed_upgrade_without_rollback_keeps_the_bad_image() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    ctx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:bad"),
+        Behavior::ImagePullBackOff,
+    );
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "bad",
+        "--no-rollback",
+        "--timeout",
+        "30s",
+        "--json",
+    ]);
+    assert_eq!(o.code, 1, "{o}");
+    let j = o.json();
+    assert_eq!(j["succeeded"], false);
+    assert_eq!(j["rolled_back"], false);
+    assert!(
+        j["failure"]["reasons"].as_array().unwrap().len() >= 1,
+        "{j:#}"
+    );
+    assert!(o.error_line().contains("not rolled back"), "{o}");
+    assert_eq!(ds_image(&ctx.ds()), "otel/ebpf-instrument:bad");
+}
+
+#[test]
+fn upgrade_usage_errors_and_not_deployed() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(1).start());
+    let o = ctx.run(&["obi", "upgrade"]);
+    assert_eq!(o.code, 2, "neither --image-tag nor --image: {o}");
+    let o = ctx.run(&["obi", "upgrade", "--image-tag", "v0.10.0"]);
+    assert_eq!(o.code, 4, "{o}");
+    assert!(o.error_line().contains("b00t obi deploy"), "{o}");
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image",
+        "ghcr.io/x/obi:1",
+        "--image-tag",
+        "2",
+    ]);
+    assert_ne!(o.code, 0, "{o}");
+}
+
+#[test]
+fn upgrade_refuses_a_config_the_target_version_does_not_accept() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(1).start());
+    // `metrics.features` exists only in v0.10.0 (of the versions b00t knows).
+    let cfg = ctx.file(
+        "newer.yaml",
+        "metrics:\n  features: [network]\nprometheus_export:\n  port: 9400\n",
+    );
+    ctx.deploy(&["--image-tag", "v0.10.0", "--config", &cfg]);
+    let generation = ctx.ds()["metadata"]["generation"].clone();
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "main-fdb0bd7",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 2, "{o}");
+    let e = o.error_line();
+    assert!(
+        e.contains("not valid for otel/ebpf-instrument:main-fdb0bd7"),
+        "{e}"
+    );
+    assert!(e.contains("metrics"), "{e}");
+    let ds = ctx.ds();
+    assert_eq!(
+        ds_image(&ds),
+        "otel/ebpf-instrument:v0.10.0",
+        "nothing applied"
+    );
+    assert_eq!(ds["metadata"]["generation"], generation);
 }
