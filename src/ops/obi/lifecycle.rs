@@ -571,6 +571,9 @@ pub struct Current {
     pub config: String,
     pub headers: Option<String>,
     pub previous_config: Option<String>,
+    /// The config checksum on the pod template: what the agents run (after `config set
+    /// --no-restart` it is not the ConfigMap's).
+    pub template_checksum: Option<String>,
 }
 
 /// Read what deploy left on the cluster.
@@ -582,6 +585,13 @@ pub async fn current(kube: &Kube) -> Result<Current> {
             what: format!("daemonset.apps/{NAME} in namespace {}", kube.namespace),
             hint: "; deploy the agent with: b00t obi deploy".into(),
         })?;
+    let template_checksum = ds
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(labels::CONFIG_HASH))
+        .cloned();
     let raw = ds
         .metadata
         .annotations
@@ -645,6 +655,7 @@ pub async fn current(kube: &Kube) -> Result<Current> {
         config,
         headers,
         previous_config,
+        template_checksum,
     })
 }
 
@@ -893,10 +904,50 @@ pub async fn config_set(
     if !validation.valid {
         return Ok(report);
     }
-    if req.text == cur.config {
+    let checksum = manifest::config_checksum(&req.text, cur.headers.as_deref());
+    let running = cur.template_checksum.as_deref() == Some(checksum.as_str());
+    if req.text == cur.config && (running || !req.restart) {
         events.emit(Event::Note(
             "the config is unchanged; nothing to roll".into(),
         ));
+        return Ok(report);
+    }
+    if req.text == cur.config {
+        // Stored by an earlier `config set --no-restart` but not running yet: roll the agents
+        // onto it. The previous config stays what a rollback restores, and is what the agents
+        // run now when its checksum says so.
+        events.emit(Event::Note(
+            "the ConfigMap already holds this config, but the agents do not run it yet; rolling them"
+                .into(),
+        ));
+        let mut base = Current {
+            settings: cur.settings.clone(),
+            config: cur.config.clone(),
+            headers: cur.headers.clone(),
+            previous_config: cur.previous_config.clone(),
+            template_checksum: cur.template_checksum.clone(),
+        };
+        if let Some(prev) = &cur.previous_config
+            && cur.template_checksum.as_deref()
+                == Some(manifest::config_checksum(prev, cur.headers.as_deref()).as_str())
+        {
+            base.config = prev.clone();
+        }
+        report.restarted = true;
+        let rollout = roll(
+            kube,
+            &base,
+            cur.settings.clone(),
+            req.text.clone(),
+            vec![],
+            req.rollback,
+            req.timeout,
+            req.progress_deadline,
+            None,
+            events,
+        )
+        .await?;
+        report.rollout = Some(rollout);
         return Ok(report);
     }
     report.changed = true;
