@@ -802,9 +802,25 @@ fn logs_follow_picks_up_a_line_appended_after_start() {
     ctx.cluster
         .append_log(NS, &pods[1], "obi", &obi_line("INFO", "t-follow filtered"));
     let found = wait_for(&format!("[{}] {warn}", pods[1]), &mut seen);
+    // A restarted agent (a new pod on the node) is picked up too.
+    let replaced = found && {
+        ctx.cluster.delete_now("pods", NS, &pods[0]);
+        let new_pod = ctx.cluster.wait_until(Duration::from_secs(15), |_| {
+            ctx.pods().len() == 2 && !ctx.pod_names().contains(&pods[0])
+        });
+        new_pod && {
+            let fresh = ctx
+                .pod_names()
+                .into_iter()
+                .find(|p| !pods.contains(p))
+                .unwrap();
+            wait_for(&format!("[{fresh}] Starting obi"), &mut seen)
+        }
+    };
     let _ = child.kill();
     let _ = child.wait();
     assert!(found, "followed line: {seen:?}");
+    assert!(replaced, "the new pod's lines: {seen:?}");
     assert!(
         !seen.iter().any(|l| l.contains("t-follow filtered")),
         "{seen:?}"
@@ -1248,4 +1264,35 @@ fn config_set_whose_pods_crash_is_rolled_back() {
     assert!(o.error_line().contains("rolled back"), "{o}");
     assert_eq!(ctx.config_map("obi-config").unwrap(), original);
     assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
+}
+
+#[test]
+fn logs_not_deployed_is_not_found_even_when_following() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(1).start());
+    let o = ctx.run(&["obi", "logs"]);
+    assert_eq!(o.code, 4, "{o}");
+    assert!(o.error_line().contains("b00t obi deploy"), "{o}");
+    let mut child = ctx
+        .cmd(&["obi", "logs", "-f"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let end = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() >= end {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(4),
+        "obi logs -f without an agent must not wait forever"
+    );
 }
