@@ -1296,3 +1296,52 @@ fn logs_not_deployed_is_not_found_even_when_following() {
         "obi logs -f without an agent must not wait forever"
     );
 }
+
+#[test]
+fn failed_upgrade_without_progress_or_container_is_rolled_back() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    // Runs but never turns ready: only the progress deadline can tell.
+    ctx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:v0.10.0"),
+        Behavior::NeverReady,
+    );
+    let start = Instant::now();
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "v0.10.0",
+        "--progress-deadline",
+        "2s",
+        "--timeout",
+        "60s",
+    ]);
+    assert_eq!(o.code, 7, "{o}");
+    assert!(o.stderr.contains("no progress for 2s"), "{o}");
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "stopped at the deadline, not the timeout: {:?}",
+        start.elapsed()
+    );
+    assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
+
+    // The node refuses the container's capabilities.
+    ctx.cluster.set_behavior(
+        Matcher::image("otel/ebpf-instrument:v0.3.0"),
+        Behavior::caps_denied(),
+    );
+    let o = ctx.run(&[
+        "obi",
+        "upgrade",
+        "--image-tag",
+        "v0.3.0",
+        "--timeout",
+        "30s",
+    ]);
+    assert_eq!(o.code, 7, "{o}");
+    assert!(o.stderr.contains("CreateContainerError"), "{o}");
+    assert!(o.stderr.contains("unable to apply caps"), "{o}");
+    assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
+    assert_eq!(ds_image(&ctx.ds()), MAIN);
+}
