@@ -255,9 +255,20 @@ fn status_healthy_on_every_node_with_metrics_server_usage() {
             .set_pod_metrics(NS, name(p), "obi", "12m", "64Mi");
     }
 
-    let start = Instant::now();
+    // Wall time of one `obi status` (reported in the issue note; printed with --nocapture).
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let _ = ctx.run(&["obi", "status"]);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    eprintln!(
+        "obi status against 3 nodes: min {:?}, median {:?}",
+        times[0], times[2]
+    );
     let o = ctx.run(&["obi", "status"]);
-    eprintln!("obi status against 3 nodes took {:?}", start.elapsed());
     assert_eq!(o.code, 0, "{o}");
     let first = o.stdout.lines().next().unwrap();
     assert!(first.contains(MAIN), "{o}");
