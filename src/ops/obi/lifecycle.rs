@@ -250,6 +250,36 @@ fn settings_for(
     cluster_name: String,
     create_namespace: bool,
 ) -> Settings {
+    let mut node_selector = req.node_selector.clone();
+    node_selector
+        .entry("kubernetes.io/os".into())
+        .or_insert_with(|| "linux".into());
+    let s = Settings {
+        image: image.to_string(),
+        privileged: req.privileged,
+        extra_capabilities: vec![],
+        host_network: req
+            .host_network
+            .unwrap_or_else(|| facts.is_some_and(|f| f.network_metrics)),
+        node_selector,
+        tolerate_all_taints: req.tolerate_all_taints,
+        resources: req.resources.clone(),
+        prometheus: None,
+        internal_metrics_port: None,
+        internal_metrics_path: None,
+        cluster_name,
+        otlp_endpoint: req.otlp_endpoint.clone(),
+        otlp_protocol: req.otlp_protocol.clone(),
+        create_namespace,
+    };
+    with_facts(s, facts)
+}
+
+/// What the config decides in the settings: the exporter's port and path, the internal
+/// metrics' port and path, and the capabilities it needs beyond the base set. `config set`
+/// re-derives these, so a config that moves the Prometheus port moves the container port (and
+/// the readiness probe, and what `obi status` scrapes) with it.
+fn with_facts(mut s: Settings, facts: Option<&obi_config::ConfigFacts>) -> Settings {
     let mut extra = Vec::new();
     if facts.is_some_and(|f| f.needs_sys_admin) {
         extra.push("SYS_ADMIN".to_string());
@@ -257,32 +287,15 @@ fn settings_for(
     if facts.is_some_and(|f| f.needs_net_admin) {
         extra.push("NET_ADMIN".to_string());
     }
-    let mut node_selector = req.node_selector.clone();
-    node_selector
-        .entry("kubernetes.io/os".into())
-        .or_insert_with(|| "linux".into());
-    Settings {
-        image: image.to_string(),
-        privileged: req.privileged,
-        extra_capabilities: extra,
-        host_network: req
-            .host_network
-            .unwrap_or_else(|| facts.is_some_and(|f| f.network_metrics)),
-        node_selector,
-        tolerate_all_taints: req.tolerate_all_taints,
-        resources: req.resources.clone(),
-        prometheus: facts.and_then(|f| f.prometheus_port.map(|p| (p, f.prometheus_path.clone()))),
-        internal_metrics_port: facts.and_then(|f| {
-            (f.internal_metrics_exporter == "prometheus")
-                .then_some(f.internal_metrics_port)
-                .flatten()
-        }),
-        internal_metrics_path: facts.map(|f| f.internal_metrics_path.clone()),
-        cluster_name,
-        otlp_endpoint: req.otlp_endpoint.clone(),
-        otlp_protocol: req.otlp_protocol.clone(),
-        create_namespace,
-    }
+    s.extra_capabilities = extra;
+    s.prometheus = facts.and_then(|f| f.prometheus_port.map(|p| (p, f.prometheus_path.clone())));
+    s.internal_metrics_port = facts.and_then(|f| {
+        (f.internal_metrics_exporter == "prometheus")
+            .then_some(f.internal_metrics_port)
+            .flatten()
+    });
+    s.internal_metrics_path = facts.map(|f| f.internal_metrics_path.clone());
+    s
 }
 
 /// Put the settings on the DaemonSet (not its template: they must not roll the pods).
@@ -937,7 +950,7 @@ pub async fn config_set(
         let rollout = roll(
             kube,
             &base,
-            cur.settings.clone(),
+            with_facts(cur.settings.clone(), validation.facts.as_ref()),
             req.text.clone(),
             vec![],
             req.rollback,
@@ -976,7 +989,7 @@ pub async fn config_set(
     let rollout = roll(
         kube,
         &cur,
-        cur.settings.clone(),
+        with_facts(cur.settings.clone(), validation.facts.as_ref()),
         req.text.clone(),
         vec![keep],
         req.rollback,
