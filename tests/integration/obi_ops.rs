@@ -951,11 +951,24 @@ fn failed_upgrade_crash_loop_shows_the_last_log_lines() {
         "v0.10.0",
         "--timeout",
         "30s",
+        "--json",
     ]);
     assert_eq!(o.code, 7, "{o}");
     assert!(o.stderr.contains("last log lines of obi-"), "{o}");
     assert!(o.stderr.contains(fatal), "{o}");
     assert!(o.error_line().contains("rolled back"), "{o}");
+    let j = o.json();
+    assert_eq!(j["succeeded"], false);
+    assert_eq!(j["rolled_back"], true);
+    assert_eq!(j["recovered"], true);
+    assert_eq!(j["to_image"], "otel/ebpf-instrument:v0.10.0");
+    let logs = j["failure"]["logs"].as_array().unwrap();
+    assert!(
+        logs.iter().any(|l| l[1]
+            .as_array()
+            .is_some_and(|lines| lines.iter().any(|x| x == fatal))),
+        "{j:#}"
+    );
     assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
     assert_eq!(ds_image(&ctx.ds()), MAIN);
 }
@@ -1359,4 +1372,37 @@ fn failed_upgrade_without_progress_or_container_is_rolled_back() {
     assert!(o.stderr.contains("unable to apply caps"), "{o}");
     assert!(ctx.wait_all_ready(2, MAIN), "{:#?}", ctx.pods());
     assert_eq!(ds_image(&ctx.ds()), MAIN);
+}
+
+#[test]
+fn config_set_moving_the_prometheus_port_moves_the_container_port_and_the_scrape() {
+    let ctx = Ctx::new(FakeCluster::builder().nodes(2).start());
+    ctx.deploy(&[]);
+    let original = ctx.config_map("obi-config").unwrap();
+    assert!(original.contains("port: 9400"), "{original}");
+    let moved = original.replace("port: 9400", "port: 9500");
+    let f = ctx.file("moved.yaml", &moved);
+    let o = ctx.run(&["obi", "config", "set", &f, "--timeout", "30s"]);
+    assert_eq!(o.code, 0, "{o}");
+    let ds = ctx.ds();
+    let ports = &ds["spec"]["template"]["spec"]["containers"][0]["ports"];
+    let metrics = ports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "metrics")
+        .unwrap_or_else(|| panic!("{ports:#}"));
+    assert_eq!(metrics["containerPort"], 9500, "{ports:#}");
+    // The agents now serve on 9500 only.
+    ctx.cluster
+        .serve_pod_http(NS, "obi-", 9500, "/metrics", &flow_metrics());
+    ctx.cluster.serve_pod_http(
+        NS,
+        "obi-",
+        INTERNAL_PORT,
+        "/internal/metrics",
+        &internal_metrics(42.0, 0.0),
+    );
+    let o = ctx.run(&["obi", "status"]);
+    assert_eq!(o.code, 0, "{o}");
 }
