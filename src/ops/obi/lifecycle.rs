@@ -250,6 +250,36 @@ fn settings_for(
     cluster_name: String,
     create_namespace: bool,
 ) -> Settings {
+    let mut node_selector = req.node_selector.clone();
+    node_selector
+        .entry("kubernetes.io/os".into())
+        .or_insert_with(|| "linux".into());
+    let s = Settings {
+        image: image.to_string(),
+        privileged: req.privileged,
+        extra_capabilities: vec![],
+        host_network: req
+            .host_network
+            .unwrap_or_else(|| facts.is_some_and(|f| f.network_metrics)),
+        node_selector,
+        tolerate_all_taints: req.tolerate_all_taints,
+        resources: req.resources.clone(),
+        prometheus: None,
+        internal_metrics_port: None,
+        internal_metrics_path: None,
+        cluster_name,
+        otlp_endpoint: req.otlp_endpoint.clone(),
+        otlp_protocol: req.otlp_protocol.clone(),
+        create_namespace,
+    };
+    with_facts(s, facts)
+}
+
+/// What the config decides in the settings: the exporter's port and path, the internal
+/// metrics' port and path, and the capabilities it needs beyond the base set. `config set`
+/// re-derives these, so a config that moves the Prometheus port moves the container port (and
+/// the readiness probe, and what `obi status` scrapes) with it.
+fn with_facts(mut s: Settings, facts: Option<&obi_config::ConfigFacts>) -> Settings {
     let mut extra = Vec::new();
     if facts.is_some_and(|f| f.needs_sys_admin) {
         extra.push("SYS_ADMIN".to_string());
@@ -257,32 +287,15 @@ fn settings_for(
     if facts.is_some_and(|f| f.needs_net_admin) {
         extra.push("NET_ADMIN".to_string());
     }
-    let mut node_selector = req.node_selector.clone();
-    node_selector
-        .entry("kubernetes.io/os".into())
-        .or_insert_with(|| "linux".into());
-    Settings {
-        image: image.to_string(),
-        privileged: req.privileged,
-        extra_capabilities: extra,
-        host_network: req
-            .host_network
-            .unwrap_or_else(|| facts.is_some_and(|f| f.network_metrics)),
-        node_selector,
-        tolerate_all_taints: req.tolerate_all_taints,
-        resources: req.resources.clone(),
-        prometheus: facts.and_then(|f| f.prometheus_port.map(|p| (p, f.prometheus_path.clone()))),
-        internal_metrics_port: facts.and_then(|f| {
-            (f.internal_metrics_exporter == "prometheus")
-                .then_some(f.internal_metrics_port)
-                .flatten()
-        }),
-        internal_metrics_path: facts.map(|f| f.internal_metrics_path.clone()),
-        cluster_name,
-        otlp_endpoint: req.otlp_endpoint.clone(),
-        otlp_protocol: req.otlp_protocol.clone(),
-        create_namespace,
-    }
+    s.extra_capabilities = extra;
+    s.prometheus = facts.and_then(|f| f.prometheus_port.map(|p| (p, f.prometheus_path.clone())));
+    s.internal_metrics_port = facts.and_then(|f| {
+        (f.internal_metrics_exporter == "prometheus")
+            .then_some(f.internal_metrics_port)
+            .flatten()
+    });
+    s.internal_metrics_path = facts.map(|f| f.internal_metrics_path.clone());
+    s
 }
 
 /// Put the settings on the DaemonSet (not its template: they must not roll the pods).
@@ -657,6 +670,9 @@ pub struct Current {
     pub config: String,
     pub headers: Option<String>,
     pub previous_config: Option<String>,
+    /// The config checksum on the pod template: what the agents run (after `config set
+    /// --no-restart` it is not the ConfigMap's).
+    pub template_checksum: Option<String>,
 }
 
 /// Read what deploy left on the cluster.
@@ -668,6 +684,13 @@ pub async fn current(kube: &Kube) -> Result<Current> {
             what: format!("daemonset.apps/{NAME} in namespace {}", kube.namespace),
             hint: "; deploy the agent with: b00t obi deploy".into(),
         })?;
+    let template_checksum = ds
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(labels::CONFIG_HASH))
+        .cloned();
     let raw = ds
         .metadata
         .annotations
@@ -731,6 +754,7 @@ pub async fn current(kube: &Kube) -> Result<Current> {
         config,
         headers,
         previous_config,
+        template_checksum,
     })
 }
 
@@ -979,10 +1003,50 @@ pub async fn config_set(
     if !validation.valid {
         return Ok(report);
     }
-    if req.text == cur.config {
+    let checksum = manifest::config_checksum(&req.text, cur.headers.as_deref());
+    let running = cur.template_checksum.as_deref() == Some(checksum.as_str());
+    if req.text == cur.config && (running || !req.restart) {
         events.emit(Event::Note(
             "the config is unchanged; nothing to roll".into(),
         ));
+        return Ok(report);
+    }
+    if req.text == cur.config {
+        // Stored by an earlier `config set --no-restart` but not running yet: roll the agents
+        // onto it. The previous config stays what a rollback restores, and is what the agents
+        // run now when its checksum says so.
+        events.emit(Event::Note(
+            "the ConfigMap already holds this config, but the agents do not run it yet; rolling them"
+                .into(),
+        ));
+        let mut base = Current {
+            settings: cur.settings.clone(),
+            config: cur.config.clone(),
+            headers: cur.headers.clone(),
+            previous_config: cur.previous_config.clone(),
+            template_checksum: cur.template_checksum.clone(),
+        };
+        if let Some(prev) = &cur.previous_config
+            && cur.template_checksum.as_deref()
+                == Some(manifest::config_checksum(prev, cur.headers.as_deref()).as_str())
+        {
+            base.config = prev.clone();
+        }
+        report.restarted = true;
+        let rollout = roll(
+            kube,
+            &base,
+            with_facts(cur.settings.clone(), validation.facts.as_ref()),
+            req.text.clone(),
+            vec![],
+            req.rollback,
+            req.timeout,
+            req.progress_deadline,
+            None,
+            events,
+        )
+        .await?;
+        report.rollout = Some(rollout);
         return Ok(report);
     }
     report.changed = true;
@@ -1011,7 +1075,7 @@ pub async fn config_set(
     let rollout = roll(
         kube,
         &cur,
-        cur.settings.clone(),
+        with_facts(cur.settings.clone(), validation.facts.as_ref()),
         req.text.clone(),
         vec![keep],
         req.rollback,

@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use super::NAME;
 use crate::error::Result;
-use crate::runtime::kube::Kube;
 use crate::runtime::kube::logs::{LogLine, LogOptions};
 use crate::runtime::kube::resolve::Resolved;
 use crate::runtime::kube::wait::Target;
+use crate::runtime::kube::{Kube, KubeError};
 
 /// OBI's log levels, least to most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,6 +69,14 @@ pub async fn logs(
     req: &ObiLogs,
     sink: &mut (dyn FnMut(LogLine) + Send),
 ) -> Result<Vec<String>> {
+    // Without the DaemonSet there is nothing to read, and `-f` would wait for pods forever.
+    if kube.daemonset(NAME).await?.is_none() {
+        return Err(KubeError::NotFound {
+            what: format!("daemonset.apps/{NAME} in namespace {}", kube.namespace),
+            hint: "; deploy the agent with: b00t obi deploy".into(),
+        }
+        .into());
+    }
     let target = Resolved::Instance {
         instance: NAME.into(),
         target: Target::DaemonSet,

@@ -166,13 +166,15 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
         .as_ref()
         .and_then(|a| a.get(super::lifecycle::SETTINGS))
         .and_then(|s| serde_json::from_str(s).ok());
-    let ports: Vec<(String, String)> = container
+    // `(is the Prometheus exporter, port, path)`.
+    let ports: Vec<(bool, String, String)> = container
         .ports
         .iter()
         .flatten()
         .filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP")
         .filter_map(|p| match p.name.as_deref() {
             Some("metrics") => Some((
+                true,
                 p.container_port.to_string(),
                 settings
                     .as_ref()
@@ -180,6 +182,7 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
                     .unwrap_or_else(|| "/metrics".into()),
             )),
             Some("internal") => Some((
+                false,
                 p.container_port.to_string(),
                 settings
                     .as_ref()
@@ -229,21 +232,25 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
     let scrapes = futures::future::join_all(ready_pods.iter().map(|p| async {
         let mut text = String::new();
         let mut err = None;
-        for (port, path) in &ports {
+        // The flow series are on the Prometheus port: when it does not answer, what the
+        // internal metrics say cannot tell whether the agent observes anything.
+        let mut exporter_err = None;
+        for (exporter, port, path) in &ports {
             match kube.pod_proxy_get(&p.name_any(), port, path).await {
                 Ok(t) => {
                     text.push_str(&t);
                     text.push('\n');
                 }
+                Err(e) if *exporter => exporter_err = Some(e.to_string()),
                 Err(e) => err = Some(e.to_string()),
             }
         }
         (
             p.name_any(),
-            if text.is_empty() {
-                Err(err)
-            } else {
-                Ok(observe(&text))
+            match exporter_err {
+                Some(e) => Err(Some(e)),
+                None if text.is_empty() => Err(err),
+                None => Ok(observe(&text)),
             },
         )
     }))
