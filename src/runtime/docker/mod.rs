@@ -387,10 +387,17 @@ impl Docker {
                     .map_err(|message| DockerError::BadHost { message })?
             }
         };
-        let client =
-            bollard::Docker::connect_with_host(&host.url).map_err(|e| DockerError::BadHost {
+        let client = bollard::Docker::connect_with_host(&host.url).map_err(|e| match e {
+            // A unix socket that does not exist: nobody listens there.
+            BollardError::SocketNotFoundError(_) => DockerError::Unreachable {
+                host: host.url.clone(),
+                from: host.source.clone(),
+                source: e,
+            },
+            e => DockerError::BadHost {
                 message: format!("{}: {e}", host.url),
-            })?;
+            },
+        })?;
         let client = client.with_timeout(opts.timeout.unwrap_or(Duration::from_secs(120)));
         let unreachable = |source| DockerError::Unreachable {
             host: host.url.clone(),
