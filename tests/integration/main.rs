@@ -11,6 +11,7 @@ mod k8s;
 mod obi_agent;
 mod obi_apply;
 mod obi_config;
+mod obi_docker;
 mod obi_rules;
 mod sensor;
 mod translate;
