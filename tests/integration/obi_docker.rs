@@ -471,3 +471,92 @@ fn obi_docker_compose_with_collector_loads_with_our_loader() {
         eprintln!("skipping docker compose config: the compose plugin is not installed");
     }
 }
+
+/// The reusable backend on its own (what MCP servers on Docker will build on): create with a
+/// published loopback port, start, inspect, labels, logs of both streams, stats, list by
+/// label, stop, remove.
+#[test]
+fn runtime_docker_runs_a_generic_container() {
+    use b00t::runtime::docker::{
+        ConnectOptions, ContainerSpec, Docker, LogOptions, Port, Restart, labels,
+    };
+    if !docker_available() || !broken_image() {
+        return;
+    }
+    let g = Guard::new("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let d = Docker::connect(&ConnectOptions::default()).await.unwrap();
+        assert!(!d.version.api_version.is_empty());
+        assert!(d.inspect(&g.name).await.unwrap().is_none());
+        let host_port = free_port();
+        let spec = ContainerSpec {
+            name: g.name.clone(),
+            image: BROKEN_IMAGE.into(),
+            cmd: Some(vec![
+                "sh".into(),
+                "-c".into(),
+                "echo to-stdout; echo to-stderr >&2; sleep 60".into(),
+            ]),
+            labels: [
+                (labels::MANAGED_BY.to_string(), "b00t".to_string()),
+                (labels::INSTANCE.to_string(), g.name.clone()),
+            ]
+            .into(),
+            ports: vec![Port {
+                container_port: 8080,
+                protocol: "tcp".into(),
+                host_ip: "127.0.0.1".into(),
+                host_port: Some(host_port),
+            }],
+            cap_drop: vec!["ALL".into()],
+            read_only: true,
+            restart: Restart::UnlessStopped,
+            ..Default::default()
+        };
+        d.create(&spec).await.unwrap();
+        d.start(&g.name).await.unwrap();
+        let c = d.require(&g.name, "").await.unwrap();
+        assert!(c.running && c.managed_by_b00t(), "{c:?}");
+        assert_eq!(c.labels.get(labels::CONFIG_HASH), Some(&spec.hash()));
+        let bound = String::from_utf8_lossy(&docker(&["port", &g.name, "8080/tcp"]).stdout)
+            .trim()
+            .to_string();
+        assert_eq!(bound, format!("127.0.0.1:{host_port}"));
+        let end = Instant::now() + Duration::from_secs(20);
+        let mut entries = Vec::new();
+        while entries.len() < 2 && Instant::now() < end {
+            entries.clear();
+            let mut sink = |e| entries.push(e);
+            d.logs(&g.name, &LogOptions::default(), &mut sink)
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let streams: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.stream.as_str(), e.line.as_str()))
+            .collect();
+        assert!(streams.contains(&("stdout", "to-stdout")), "{streams:?}");
+        assert!(streams.contains(&("stderr", "to-stderr")), "{streams:?}");
+        assert!(entries.iter().all(|e| !e.time.is_empty()));
+        let usage = d.stats_once(&g.name).await.unwrap();
+        assert!(usage.memory_bytes.is_some(), "{usage:?}");
+        let listed = d
+            .list(&[(labels::INSTANCE.to_string(), g.name.clone())].into())
+            .await
+            .unwrap();
+        assert_eq!(listed, vec![g.name.clone()]);
+        d.stop(&g.name, Duration::from_secs(1)).await.unwrap();
+        assert!(!d.require(&g.name, "").await.unwrap().running);
+        d.remove(&g.name).await.unwrap();
+        assert!(d.inspect(&g.name).await.unwrap().is_none());
+        // Removing what is gone is fine; requiring it is not found (exit 4).
+        d.remove(&g.name).await.unwrap();
+        let e = d.require(&g.name, "").await.unwrap_err();
+        assert_eq!(b00t::error::Classify::exit(&e), b00t::error::Exit::NotFound);
+    });
+}

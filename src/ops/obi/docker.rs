@@ -214,7 +214,10 @@ impl Agent {
         ContainerSpec {
             name: self.name.clone(),
             image: image.to_string(),
+            entrypoint: None,
             cmd: None,
+            working_dir: None,
+            ports: vec![],
             env: self.env(),
             labels: l,
             user: Some("0".into()),

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use bollard::errors::Error as BollardError;
 use bollard::models::{
-    ContainerCreateBody, ContainerStatsResponse, HostConfig, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, ContainerStatsResponse, HostConfig, PortBinding, RestartPolicy,
+    RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, LogsOptionsBuilder,
@@ -161,13 +162,30 @@ pub struct Bind {
     pub read_only: bool,
 }
 
+/// A published port: `host_ip:host_port` → `container_port/protocol`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Port {
+    pub container_port: u16,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    /// `127.0.0.1` to publish on loopback only; empty for every interface.
+    pub host_ip: String,
+    /// `None`: the engine picks a free port.
+    pub host_port: Option<u16>,
+}
+
 /// Everything b00t sets on a container it creates.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ContainerSpec {
     pub name: String,
     pub image: String,
+    /// Replaces the image's ENTRYPOINT; `None` keeps it.
+    pub entrypoint: Option<Vec<String>>,
     /// Replaces the image's CMD; `None` keeps it.
     pub cmd: Option<Vec<String>>,
+    pub working_dir: Option<String>,
+    /// Published ports (none with `network_host`).
+    pub ports: Vec<Port>,
     pub env: BTreeMap<String, String>,
     /// Labels besides [`labels::CONFIG_HASH`], which [`Docker::create`] adds.
     pub labels: BTreeMap<String, String>,
@@ -194,6 +212,21 @@ pub struct ContainerSpec {
     /// Anything the caller wants in the hash that is not part of the container (e.g. the
     /// contents of a mounted file).
     pub extra_hash_input: String,
+}
+
+impl Port {
+    /// `8080/tcp`, the engine's key for a port.
+    pub fn key(&self) -> String {
+        format!(
+            "{}/{}",
+            self.container_port,
+            if self.protocol.is_empty() {
+                "tcp"
+            } else {
+                &self.protocol
+            }
+        )
+    }
 }
 
 impl ContainerSpec {
@@ -244,11 +277,30 @@ impl ContainerSpec {
             }),
             memory: self.memory_bytes,
             nano_cpus: self.nano_cpus,
+            port_bindings: (!self.ports.is_empty()).then(|| {
+                let mut map: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
+                for p in &self.ports {
+                    map.entry(p.key())
+                        .or_insert_with(|| Some(Vec::new()))
+                        .get_or_insert_with(Vec::new)
+                        .push(PortBinding {
+                            host_ip: (!p.host_ip.is_empty()).then(|| p.host_ip.clone()),
+                            host_port: p.host_port.map(|h| h.to_string()),
+                        });
+                }
+                map
+            }),
             ..Default::default()
         };
+        let mut exposed: Vec<String> = self.ports.iter().map(Port::key).collect();
+        exposed.sort();
+        exposed.dedup();
         ContainerCreateBody {
             image: Some(self.image.clone()),
+            entrypoint: self.entrypoint.clone(),
             cmd: self.cmd.clone(),
+            working_dir: self.working_dir.clone(),
+            exposed_ports: (!exposed.is_empty()).then_some(exposed),
             env: Some(self.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
             labels: Some(labels),
             user: self.user.clone(),
@@ -772,6 +824,27 @@ mod tests {
         );
         assert_eq!(hc.memory, Some(1 << 30));
         assert_eq!(hc.nano_cpus, Some(500_000_000));
+    }
+
+    #[test]
+    fn published_ports_are_exposed_and_bound_to_the_given_address() {
+        let s = ContainerSpec {
+            name: "mcp".into(),
+            image: "img".into(),
+            ports: vec![Port {
+                container_port: 8080,
+                protocol: String::new(),
+                host_ip: "127.0.0.1".into(),
+                host_port: Some(18080),
+            }],
+            ..Default::default()
+        };
+        let body = s.to_create_body();
+        assert_eq!(body.exposed_ports, Some(vec!["8080/tcp".to_string()]));
+        let pb = body.host_config.unwrap().port_bindings.unwrap();
+        let b = &pb["8080/tcp"].as_ref().unwrap()[0];
+        assert_eq!(b.host_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(b.host_port.as_deref(), Some("18080"));
     }
 
     #[test]
