@@ -316,6 +316,10 @@ fn obi_docker_agent_deploys_observes_redeploys_and_stops() {
     let out = g.obi("status", &[]);
     assert_eq!(out.code, 1, "{out}");
     assert!(out.stdout.contains("DOWN"), "{out}");
+    // Deploying a stopped agent brings it back.
+    let out = g.obi("deploy", &args2);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stderr.contains("is not running"), "{out}");
     let out = g.obi("stop", &[]);
     assert_eq!(out.code, 0, "{out}");
     assert!(!g.exists(), "container left behind");

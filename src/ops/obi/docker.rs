@@ -387,11 +387,16 @@ pub async fn deploy(
     };
     write_config(&req.state_dir, &config_file, &text)?;
     if report.action != DeployAction::Unchanged {
-        if report.action == DeployAction::Replaced {
-            events.emit(Event::Note(format!(
-                "container {} has other settings: replacing it",
-                agent.name
-            )));
+        if let (DeployAction::Replaced, Some(c)) = (report.action, &existing) {
+            let same = c.labels.get(labels::CONFIG_HASH) == Some(&hash);
+            events.emit(Event::Note(if same {
+                format!(
+                    "container {} is not running ({}): recreating it",
+                    agent.name, c.status
+                )
+            } else {
+                format!("container {} has other settings: replacing it", agent.name)
+            }));
             docker.remove(&agent.name).await?;
         }
         docker.create(&spec).await?;
@@ -399,15 +404,6 @@ pub async fn deploy(
             let _ = docker.remove(&agent.name).await;
             return Err(e.into());
         }
-        events.emit(Event::Note(format!(
-            "container {} {}",
-            agent.name,
-            if report.action == DeployAction::Created {
-                "created"
-            } else {
-                "replaced"
-            }
-        )));
     }
 
     let waited = wait_ready(docker, &agent.name, &settings, req.timeout, events).await?;
