@@ -564,3 +564,44 @@ fn runtime_docker_runs_a_generic_container() {
         assert_eq!(b00t::error::Classify::exit(&e), b00t::error::Exit::NotFound);
     });
 }
+
+/// An agent that runs but attaches to nothing (loopback only, and excluded by OBI's default
+/// `exclude_interfaces: [lo]`) is DEGRADED, not healthy: "is the container running?" is not
+/// the question.
+#[test]
+fn obi_docker_status_is_degraded_for_an_agent_that_observes_nothing() {
+    if !agent_available() {
+        return;
+    }
+    let g = Guard::new("blind");
+    let cfg_dir = tempfile::tempdir().unwrap();
+    let (cfg, _) = test_config(cfg_dir.path(), "INFO");
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("  exclude_interfaces: []\n", "");
+    std::fs::write(&cfg, text).unwrap();
+    let cfg = cfg.display().to_string();
+    let mut args = vec!["--config", cfg.as_str()];
+    args.extend_from_slice(AGENT_FLAGS);
+    let out = g.obi("deploy", &args);
+    assert_eq!(out.code, 0, "{out}");
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let end = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < end {
+        loopback_traffic(&server);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let out = g.run(&["obi", "docker", "status", "--name", &g.name, "--json"]);
+    assert_eq!(out.code, 1, "{out}");
+    let st = out.json();
+    assert_eq!(st["health"], "DEGRADED", "{st}");
+    assert_eq!(st["running"], true, "{st}");
+    assert_eq!(st["observed"]["flow_series"], 0, "{st}");
+    assert!(
+        st["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("runs but observes nothing"),
+        "{st}"
+    );
+}
