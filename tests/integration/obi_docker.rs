@@ -364,6 +364,12 @@ fn obi_docker_broken_agent_fails_fast_with_its_log_line_and_exit_code() {
     let st = st.json();
     assert_eq!(st["health"], "DOWN", "{st}");
     assert_eq!(st["exit_code"], 1, "{st}");
+    // -f on a stopped container prints what there is and returns; stderr lines are kept.
+    let started = Instant::now();
+    let logs = g.obi("logs", &["-f", "--since", "10m", "--level", "error"]);
+    assert_eq!(logs.code, 0, "{logs}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(logs.stdout.contains("fatal: boom"), "{logs}");
 }
 
 #[test]
