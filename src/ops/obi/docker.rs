@@ -354,8 +354,20 @@ pub async fn deploy(
         )));
     }
 
-    let mut progress = |m: String| events.emit(Event::Progress(m));
-    report.pulled = docker.ensure_image(&image, req.pull, &mut progress).await?;
+    // The first progress line of a pull starts a step (a spinner on a TTY).
+    let mut pulling = false;
+    let mut progress = |m: String| {
+        if !pulling {
+            pulling = true;
+            events.emit(Event::Started(format!("pulling {image}")));
+        }
+        events.emit(Event::Progress(m));
+    };
+    let pulled = docker.ensure_image(&image, req.pull, &mut progress).await;
+    if pulling {
+        events.emit(Event::Finished);
+    }
+    report.pulled = pulled?;
 
     let (_, text) = agent.config_text(&tag);
     let config_file = req.state_dir.join(CONFIG_FILE);
