@@ -153,7 +153,13 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let _ = docker(&["rm", "-f", &self.name]);
+        // Not `docker()`: tests without an engine (or CLI) drop guards too.
+        let _ = Command::new("docker")
+            .args(["rm", "-f", &self.name])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
