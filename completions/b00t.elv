@@ -393,6 +393,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand docker 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;deploy'= {
@@ -798,6 +799,189 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;obi;sensor;help;help'= {
         }
+        &'b00t;obi;docker'= {
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand deploy 'Run the agent as a container (pid and network of the host, validated config), wait for its metrics; deploying the same settings again changes nothing'
+            cand status 'State, uptime, restarts, CPU and memory, and whether the agent observes and exports'
+            cand logs 'The agent container''s logs, filtered by level'
+            cand stop 'Stop the agent and remove its container and config file (--keep: only stop)'
+            cand compose 'Write a compose file (and the config) that runs the agent as deploy does'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;docker;deploy'= {
+            cand --name 'Container name'
+            cand --image 'Agent image repository, or a full reference with a tag or digest'
+            cand --image-tag 'Image tag (default: main); also chooses the config key set to validate against'
+            cand --config 'OBI config file (default: b00t''s config for the image tag: network and application metrics on Prometheus port 9400, internal metrics on 9401, Kubernetes metadata off)'
+            cand --otlp-endpoint 'OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)'
+            cand --otlp-protocol 'OTLP protocol when the port does not say (grpc, http/protobuf, http/json)'
+            cand --cluster-name 'Cluster name the agent reports (OTEL_EBPF_KUBE_CLUSTER_NAME; unset: the agent asks cloud metadata services)'
+            cand --host-id 'Host id the agent reports (OTEL_EBPF_HOST_ID; unset: the agent looks it up)'
+            cand --memory 'Memory limit (e.g. 512m, 1g)'
+            cand --cpus 'CPU limit (e.g. 0.5, 2)'
+            cand --pull 'When to pull the image'
+            cand --timeout 'Give up waiting for the agent''s metrics after this long'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --privileged 'Run the agent privileged instead of with a list of capabilities'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;docker;status'= {
+            cand --name 'Container name'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;docker;logs'= {
+            cand --name 'Container name'
+            cand --level 'Only lines at this level or above (lines without a level, such as panics, are kept)'
+            cand --since 'Only lines newer than this (e.g. 10m, 1h)'
+            cand --tail 'Lines from the end'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -f 'Keep streaming until the container stops'
+            cand --follow 'Keep streaming until the container stops'
+            cand --timestamps 'Prefix each line with its timestamp'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;docker;stop'= {
+            cand --name 'Container name'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --keep 'Only stop: keep the container and its config file'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;docker;compose'= {
+            cand --name 'Container name'
+            cand --image 'Agent image repository, or a full reference with a tag or digest'
+            cand --image-tag 'Image tag (default: main); also chooses the config key set to validate against'
+            cand --config 'OBI config file (default: b00t''s config for the image tag: network and application metrics on Prometheus port 9400, internal metrics on 9401, Kubernetes metadata off)'
+            cand --otlp-endpoint 'OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)'
+            cand --otlp-protocol 'OTLP protocol when the port does not say (grpc, http/protobuf, http/json)'
+            cand --cluster-name 'Cluster name the agent reports (OTEL_EBPF_KUBE_CLUSTER_NAME; unset: the agent asks cloud metadata services)'
+            cand --host-id 'Host id the agent reports (OTEL_EBPF_HOST_ID; unset: the agent looks it up)'
+            cand --memory 'Memory limit (e.g. 512m, 1g)'
+            cand --cpus 'CPU limit (e.g. 0.5, 2)'
+            cand --out 'Directory to write compose.yaml and obi-config.yml into (created when missing)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --privileged 'Run the agent privileged instead of with a list of capabilities'
+            cand --with-collector 'Also run an OpenTelemetry Collector that receives OTLP from the agent'
+            cand --legacy-capabilities 'Capabilities for engines before Docker 23 (no BPF, PERFMON, CHECKPOINT_RESTORE)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;obi;docker;help'= {
+            cand deploy 'Run the agent as a container (pid and network of the host, validated config), wait for its metrics; deploying the same settings again changes nothing'
+            cand status 'State, uptime, restarts, CPU and memory, and whether the agent observes and exports'
+            cand logs 'The agent container''s logs, filtered by level'
+            cand stop 'Stop the agent and remove its container and config file (--keep: only stop)'
+            cand compose 'Write a compose file (and the config) that runs the agent as deploy does'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;obi;docker;help;deploy'= {
+        }
+        &'b00t;obi;docker;help;status'= {
+        }
+        &'b00t;obi;docker;help;logs'= {
+        }
+        &'b00t;obi;docker;help;stop'= {
+        }
+        &'b00t;obi;docker;help;compose'= {
+        }
+        &'b00t;obi;docker;help;help'= {
+        }
         &'b00t;obi;help'= {
             cand deploy 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
             cand status 'Health of the agent on every node: ready, resources, and whether it observes and exports'
@@ -808,6 +992,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand docker 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'b00t;obi;help;deploy'= {
@@ -845,6 +1030,23 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;obi;help;sensor;probe'= {
         }
         &'b00t;obi;help;sensor;run'= {
+        }
+        &'b00t;obi;help;docker'= {
+            cand deploy 'Run the agent as a container (pid and network of the host, validated config), wait for its metrics; deploying the same settings again changes nothing'
+            cand status 'State, uptime, restarts, CPU and memory, and whether the agent observes and exports'
+            cand logs 'The agent container''s logs, filtered by level'
+            cand stop 'Stop the agent and remove its container and config file (--keep: only stop)'
+            cand compose 'Write a compose file (and the config) that runs the agent as deploy does'
+        }
+        &'b00t;obi;help;docker;deploy'= {
+        }
+        &'b00t;obi;help;docker;status'= {
+        }
+        &'b00t;obi;help;docker;logs'= {
+        }
+        &'b00t;obi;help;docker;stop'= {
+        }
+        &'b00t;obi;help;docker;compose'= {
         }
         &'b00t;obi;help;help'= {
         }
@@ -930,6 +1132,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand undeploy 'Remove everything deploy created (cluster-wide RBAC included)'
             cand rules 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
             cand sensor 'The embedded eBPF sensor: watch this machine''s TCP connections (needs root)'
+            cand docker 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
         }
         &'b00t;help;obi;deploy'= {
         }
@@ -966,6 +1169,23 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;obi;sensor;probe'= {
         }
         &'b00t;help;obi;sensor;run'= {
+        }
+        &'b00t;help;obi;docker'= {
+            cand deploy 'Run the agent as a container (pid and network of the host, validated config), wait for its metrics; deploying the same settings again changes nothing'
+            cand status 'State, uptime, restarts, CPU and memory, and whether the agent observes and exports'
+            cand logs 'The agent container''s logs, filtered by level'
+            cand stop 'Stop the agent and remove its container and config file (--keep: only stop)'
+            cand compose 'Write a compose file (and the config) that runs the agent as deploy does'
+        }
+        &'b00t;help;obi;docker;deploy'= {
+        }
+        &'b00t;help;obi;docker;status'= {
+        }
+        &'b00t;help;obi;docker;logs'= {
+        }
+        &'b00t;help;obi;docker;stop'= {
+        }
+        &'b00t;help;obi;docker;compose'= {
         }
         &'b00t;help;completions'= {
         }

@@ -324,34 +324,35 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "upgrade" -d 'Move the agent to another image; watch the rollout, roll back and explain on failure'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "preflight" -d 'Can the agent run here, and may you deploy it? (nodes, Pod Security, permissions)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "config" -d 'OBI configuration: validate a file, show, set or roll back the deployed one'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "upgrade" -d 'Move the agent to another image; watch the rollout, roll back and explain on failure'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l mode -d 'One agent per node, or a sidecar in one Deployment\'s pods' -r -f -a "daemonset\t'One agent per node'
 sidecar\t'An obi container in the pods of one Deployment (--target)'"
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l target -d 'The Deployment to instrument (sidecar mode; in -n, else the context\'s namespace)' -r
@@ -578,6 +579,30 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "probe" -d 'Report what this machine supports (privileges, BTF, tracefs, tracepoints, program and map types) and whether `run` will work; exit 5 when privileges are missing, 3 when the kernel lacks what is needed'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "run" -d 'Watch this machine\'s TCP connections: a live table of flows, JSON Lines (-o json), a Prometheus endpoint and OTLP export (needs root or CAP_BPF+CAP_PERFMON+CAP_DAC_READ_SEARCH)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "deploy" -d 'Run the agent as a container (pid and network of the host, validated config), wait for its metrics; deploying the same settings again changes nothing'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "status" -d 'State, uptime, restarts, CPU and memory, and whether the agent observes and exports'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "logs" -d 'The agent container\'s logs, filtered by level'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "stop" -d 'Stop the agent and remove its container and config file (--keep: only stop)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "compose" -d 'Write a compose file (and the config) that runs the agent as deploy does'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of the agent on every node: ready, resources, and whether it observes and exports'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Logs of every agent pod merged by time, filtered by level'
@@ -587,6 +612,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
@@ -645,3 +671,4 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "undeploy" -d 'Remove everything deploy created (cluster-wide RBAC included)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'

@@ -9,6 +9,7 @@ use crate::error::Result;
 pub mod events;
 pub mod k8s;
 pub mod obi;
+pub mod obi_docker;
 pub mod sensor;
 pub mod tools;
 pub mod translate;

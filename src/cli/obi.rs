@@ -54,6 +54,10 @@ pub enum ObiCommand {
     Rules(RulesArgs),
     /// The embedded eBPF sensor: watch this machine's TCP connections (needs root)
     Sensor(super::sensor::SensorArgs),
+    /// The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current
+    /// docker context, else /var/run/docker.sock)
+    #[command(subcommand)]
+    Docker(super::obi_docker::DockerCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,7 +77,7 @@ pub enum LevelArg {
 }
 
 impl LevelArg {
-    fn level(self) -> Level {
+    pub fn level(self) -> Level {
         match self {
             LevelArg::Error => Level::Error,
             LevelArg::Warn => Level::Warn,
@@ -166,6 +170,7 @@ impl ObiArgs {
             ObiCommand::Config(ConfigCommand::Rollback(a)) => a.run(global, out, t).await,
             ObiCommand::Rules(a) => a.run(global, out),
             ObiCommand::Sensor(a) => a.run(global, out).await,
+            ObiCommand::Docker(a) => a.run(global, out, t).await,
         }
     }
 }

@@ -12,6 +12,7 @@ mod obi_agent;
 mod obi_apply;
 mod obi_config;
 mod obi_deploy;
+mod obi_docker;
 mod obi_ops;
 mod obi_rules;
 mod sensor;

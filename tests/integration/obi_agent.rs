@@ -84,7 +84,7 @@ fn load_image() -> Result<(), String> {
 }
 
 /// `true` when the agent can run; otherwise skips (prints why), or panics under `CI=true`.
-fn agent_available() -> bool {
+pub(crate) fn agent_available() -> bool {
     static LOADED: OnceLock<Result<(), String>> = OnceLock::new();
     match LOADED.get_or_init(load_image) {
         Ok(()) => true,
@@ -98,7 +98,7 @@ fn agent_available() -> bool {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -299,7 +299,7 @@ fn test_config(extra_network: &str) -> (String, Ports) {
 }
 
 /// One connection from 127.0.0.2 to a server on 127.0.0.1 that answers with some bytes.
-fn loopback_traffic(server: &TcpListener) {
+pub(crate) fn loopback_traffic(server: &TcpListener) {
     let addr = server.local_addr().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

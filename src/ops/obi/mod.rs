@@ -1,6 +1,7 @@
 //! The OBI agent's life cycle on Kubernetes: preflight, deploy, status, logs, config,
 //! upgrade, undeploy. Same shape as every use case: options in, events out, a report back.
 
+pub mod docker;
 pub mod lifecycle;
 #[cfg(test)]
 mod lifecycle_tests;
