@@ -581,7 +581,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --version 'Print version'
         }
         &'b00t;obi;config;set'= {
-            cand --timeout 'How long the rollout may take'
+            cand --timeout 'How long the rollout (and a rollback) may take'
             cand --progress-deadline 'Give up when the rollout makes no progress for this long'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -593,7 +593,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured)'
             cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
             cand --no-restart 'Update the ConfigMap only; the agents keep the old config until they restart'
-            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of putting back the previous image and config (exit 7)'
             cand -A 'Read across all namespaces'
             cand --all-namespaces 'Read across all namespaces'
             cand --json 'Same as -o json'
@@ -605,7 +605,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --version 'Print version'
         }
         &'b00t;obi;config;rollback'= {
-            cand --timeout 'How long the rollout may take'
+            cand --timeout 'How long the rollout (and a rollback) may take'
             cand --progress-deadline 'Give up when the rollout makes no progress for this long'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -617,7 +617,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured)'
             cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
             cand --no-restart 'Update the ConfigMap only; the agents keep the old config until they restart'
-            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of putting back the previous image and config (exit 7)'
             cand -A 'Read across all namespaces'
             cand --all-namespaces 'Read across all namespaces'
             cand --json 'Same as -o json'
@@ -659,7 +659,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --output 'Output format'
             cand --color 'When to use colours (NO_COLOR is honoured)'
             cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
-            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)'
+            cand --no-rollback 'Leave a failed rollout as it is (exit 1) instead of putting back the previous image and config (exit 7)'
             cand -A 'Read across all namespaces'
             cand --all-namespaces 'Read across all namespaces'
             cand --json 'Same as -o json'

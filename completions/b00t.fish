@@ -508,7 +508,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 always\t''
 never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l no-rollback -d 'Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)'
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l no-rollback -d 'Leave a failed rollout as it is (exit 1) instead of putting back the previous image and config (exit 7)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s v -l verbose -d 'More logs on stderr (-v, -vv)'

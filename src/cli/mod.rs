@@ -148,6 +148,14 @@ pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, Strin
     Ok(std::time::Duration::from_secs_f64(total))
 }
 
+/// Parse `K=V` (environment variables, node selectors); the value may be empty or hold `=`.
+pub fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected K=V, got {s:?}")),
+    }
+}
+
 /// Parse the process arguments. A binary invoked as `obi` (a link) behaves as `b00t obi`.
 pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
     Cli::try_parse_from(multicall(std::env::args_os().collect()))

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::events::CliEvents;
-use super::{Global, OutputFormat, parse_duration};
+use super::{Global, OutputFormat, parse_duration, parse_kv};
 use crate::error::{Error, Exit, Result};
 use crate::obi::Validation;
 use crate::obi::{manifest, rules};
@@ -558,13 +558,6 @@ pub struct DeployArgs {
     pub progress_deadline: Duration,
 }
 
-fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected K=V, got {s:?}")),
-    }
-}
-
 fn read_file(path: &std::path::Path) -> Result<String> {
     std::fs::read_to_string(path)
         .map_err(|e| Error::msg(Exit::Usage, format!("reading {}: {e}", path.display())))
@@ -785,7 +778,15 @@ pub struct UpgradeArgs {
     /// Another image repository or full reference
     #[arg(long, value_name = "IMG")]
     pub image: Option<String>,
-    /// Leave a failed rollout as it is (exit 1) instead of rolling back (exit 7)
+    #[command(flatten)]
+    pub rollout: RolloutFlags,
+}
+
+/// How a change rolls out: shared by `upgrade`, `config set` and `config rollback`.
+#[derive(Debug, Args)]
+pub struct RolloutFlags {
+    /// Leave a failed rollout as it is (exit 1) instead of putting back the previous image and
+    /// config (exit 7)
     #[arg(long)]
     pub no_rollback: bool,
     /// How long the rollout (and a rollback) may take
@@ -802,9 +803,9 @@ impl UpgradeArgs {
         let req = lifecycle::Upgrade {
             image: self.image.clone(),
             image_tag: self.image_tag.clone(),
-            rollback: !self.no_rollback,
-            timeout: self.timeout,
-            progress_deadline: self.progress_deadline,
+            rollback: !self.rollout.no_rollback,
+            timeout: self.rollout.timeout,
+            progress_deadline: self.rollout.progress_deadline,
         };
         let events = CliEvents::new(out);
         let r = lifecycle::upgrade(&kube, &req, &events).await?;
@@ -950,15 +951,8 @@ pub struct RollFlags {
     /// Update the ConfigMap only; the agents keep the old config until they restart
     #[arg(long)]
     pub no_restart: bool,
-    /// Leave a failed rollout as it is (exit 1) instead of restoring the previous config (exit 7)
-    #[arg(long)]
-    pub no_rollback: bool,
-    /// How long the rollout may take
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
-    pub timeout: Duration,
-    /// Give up when the rollout makes no progress for this long
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
-    pub progress_deadline: Duration,
+    #[command(flatten)]
+    pub rollout: RolloutFlags,
 }
 
 async fn config_show(global: &Global, out: &Out, timeout: Duration) -> Result<()> {
@@ -989,9 +983,9 @@ async fn config_set_run(
         text,
         restart: !roll.no_restart,
         wait: true,
-        rollback: !roll.no_rollback,
-        timeout: roll.timeout,
-        progress_deadline: roll.progress_deadline,
+        rollback: !roll.rollout.no_rollback,
+        timeout: roll.rollout.timeout,
+        progress_deadline: roll.rollout.progress_deadline,
     };
     let events = CliEvents::new(out);
     let r = lifecycle::config_set(&kube, &req, &events).await?;
