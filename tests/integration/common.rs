@@ -63,3 +63,30 @@ impl Out {
         lines[0]
     }
 }
+
+/// A fake cluster and a temporary HOME: what every CLI test against the API server needs.
+pub struct KubeCtx {
+    pub cluster: crate::support::FakeCluster,
+    pub home: tempfile::TempDir,
+}
+
+impl KubeCtx {
+    pub fn new(cluster: crate::support::FakeCluster) -> KubeCtx {
+        KubeCtx {
+            cluster,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `b00t --kubeconfig <the fake's> ARGS` with a clean environment.
+    pub fn cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = bin(self.home.path());
+        c.arg("--kubeconfig").arg(self.cluster.kubeconfig_path());
+        c.args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        Out::from(self.cmd(args).output().expect("run b00t"))
+    }
+}

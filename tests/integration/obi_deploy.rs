@@ -2,21 +2,25 @@
 //! objects a DaemonSet install creates, waiting per node, early stops with the reason,
 //! preflight blockers, dry runs, two installs side by side, and the sidecar.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{Out, bin};
+use crate::common::{KubeCtx, Out, bin};
 use crate::support::{Behavior, FakeCluster, Matcher};
 
 const NS: &str = "observability";
 const ROLE: &str = "b00t-obi-observability";
 const WAIT: Duration = Duration::from_secs(20);
 
-struct Ctx {
-    cluster: FakeCluster,
-    home: tempfile::TempDir,
+/// The fake cluster and HOME of one test, with the OBI helpers below.
+struct Ctx(KubeCtx);
+
+impl std::ops::Deref for Ctx {
+    type Target = KubeCtx;
+    fn deref(&self) -> &KubeCtx {
+        &self.0
+    }
 }
 
 impl Ctx {
@@ -25,21 +29,7 @@ impl Ctx {
     }
 
     fn with(cluster: FakeCluster) -> Ctx {
-        Ctx {
-            cluster,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = bin(self.home.path());
-        c.arg("--kubeconfig").arg(self.cluster.kubeconfig_path());
-        c.args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        Out::from(self.cmd(args).output().expect("run b00t"))
+        Ctx(KubeCtx::new(cluster))
     }
 
     /// `b00t obi deploy ARGS --timeout 30s`, expected to succeed.

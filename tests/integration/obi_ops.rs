@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{Out, bin};
+use crate::common::{KubeCtx, Out};
 use crate::support::{Behavior, FakeCluster, Matcher};
 
 const NS: &str = "observability";
@@ -17,28 +17,19 @@ const METRICS_PORT: u16 = 9400;
 const INTERNAL_PORT: u16 = 9401;
 const MAIN: &str = "otel/ebpf-instrument:main";
 
-struct Ctx {
-    cluster: FakeCluster,
-    home: tempfile::TempDir,
+/// The fake cluster and HOME of one test, with the OBI helpers below.
+struct Ctx(KubeCtx);
+
+impl std::ops::Deref for Ctx {
+    type Target = KubeCtx;
+    fn deref(&self) -> &KubeCtx {
+        &self.0
+    }
 }
 
 impl Ctx {
     fn new(cluster: FakeCluster) -> Ctx {
-        Ctx {
-            cluster,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = bin(self.home.path());
-        c.arg("--kubeconfig").arg(self.cluster.kubeconfig_path());
-        c.args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        Out::from(self.cmd(args).output().expect("run b00t"))
+        Ctx(KubeCtx::new(cluster))
     }
 
     /// `obi deploy` (waits until every node runs a ready agent).
