@@ -462,10 +462,26 @@ async fn wait_ready(
     let start = Instant::now();
     let mut last_error = String::new();
     let result = loop {
-        let c = docker.require(name, "").await?;
+        let mut c = docker.require(name, "").await?;
         if !c.running || c.restarting || c.restart_count > 0 {
+            // Restarted and running again: the engine's exit code is now the new run's (0).
+            // A crashing agent exits again within moments; catch that exit for the real code.
+            let until = Instant::now() + Duration::from_secs(5);
+            while c.running && !c.restarting && Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                c = docker.require(name, "").await?;
+            }
+            if c.running && !c.restarting {
+                c.exit_code = None;
+            }
             let mut reasons = vec![match c.exit_code {
                 Some(code) => format!("the agent exited with code {code}"),
+                None if c.restart_count > 0 => {
+                    format!(
+                        "the agent exited and was restarted {} time(s)",
+                        c.restart_count
+                    )
+                }
                 None => "the agent is not running".to_string(),
             }];
             if c.oom_killed {
