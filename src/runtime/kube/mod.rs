@@ -17,6 +17,7 @@ pub mod delete;
 pub mod list;
 pub mod logs;
 pub mod resolve;
+mod runtime;
 pub mod rollout;
 pub mod status;
 pub mod wait;
