@@ -41,9 +41,15 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
     };
     let replicas = w.replicas.unwrap_or(1).max(0) as usize;
     let names = container_names(&w.name, replicas);
-    let mut env: BTreeMap<String, String> =
-        c.env.iter().map(|e| (e.name.clone(), e.value.clone())).collect();
-    let read_only = c.security.read_only_root_filesystem.unwrap_or(w.pod_security.restricted);
+    let mut env: BTreeMap<String, String> = c
+        .env
+        .iter()
+        .map(|e| (e.name.clone(), e.value.clone()))
+        .collect();
+    let read_only = c
+        .security
+        .read_only_root_filesystem
+        .unwrap_or(w.pod_security.restricted);
     let mut tmpfs = BTreeMap::new();
     if read_only {
         tmpfs.insert("/tmp".to_string(), "rw,nosuid,nodev,size=64m".to_string());
@@ -59,7 +65,8 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
     if w.pod_security.restricted && !cap_drop.iter().any(|c| c == "ALL") {
         cap_drop.push("ALL".into());
     }
-    let no_escalation = c.security.allow_privilege_escalation == Some(false) || w.pod_security.restricted;
+    let no_escalation =
+        c.security.allow_privilege_escalation == Some(false) || w.pod_security.restricted;
     let healthcheck = c.readiness.as_ref().and_then(|p| match &p.action {
         // Only a command can run inside the container; TCP and HTTP probes are checked by b00t
         // from outside, through the published port.
@@ -97,7 +104,11 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
                         protocol: p.protocol.as_k8s().to_ascii_lowercase(),
                         host_ip: host_ip.clone(),
                         // One replica takes the service port; several let the engine choose.
-                        host_port: if names.len() == 1 { p.service_port } else { None },
+                        host_port: if names.len() == 1 {
+                            p.service_port
+                        } else {
+                            None
+                        },
                     })
                     .collect(),
                 env: env.clone(),
@@ -207,8 +218,14 @@ mod tests {
         assert_eq!(s.memory_bytes, Some(512 << 20));
         assert_eq!(s.nano_cpus, Some(500_000_000));
         assert_eq!(s.restart, Restart::UnlessStopped);
-        assert_eq!(s.labels.get(labels::MANAGED_BY).map(String::as_str), Some("b00t"));
-        assert_eq!(s.labels.get(labels::INSTANCE).map(String::as_str), Some("echo-mcp"));
+        assert_eq!(
+            s.labels.get(labels::MANAGED_BY).map(String::as_str),
+            Some("b00t")
+        );
+        assert_eq!(
+            s.labels.get(labels::INSTANCE).map(String::as_str),
+            Some("echo-mcp")
+        );
         assert_eq!(s.ports[0].host_ip, "127.0.0.1");
         assert_eq!(s.ports[0].host_port, Some(18080));
     }

@@ -320,18 +320,21 @@ impl ContainerSpec {
             labels: Some(labels),
             user: self.user.clone(),
             open_stdin: Some(self.open_stdin),
-            healthcheck: self.healthcheck.as_ref().map(|h| bollard::models::HealthConfig {
-                test: Some(
-                    std::iter::once("CMD".to_string())
-                        .chain(h.command.iter().cloned())
-                        .collect(),
-                ),
-                interval: Some(h.interval.as_nanos() as i64),
-                timeout: Some(h.timeout.as_nanos() as i64),
-                retries: Some(h.retries),
-                start_period: Some(h.start_period.as_nanos() as i64),
-                ..Default::default()
-            }),
+            healthcheck: self
+                .healthcheck
+                .as_ref()
+                .map(|h| bollard::models::HealthConfig {
+                    test: Some(
+                        std::iter::once("CMD".to_string())
+                            .chain(h.command.iter().cloned())
+                            .collect(),
+                    ),
+                    interval: Some(h.interval.as_nanos() as i64),
+                    timeout: Some(h.timeout.as_nanos() as i64),
+                    retries: Some(h.retries),
+                    start_period: Some(h.start_period.as_nanos() as i64),
+                    ..Default::default()
+                }),
             host_config: Some(host_config),
             ..Default::default()
         }
@@ -388,7 +391,11 @@ fn published(m: &HashMap<String, Option<Vec<PortBinding>>>) -> Vec<Port> {
         }
     }
     out.sort_by(|a, b| {
-        (a.container_port, &a.host_ip, a.host_port).cmp(&(b.container_port, &b.host_ip, b.host_port))
+        (a.container_port, &a.host_ip, a.host_port).cmp(&(
+            b.container_port,
+            &b.host_ip,
+            b.host_port,
+        ))
     });
     out
 }

@@ -97,23 +97,52 @@ fn port_strings(c: &ContainerInfo) -> Vec<String> {
         .collect()
 }
 
+/// How long a restarted container must stay up before its restarts count as over.
+const RECOVERED: Duration = Duration::from_secs(10);
+
+fn up_for(c: &ContainerInfo, d: Duration) -> bool {
+    c.running
+        && c.started_at.is_some_and(|t| {
+            jiff::Timestamp::now().as_millisecond() - t.as_millisecond() >= d.as_millis() as i64
+        })
+}
+
+/// Restarted by the engine and not up for long: the process keeps exiting. (While it runs
+/// again, the engine reports exit code 0, so the restarts and the uptime tell.)
+fn crash_looping(c: &ContainerInfo) -> bool {
+    c.restarting || (c.restart_count > 0 && !up_for(c, RECOVERED))
+}
+
+fn times(n: i64) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
 /// Why a container is not healthy (empty when it is), and whether it is ready.
 fn problems(c: &ContainerInfo) -> (Vec<String>, bool) {
     let mut reasons = Vec::new();
     let exit = c
         .exit_code
+        .filter(|e| !c.running || *e != 0)
         .map(|e| format!(" with code {e}"))
         .unwrap_or_default();
     if c.oom_killed {
-        reasons.push(format!("{}: killed for using too much memory (OOMKilled)", c.name));
+        reasons.push(format!(
+            "{}: killed for using too much memory (OOMKilled)",
+            c.name
+        ));
     }
     if let Some(e) = &c.error {
         reasons.push(format!("{}: {e}", c.name));
     }
-    if c.restarting || (c.running && c.restart_count > 0 && c.exit_code.unwrap_or(0) != 0) {
+    if crash_looping(c) {
         reasons.push(format!(
-            "{}: keeps exiting{exit} (restarted {} times)",
-            c.name, c.restart_count
+            "{}: keeps exiting{exit} (restarted {})",
+            c.name,
+            times(c.restart_count)
         ));
     } else if !c.running && c.status != "created" {
         reasons.push(format!("{}: exited{exit}", c.name));
@@ -140,11 +169,10 @@ fn summarize(name: &str, cs: &[ContainerInfo]) -> WorkloadSummary {
     }
     let running = cs.iter().filter(|c| c.running && !c.restarting).count() as i32;
     let failing = cs.iter().any(|c| {
-        c.restarting
+        crash_looping(c)
             || c.oom_killed
             || c.health.as_deref() == Some("unhealthy")
             || (!c.running && c.exit_code.is_some_and(|e| e != 0))
-            || (c.running && c.restart_count > 0 && c.exit_code.unwrap_or(0) != 0)
     });
     let status = if failing {
         "Failing"
@@ -194,13 +222,22 @@ fn state_of(c: &ContainerInfo) -> ContainerState {
         state: c.status.clone(),
         health: c.health.clone(),
         restarts: c.restart_count,
-        exit_code: (!c.running || c.restart_count > 0)
-            .then_some(c.exit_code)
-            .flatten(),
+        // While running, the engine says 0: not an exit.
+        exit_code: c.exit_code.filter(|_| !c.running || c.restarting),
         oom_killed: c.oom_killed,
         started_at: ts_string(c.started_at),
         ports: port_strings(c),
     }
+}
+
+/// How long a container must have been running before it counts as ready: a process that
+/// exits right after starting is reported as the failure it is, not as ready.
+const STEADY: Duration = Duration::from_secs(1);
+
+fn steady(c: &ContainerInfo) -> bool {
+    c.started_at.is_some_and(|t| {
+        jiff::Timestamp::now().as_millisecond() - t.as_millisecond() >= STEADY.as_millis() as i64
+    })
 }
 
 /// Whether something accepts TCP connections at the published ports (what a TCP readiness
@@ -246,9 +283,11 @@ impl Docker {
     /// `NAME` → the instance `NAME`, else `NAME-mcp`, else a b00t container named `NAME`;
     /// `mcp/NAME`, `container/NAME` say which. The instance and its containers.
     async fn resolve(&self, input: &str) -> Result<(String, Vec<ContainerInfo>)> {
-        let not_found = |what: String| DockerError::NotFound {
+        let not_found = |what: String| {
+            DockerError::NotFound {
             what,
             hint: " on the Docker engine; `b00t k8s list --runtime docker` shows what b00t manages there".into(),
+        }
         };
         let (ty, name) = match input.split_once('/') {
             Some((t, n)) => (Some(t.to_ascii_lowercase()), n),
@@ -339,7 +378,10 @@ impl Docker {
         let wanted: HashSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
         let mut applied = Vec::new();
         // Replicas no longer wanted go first (their names may be reused, 1 ⇄ N replicas).
-        for c in existing.iter().filter(|c| !wanted.contains(c.name.as_str())) {
+        for c in existing
+            .iter()
+            .filter(|c| !wanted.contains(c.name.as_str()))
+        {
             self.remove(&c.name).await?;
             progress(&format!("removed container {} (no longer wanted)", c.name));
         }
@@ -350,7 +392,9 @@ impl Docker {
                 None => self.inspect(&spec.name).await?,
             };
             let action = match current {
-                Some(c) if !c.managed_by_b00t() || c.labels.get(labels::INSTANCE) != Some(&w.name) => {
+                Some(c)
+                    if !c.managed_by_b00t() || c.labels.get(labels::INSTANCE) != Some(&w.name) =>
+                {
                     return Err(Error::msg(
                         Exit::Failed,
                         format!(
@@ -360,7 +404,12 @@ impl Docker {
                     ));
                 }
                 Some(c) if c.labels.get(labels::CONFIG_HASH) == Some(&hash) => {
-                    if c.status == "created" || (!c.running && !c.restarting && c.exit_code == Some(0) && c.finished_at.is_none()) {
+                    if c.status == "created"
+                        || (!c.running
+                            && !c.restarting
+                            && c.exit_code == Some(0)
+                            && c.finished_at.is_none())
+                    {
                         self.start(&spec.name).await?;
                     }
                     Action::Unchanged
@@ -407,7 +456,7 @@ impl Docker {
                 if !r.is_empty() {
                     failing.push(c.name.clone());
                     reasons.extend(r);
-                } else if ok && ports_answer(self, c).await {
+                } else if ok && steady(c) && ports_answer(self, c).await {
                     ready += 1;
                 }
             }
@@ -506,10 +555,9 @@ impl Docker {
                     .is_none_or(|w| &cname(c) == w || &c.name == w)
             })
             .collect();
-        let since = opts
-            .since_time
-            .map(|t| t.as_second())
-            .or(opts.since_seconds.map(|s| jiff::Timestamp::now().as_second() - s));
+        let since = opts.since_time.map(|t| t.as_second()).or(opts
+            .since_seconds
+            .map(|s| jiff::Timestamp::now().as_second() - s));
         let engine_opts = EngineLogOptions {
             follow: false,
             since,
@@ -529,7 +577,7 @@ impl Docker {
             }
             all.extend(lines);
         }
-        all.sort_by(|a, b| a.ts.cmp(&b.ts));
+        all.sort_by_key(|a| a.ts);
         for line in all.into_iter().filter(|l| keep(l)) {
             sink(line);
         }
@@ -567,7 +615,11 @@ impl Docker {
             }
         }
         let mut notes = Vec::new();
-        for t in futures::stream::iter(tasks).then(|t| t).collect::<Vec<_>>().await {
+        for t in futures::stream::iter(tasks)
+            .then(|t| t)
+            .collect::<Vec<_>>()
+            .await
+        {
             if let Ok(Err(e)) = t {
                 notes.push(e.to_string());
             }
@@ -604,17 +656,18 @@ impl Docker {
                 reference: format!("container/{}", c.name),
             });
         }
-        let selector = if matches!(target, DeleteTarget::Named(_)) && label.starts_with("container/") {
-            None
-        } else {
-            Some(
-                selector
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            )
-        };
+        let selector =
+            if matches!(target, DeleteTarget::Named(_)) && label.starts_with("container/") {
+                None
+            } else {
+                Some(
+                    selector
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            };
         Ok(Deletion {
             label,
             pod: selector.is_none().then(|| cs[0].name.clone()),
@@ -824,7 +877,10 @@ mod tests {
         assert_eq!(ok.type_, "mcp-server");
         let crash = summarize("x-mcp", &[info("restarting", false, 2, Some(3))]);
         assert_eq!(crash.status, "Failing");
-        assert!(crash.reasons[0].contains("keeps exiting with code 3"), "{crash:?}");
+        assert!(
+            crash.reasons[0].contains("keeps exiting with code 3 (restarted 2 times)"),
+            "{crash:?}"
+        );
         let stopped = summarize("x-mcp", &[info("exited", false, 0, Some(0))]);
         assert_eq!(stopped.status, "Stopped");
     }

@@ -17,8 +17,8 @@ pub mod delete;
 pub mod list;
 pub mod logs;
 pub mod resolve;
-mod runtime;
 pub mod rollout;
+mod runtime;
 pub mod status;
 pub mod wait;
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::resolve::Resolved;
 use super::Kube;
+use super::resolve::Resolved;
 use crate::error::{Error, Exit, Result};
 use crate::render::{self, RenderOptions, labels};
 use crate::runtime::{
@@ -161,4 +161,3 @@ impl Runtime for Kube {
         })
     }
 }
-
