@@ -278,9 +278,21 @@ pub async fn deploy_workload(
 ) -> Result<DeployReport> {
     let mut opts = req.apply.clone();
     opts.server_dry_run = req.dry_run == Some(DryRun::Server);
-    let applied = rt
-        .apply(w, &opts, &|m| events.emit(Event::Progress(m.to_string())))
-        .await?;
+    // Backend progress while applying (an image pull) is one step: it starts with the first
+    // message and ends when the apply does.
+    let step = std::sync::atomic::AtomicBool::new(false);
+    let progress = |m: &str| {
+        if step.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            events.emit(Event::Progress(m.to_string()));
+        } else {
+            events.emit(Event::Started(m.to_string()));
+        }
+    };
+    let applied = rt.apply(w, &opts, &progress).await;
+    if step.load(std::sync::atomic::Ordering::SeqCst) {
+        events.emit(Event::Finished);
+    }
+    let applied = applied?;
     let changed = applied.iter().any(|a| a.action != Action::Unchanged);
     let mut report = DeployReport {
         name: w.name.clone(),

@@ -566,6 +566,13 @@ fn an_http_server_publishes_on_loopback_and_replicas_merge_their_logs() {
     // Back to one replica: the container takes the datum's port; the replicas are gone.
     let o = env.deploy(&[]);
     assert_eq!(o.code, 0, "{o}");
+    for c in &names {
+        assert!(o.stdout.contains(&format!("container/{c} deleted")), "{o}");
+    }
+    assert!(
+        o.stdout.contains(&format!("container/{name} created")),
+        "{o}"
+    );
     assert_eq!(env.containers(), vec![name.clone()]);
     assert_eq!(
         host_port(&env.inspect(&name), port),

@@ -383,7 +383,14 @@ impl Docker {
             .filter(|c| !wanted.contains(c.name.as_str()))
         {
             self.remove(&c.name).await?;
-            progress(&format!("removed container {} (no longer wanted)", c.name));
+            applied.push(Applied {
+                kind: "Container".into(),
+                name: c.name.clone(),
+                namespace: String::new(),
+                action: Action::Deleted,
+                reference: format!("container/{}", c.name),
+                object: serde_json::Value::Null,
+            });
         }
         for spec in &specs {
             let hash = spec.hash();
