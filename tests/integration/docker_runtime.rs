@@ -259,7 +259,8 @@ fn a_stdio_server_runs_hardened_with_stdin_open_and_redeploys_only_on_change() {
     env.stdio_datum("one");
     let name = env.name();
 
-    let o = env.deploy(&["--env", &format!("GITHUB_TOKEN={OTHER_SECRET}")]);
+    // -vv: not even the debug log shows a secret (run() asserts it for every command).
+    let o = env.deploy(&["--env", &format!("GITHUB_TOKEN={OTHER_SECRET}"), "-vv"]);
     assert_eq!(o.code, 0, "{o}");
     assert!(
         o.stdout.contains(&format!("container/{name} created")),
@@ -448,8 +449,47 @@ fn the_read_verbs_restart_and_delete_work_on_docker() {
     assert_eq!((o.code, o.stdout.as_str()), (0, ""), "{o}");
     let o = env.k8s("logs", &[&name, "--since", "1h", "--tail", "5"]);
     assert!(o.stdout.contains("server up"), "{o}");
+    let o = env.k8s("logs", &[&name, "--tail", "0"]);
+    assert_eq!((o.code, o.stdout.as_str()), (0, ""), "{o}");
+    let future = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600)).to_string();
+    let o = env.k8s("logs", &[&name, "--since-time", &future]);
+    assert_eq!((o.code, o.stdout.as_str()), (0, ""), "{o}");
     let o = env.k8s("logs", &[&name, "--previous"]);
     assert_eq!(o.code, 2, "{o}");
+
+    // A container b00t did not create is listed only with --all, and never deleted.
+    let foreign = format!("{}-foreign", env.server);
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = Command::new("docker").args(["rm", "-f", &self.0]).output();
+        }
+    }
+    let _rm = Rm(foreign.clone());
+    assert!(
+        docker(&["create", "--name", &foreign, IMAGE])
+            .status
+            .success()
+    );
+    let names = |o: &Out| -> Vec<String> {
+        o.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = env.k8s("list", &["--all", "--json"]);
+    assert!(names(&all).contains(&foreign), "{all}");
+    assert!(names(&all).contains(&name), "{all}");
+    assert!(!names(&env.k8s("list", &["--json"])).contains(&foreign));
+    let o = env.k8s("delete", &[&foreign]);
+    assert_eq!(o.code, 2, "{o}");
+    assert!(o.error_line().contains("not managed by b00t"), "{o}");
+    assert!(
+        docker(&["inspect", &foreign]).status.success(),
+        "left alone"
+    );
 
     // status NAME.
     let o = env.k8s("status", &[&env.server]);
@@ -563,9 +603,68 @@ fn an_http_server_publishes_on_loopback_and_replicas_merge_their_logs() {
         .unwrap();
     assert_eq!(r["ready"], "2/2", "{r}");
 
+    // -f: the history, then new lines as they come; ends when the containers go.
+    let mut follow = bin(env.home.path())
+        .args(["k8s", "logs", &name, "-f", "--runtime", "docker"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = follow.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen: Vec<String> = Vec::new();
+    let wait_for = |what: &str, seen: &mut Vec<String>| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while !seen[..].iter().any(|l| l.contains(what)) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(l) => seen.push(l),
+                Err(_) => panic!("no line with {what:?} while following: {seen:?}"),
+            }
+        }
+    };
+    // The history of both replicas.
+    wait_for(&format!("[{}/", names[0]), &mut seen);
+    wait_for(&format!("[{}/", names[1]), &mut seen);
+    let before = seen.len();
+    get(ports[1], "/followed");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !seen[before..]
+        .iter()
+        .any(|l| l.starts_with(&format!("[{}/", names[1])))
+    {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) => seen.push(l),
+            Err(_) => panic!("no new line of {} while following: {seen:?}", names[1]),
+        }
+    }
+
     // Back to one replica: the container takes the datum's port; the replicas are gone.
     let o = env.deploy(&[]);
     assert_eq!(o.code, 0, "{o}");
+    // The followed containers are gone, so following ends by itself.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = follow.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = follow.kill();
+            panic!("logs -f did not end when its containers were removed");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
     for c in &names {
         assert!(o.stdout.contains(&format!("container/{c} deleted")), "{o}");
     }
