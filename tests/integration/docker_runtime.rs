@@ -895,3 +895,32 @@ fn the_runtime_comes_from_the_flag_the_environment_or_the_config_file() {
     let o = env.run(&["k8s", "list", "--runtime", "docker", "-n", "prod"]);
     assert_eq!(o.code, 2, "{o}");
 }
+
+#[test]
+fn a_server_that_never_answers_on_its_port_times_out_with_exit_6() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("deaf");
+    let port = free_port();
+    // Runs, but listens on nothing: the published port never answers.
+    env.datum(&format!(
+        "command = \"sh\"\nargs = [\"-c\", \"trap 'exit 0' TERM; while true; do sleep 1; done\"]\n[b00t.k8s]\nimage = \"{IMAGE}\"\nport = {port}\n"
+    ));
+    let start = std::time::Instant::now();
+    let o = env.k8s(
+        "deploy-mcp",
+        &[
+            "--server",
+            &env.server,
+            "--pull",
+            "never",
+            "--timeout",
+            "3s",
+        ],
+    );
+    assert_eq!(o.code, 6, "{o}");
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(o.error_line().contains("timed out after 3s"), "{o}");
+    assert!(o.error_line().contains("0/1 containers ready"), "{o}");
+}

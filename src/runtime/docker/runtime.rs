@@ -240,9 +240,13 @@ fn steady(c: &ContainerInfo) -> bool {
     })
 }
 
-/// Whether something accepts TCP connections at the published ports (what a TCP readiness
-/// probe checks on Kubernetes). Only for a local engine: a remote one publishes on its host.
+/// Whether the server listens behind its published ports (what a TCP readiness probe checks on
+/// Kubernetes). Connecting is not enough: docker-proxy accepts on the host and only then dials
+/// the container, closing the connection when nothing listens there. So a connection that is
+/// closed or reset right away means "not yet"; one that stays open (or sends data) means ready.
+/// Only for a local engine: a remote one publishes on its own host.
 async fn ports_answer(d: &Docker, c: &ContainerInfo) -> bool {
+    use tokio::io::AsyncReadExt;
     if !d.host.url.starts_with("unix://") {
         return true;
     }
@@ -256,14 +260,20 @@ async fn ports_answer(d: &Docker, c: &ContainerInfo) -> bool {
             &p.host_ip
         };
         let addr = format!("{ip}:{port}");
-        let ok = tokio::time::timeout(
+        let Ok(Ok(mut conn)) = tokio::time::timeout(
             Duration::from_secs(1),
             tokio::net::TcpStream::connect(&addr),
         )
         .await
-        .is_ok_and(|r| r.is_ok());
-        if !ok {
+        else {
             return false;
+        };
+        let mut buf = [0u8; 1];
+        match tokio::time::timeout(Duration::from_millis(300), conn.read(&mut buf)).await {
+            // Still open and quiet, or the server spoke first: it listens.
+            Err(_) | Ok(Ok(1..)) => {}
+            // Closed or reset at once: nothing behind the proxy.
+            Ok(Ok(0)) | Ok(Err(_)) => return false,
         }
     }
     true
