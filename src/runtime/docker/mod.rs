@@ -674,13 +674,11 @@ impl Docker {
 
     /// Containers with all of `labels`, inspected (running or not), sorted by name.
     pub async fn list_info(&self, labels: &BTreeMap<String, String>) -> Result<Vec<ContainerInfo>> {
-        let mut out = Vec::new();
-        for name in self.list(labels).await? {
-            // A container removed between list and inspect is simply gone.
-            if let Some(c) = self.inspect(&name).await? {
-                out.push(c);
-            }
-        }
+        let names = self.list(labels).await?;
+        // Concurrently: one round trip per container would add up on a busy engine.
+        let found = futures::future::try_join_all(names.iter().map(|n| self.inspect(n))).await?;
+        // A container removed between list and inspect is simply gone.
+        let mut out: Vec<ContainerInfo> = found.into_iter().flatten().collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
