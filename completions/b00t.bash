@@ -1015,7 +1015,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__delete)
-            opts="-y -n -A -o -v -h -V --all --yes --wait --timeout --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-y -n -A -o -v -h -V --all --yes --wait --timeout --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1023,6 +1023,10 @@ _b00t() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1069,7 +1073,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__deploy)
-            opts="-e -n -A -o -v -h -V --from-dockerfile --from-compose --from-stdin --image --name --env --target --profile --wait-deps --dry-run --wait --no-wait --timeout --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-e -n -A -o -v -h -V --from-dockerfile --from-compose --from-stdin --image --name --env --target --profile --wait-deps --dry-run --wait --no-wait --timeout --runtime --pull --publish-all-interfaces --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1113,6 +1117,14 @@ _b00t() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -W "missing always never" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1159,7 +1171,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__deploy__subcmd__mcp)
-            opts="-s -e -n -A -o -v -h -V --server --image --replicas --env --dry-run --wait --no-wait --timeout --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-s -e -n -A -o -v -h -V --server --image --replicas --env --dry-run --wait --no-wait --timeout --runtime --pull --publish-all-interfaces --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,6 +1207,14 @@ _b00t() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -W "missing always never" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1381,7 +1401,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__list)
-            opts="-l -n -A -o -v -h -V --all --type --selector --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-l -n -A -o -v -h -V --all --type --selector --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1397,6 +1417,10 @@ _b00t() {
                     ;;
                 -l)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1443,7 +1467,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__logs)
-            opts="-f -p -c -n -A -o -v -h -V --follow --previous --since --since-time --tail --timestamps --container --grep --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-f -p -c -n -A -o -v -h -V --follow --previous --since --since-time --tail --timestamps --container --grep --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1471,6 +1495,10 @@ _b00t() {
                     ;;
                 --grep)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1517,7 +1545,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__restart__subcmd__mcp)
-            opts="-n -A -o -v -h -V --wait --timeout --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --wait --timeout --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1525,6 +1553,10 @@ _b00t() {
             case "${prev}" in
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
                     return 0
                     ;;
                 --request-timeout)
@@ -1571,12 +1603,16 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__status)
-            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

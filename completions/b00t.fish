@@ -82,6 +82,11 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
 server\t'Ask the API server to validate and default the objects without storing them'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l timeout -d 'How long to wait for readiness (of each workload)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l pull -d 'With --runtime docker: when to pull the image' -r -f -a "missing\t'Pull only when the engine does not have the image'
+always\t'Always pull'
+never\t'Never pull (fail when the image is missing)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l context -d 'The kubeconfig context to use' -r
@@ -97,6 +102,7 @@ never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l wait -d 'Wait until ready (the default)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l no-wait -d 'Return as soon as the objects are applied'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l publish-all-interfaces -d 'With --runtime docker: publish ports on every interface, not only 127.0.0.1'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -106,6 +112,8 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 app\t''
 obi\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
@@ -123,12 +131,14 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l type -d 'Only this type' -r -f -a "mcp\t''
 app\t''
 obi\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use' -r
@@ -146,13 +156,15 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l since -d 'Only lines newer than this (e.g. 10m, 1h)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l since-time -d 'Only lines after this RFC 3339 time' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l tail -d 'Lines per container from the end' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s c -l container -d 'Only this container' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l grep -d 'Only lines matching this regular expression' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use' -r
@@ -172,9 +184,11 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l context -d 'The kubeconfig context to use' -r
@@ -194,9 +208,11 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l context -d 'The kubeconfig context to use' -r
@@ -216,9 +232,11 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l timeout -d 'How long to wait with --wait' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l context -d 'The kubeconfig context to use' -r
@@ -236,8 +254,10 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
@@ -254,7 +274,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-dockerfile -d 'Dockerfile to translate' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-compose -d 'Compose file(s) to translate, merged in order (repeatable)' -r -F
@@ -293,6 +313,11 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
 server\t'Ask the API server to validate and default the objects without storing them'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l timeout -d 'How long to wait for readiness (of each workload)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l pull -d 'With --runtime docker: when to pull the image' -r -f -a "missing\t'Pull only when the engine does not have the image'
+always\t'Always pull'
+never\t'Never pull (fail when the image is missing)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r
@@ -310,6 +335,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l wait-deps -d 'Turn depends_on into initContainers that wait for the dependency\'s Service port'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l wait -d 'Wait until ready (the default)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l no-wait -d 'Return as soon as the objects are applied'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l publish-all-interfaces -d 'With --runtime docker: publish ports on every interface, not only 127.0.0.1'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s v -l verbose -d 'More logs on stderr (-v, -vv)'

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use owo_colors::OwoColorize;
 
 use super::events::{CliEvents, report_failures};
+use super::runtime::{self, Backend, DockerDeployFlags, RuntimeFlag};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
@@ -15,7 +16,8 @@ use crate::output::{Out, table};
 use crate::render::labels;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
-use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
+use crate::runtime::kube::{ConnectOptions, KubeError};
+use crate::runtime::{ApplyWorkload, Overview, RuntimeKind};
 
 #[derive(Debug, Args)]
 pub struct K8sArgs {
@@ -72,6 +74,10 @@ pub struct DeployMcpArgs {
     pub env: Vec<(String, String)>,
     #[command(flatten)]
     pub apply: ApplyFlags,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
+    #[command(flatten)]
+    pub docker: DockerDeployFlags,
 }
 
 /// How every deploy command applies and waits (`deploy-mcp`, `deploy`).
@@ -102,6 +108,8 @@ pub struct ListArgs {
     /// Label selector (e.g. app.kubernetes.io/name=github)
     #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
     pub selector: Option<String>,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -140,6 +148,8 @@ pub struct LogsArgs {
     /// Only lines matching this regular expression
     #[arg(long, value_name = "RE")]
     pub grep: Option<regex::Regex>,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +173,8 @@ pub struct DeleteArgs {
     /// How long to wait with --wait
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
 }
 
 #[derive(Debug, Args)]
@@ -176,13 +188,17 @@ pub struct RestartArgs {
     /// How long to wait with --wait
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Workload or pod (none: the cluster)
+    /// Workload or pod (none: the cluster, or the Docker engine)
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
 }
 
 fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
@@ -208,14 +224,8 @@ impl K8sArgs {
     }
 }
 
-async fn connect(global: &Global, namespace: Option<&str>, timeout: Duration) -> Result<Kube> {
-    let opts = ConnectOptions {
-        kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
-        namespace: global.namespace.clone().or(namespace.map(str::to_string)),
-        request_timeout: Some(timeout),
-    };
-    Ok(Kube::connect(&opts).await?)
+async fn connect(flag: &RuntimeFlag, global: &Global, timeout: Duration) -> Result<Backend> {
+    runtime::connect(flag.kind()?, global, None, timeout, false).await
 }
 
 /// Print rendered objects as a multi-document YAML stream or a JSON `List`.
@@ -253,20 +263,74 @@ pub fn connect_options(global: &Global, request_timeout: Duration) -> ConnectOpt
 
 impl DeployMcpArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
+        let kind = self.runtime.kind()?;
+        let apply = self.docker.apply(kind)?;
+        let dry_run = self.apply.dry_run.map(DryRun::op);
+        if kind == RuntimeKind::Docker && dry_run == Some(ops::DryRun::Server) {
+            return Err(Error::msg(
+                Exit::Usage,
+                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+            ));
+        }
         let req = ops::deploy::DeployMcp {
             server: self.server.clone(),
             dirs: datum::search_dirs(global.path.as_deref()),
             image: self.image.clone(),
             replicas: self.replicas,
             env: self.env.clone(),
-            dry_run: self.apply.dry_run.map(DryRun::op),
+            dry_run,
             wait: !self.apply.no_wait,
             timeout: self.apply.timeout,
+            apply,
         };
+        let (w, ns) = ops::deploy::mcp_workload(&req)?;
+        if dry_run == Some(ops::DryRun::Client) {
+            if kind == RuntimeKind::Docker {
+                print_containers(out, &w, &req.apply);
+                return Ok(());
+            }
+            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns));
+            return render_deploy(out, &report, "k8s");
+        }
+        let backend = runtime::connect(kind, global, ns.as_deref(), request_timeout, false).await?;
         let events = CliEvents::new(out);
-        let report =
-            ops::deploy_mcp(&connect_options(global, request_timeout), &req, &events).await?;
+        let report = ops::deploy_workload(backend.rt(), &w, &req, &events).await?;
         render_deploy(out, &report, "k8s")
+    }
+}
+
+/// The containers a Docker deploy would create, as YAML or JSON, with secret values hidden.
+pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyWorkload) {
+    let secret: std::collections::BTreeSet<&str> = w
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
+        .collect();
+    let specs: Vec<serde_json::Value> = crate::render::docker::render_containers(
+        w,
+        &crate::render::docker::DockerOptions {
+            publish_all_interfaces: apply.publish_all_interfaces,
+        },
+    )
+    .into_iter()
+    .map(|mut s| {
+        for (k, v) in s.env.iter_mut() {
+            if secret.contains(k.as_str()) {
+                *v = "<hidden>".into();
+            }
+        }
+        serde_json::to_value(&s).expect("a spec serialises")
+    })
+    .collect();
+    if out.format() == Some(OutputFormat::Json) {
+        out.json(&specs);
+    } else {
+        let mut text = String::new();
+        for v in &specs {
+            text.push_str("---\n");
+            text.push_str(&crate::output::to_yaml(v));
+        }
+        out.write(&text);
     }
 }
 
@@ -293,6 +357,11 @@ pub fn render_deploy(out: &Out, report: &ops::DeployReport, group: &str) -> Resu
         Some(ns) => format!(" -n {ns}"),
     };
     if group == "k8s" {
+        let ns = if report.runtime == RuntimeKind::Docker {
+            " --runtime docker".to_string()
+        } else {
+            ns
+        };
         out.note(&format!(
             "next: b00t k8s logs {name}{ns} -f    b00t k8s status {name}{ns}    b00t k8s delete {name}{ns}"
         ));
@@ -325,7 +394,8 @@ fn status_word(out: &Out, status: &str) -> String {
 
 impl ListArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let kube = connect(global, None, request_timeout).await?;
+        let backend = connect(&self.runtime, global, request_timeout).await?;
+        let rt = backend.rt();
         let type_label = self.type_.map(|t| {
             labels::type_label(match t {
                 TypeFilter::Mcp => "mcp",
@@ -341,7 +411,7 @@ impl ListArgs {
             selector: self.selector.clone(),
             type_label,
         };
-        let rows = kube.list(&opts).await?;
+        let rows = rt.list(&opts).await?;
         match out.format() {
             Some(OutputFormat::Json) => out.json(&rows),
             Some(OutputFormat::Yaml) => out.yaml(&rows),
@@ -352,12 +422,10 @@ impl ListArgs {
             }
             _ => {
                 if rows.is_empty() {
-                    let where_ = if global.all_namespaces {
-                        "in any namespace".to_string()
-                    } else {
-                        format!("in namespace {}", kube.namespace)
-                    };
-                    let what = if self.all {
+                    let where_ = rt.scope(global.all_namespaces);
+                    let what = if self.all && rt.kind() == RuntimeKind::Docker {
+                        "no containers"
+                    } else if self.all {
                         "no pods"
                     } else {
                         "no b00t-managed workloads"
@@ -447,8 +515,14 @@ fn pod_colour(pod: &str, text: &str) -> String {
 
 impl LogsArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let kube = connect(global, None, request_timeout).await?;
-        let target = kube.resolve(&self.target).await?;
+        let backend = runtime::connect(
+            self.runtime.kind()?,
+            global,
+            None,
+            request_timeout,
+            self.follow,
+        )
+        .await?;
         let opts = LogOptions {
             follow: self.follow,
             previous: self.previous,
@@ -478,7 +552,7 @@ impl LogsArgs {
                 out.line(&format!("{prefix} {}", l.line));
             }
         };
-        let notes = kube.logs(&target, &opts, &mut sink).await?;
+        let notes = backend.rt().logs(&self.target, &opts, &mut sink).await?;
         for n in notes {
             out.note(&format!("note: {n}"));
         }
@@ -488,21 +562,19 @@ impl LogsArgs {
 
 impl DeleteArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let kube = connect(global, None, request_timeout).await?;
+        let backend = connect(&self.runtime, global, request_timeout).await?;
+        let rt = backend.rt();
         let target = if self.all {
-            let rows = kube.list(&ListOptions::default()).await?;
+            let rows = rt.list(&ListOptions::default()).await?;
             if rows.is_empty() {
-                out.note(&format!(
-                    "no b00t-managed workloads in namespace {}",
-                    kube.namespace
-                ));
+                out.note(&format!("no b00t-managed workloads {}", rt.scope(false)));
                 return Ok(());
             }
             if !self.yes {
                 confirm(&format!(
-                    "delete {} b00t-managed workload(s) in namespace {} ({})?",
+                    "delete {} b00t-managed workload(s) {} ({})?",
                     rows.len(),
-                    kube.namespace,
+                    rt.scope(false),
                     rows.iter()
                         .map(|r| r.name.as_str())
                         .collect::<Vec<_>>()
@@ -515,7 +587,7 @@ impl DeleteArgs {
         };
         let events = CliEvents::new(out);
         let wait = self.wait.then_some(self.timeout);
-        let report = ops::workloads::delete(&kube, &target, wait, &events).await?;
+        let report = ops::workloads::delete(rt, &target, wait, &events).await?;
         match out.format() {
             Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&report),
             Some(OutputFormat::Name) => report.deleted.iter().for_each(|d| out.line(&d.reference)),
@@ -556,13 +628,16 @@ fn confirm(question: &str) -> Result<()> {
 
 impl RestartArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let kube = connect(global, None, request_timeout).await?;
+        let backend = connect(&self.runtime, global, request_timeout).await?;
+        let rt = backend.rt();
         let events = CliEvents::new(out);
         let wait = self.wait.then_some(self.timeout);
-        let report = ops::workloads::restart(&kube, &self.name, wait, &events).await?;
+        let report = ops::workloads::restart(rt, &self.name, wait, &events).await?;
         let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
         if structured {
             out.document(&report);
+        } else if rt.kind() == RuntimeKind::Docker {
+            out.line(&format!("{} restarted", report.name));
         } else {
             out.line(&format!("deployment.apps/{} restarted", report.name));
         }
@@ -583,10 +658,21 @@ impl RestartArgs {
 
 impl StatusArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let kube = connect(global, None, request_timeout).await?;
+        let backend = connect(&self.runtime, global, request_timeout).await?;
+        let rt = backend.rt();
         let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
         let Some(name) = &self.name else {
-            let st = kube.cluster_status(global.all_namespaces).await?;
+            let st = match rt.overview(global.all_namespaces).await? {
+                Overview::Cluster(st) => st,
+                Overview::Engine(e) => {
+                    if structured {
+                        out.document(&e);
+                    } else {
+                        engine_lines(out, &e);
+                    }
+                    return Ok(());
+                }
+            };
             if structured {
                 out.document(&st);
                 return Ok(());
@@ -605,8 +691,7 @@ impl StatusArgs {
             ));
             return Ok(());
         };
-        let target = kube.resolve(name).await?;
-        let st = kube.workload_status(&target).await?;
+        let st = rt.status(name).await?;
         if structured {
             out.document(&st);
         } else {
@@ -617,6 +702,24 @@ impl StatusArgs {
                 "{mark} {} | {status} | {} ready | {} restarts",
                 s.name, s.ready, s.restarts
             ));
+            for c in &st.containers {
+                out.line(&format!(
+                    "  container {}: {}{}, health {}, {} restarts{}{}",
+                    c.name,
+                    c.state,
+                    c.exit_code
+                        .map(|e| format!(" (exit code {e})"))
+                        .unwrap_or_default(),
+                    c.health.as_deref().unwrap_or("-"),
+                    c.restarts,
+                    if c.oom_killed { ", OOMKilled" } else { "" },
+                    if c.ports.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", ports {}", c.ports.join(" "))
+                    }
+                ));
+            }
             if !st.healthy {
                 for r in &s.reasons {
                     out.line(&format!("  reason: {r}"));
@@ -653,4 +756,32 @@ impl StatusArgs {
             ))
         }
     }
+}
+
+/// `status` without a name, on Docker.
+fn engine_lines(out: &Out, e: &crate::runtime::docker::runtime::EngineStatus) {
+    let w = &e.workloads;
+    out.line(&format!("engine:     {} (from {})", e.host, e.host_source));
+    out.line(&format!(
+        "version:    {} (API {})",
+        e.version, e.api_version
+    ));
+    out.line(&format!(
+        "os:         {} ({}/{})",
+        e.operating_system, e.os, e.arch
+    ));
+    out.line(&format!(
+        "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
+        w.total, w.running, w.pending, w.failing, w.stopped
+    ));
+    let by_state = if e.containers.is_empty() {
+        "none".to_string()
+    } else {
+        e.containers
+            .iter()
+            .map(|(state, n)| format!("{n} {state}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.line(&format!("containers: {by_state}"));
 }

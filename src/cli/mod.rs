@@ -10,6 +10,7 @@ pub mod events;
 pub mod k8s;
 pub mod obi;
 pub mod obi_docker;
+pub mod runtime;
 pub mod sensor;
 pub mod tools;
 pub mod translate;

@@ -82,6 +82,10 @@ pub struct DeployArgs {
     pub wait_deps: bool,
     #[command(flatten)]
     pub apply: ApplyFlags,
+    #[command(flatten)]
+    pub runtime: super::runtime::RuntimeFlag,
+    #[command(flatten)]
+    pub docker: super::runtime::DockerDeployFlags,
 }
 
 fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
@@ -243,6 +247,11 @@ impl TranslateArgs {
 
 impl DeployArgs {
     pub async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
+        let kind = self.runtime.kind()?;
+        let apply = self.docker.apply(kind)?;
+        if kind == crate::runtime::RuntimeKind::Docker {
+            return self.run_docker(global, out, request_timeout, apply).await;
+        }
         let stdin = if self.from_stdin {
             let mut s = String::new();
             std::io::stdin()
@@ -277,6 +286,74 @@ impl DeployArgs {
             &events,
         )
         .await?;
+        render_deploy(out, &report, "k8s")
+    }
+
+    /// `deploy --image IMG --runtime docker`: the image as one workload on the engine.
+    async fn run_docker(
+        self,
+        global: &Global,
+        out: &Out,
+        request_timeout: Duration,
+        apply: crate::runtime::ApplyWorkload,
+    ) -> Result<()> {
+        if self.from_dockerfile.is_some() || !self.from_compose.is_empty() || self.from_stdin {
+            return Err(Error::msg(
+                Exit::Usage,
+                "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
+            ));
+        }
+        let dry_run = self.apply.dry_run.map(DryRun::op);
+        if dry_run == Some(ops::DryRun::Server) {
+            return Err(Error::msg(
+                Exit::Usage,
+                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+            ));
+        }
+        let src = Source {
+            dockerfile: None,
+            compose: &[],
+            stdin: None,
+            image: self.image.as_deref(),
+            name: self.name.as_deref(),
+            target: None,
+            profiles: &[],
+            env: &self.env,
+            wait_deps: false,
+        };
+        let b = bundle(&src)?;
+        for w in &b.warnings {
+            out.warn(&w.to_string());
+        }
+        let [w] = b.workloads.as_slice() else {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!(
+                    "--image made {} workloads; the Docker runtime deploys one",
+                    b.workloads.len()
+                ),
+            ));
+        };
+        if dry_run == Some(ops::DryRun::Client) {
+            super::k8s::print_containers(out, w, &apply);
+            return Ok(());
+        }
+        let req = ops::deploy::DeployMcp {
+            wait: !self.apply.no_wait,
+            timeout: self.apply.timeout,
+            apply,
+            ..Default::default()
+        };
+        let backend = super::runtime::connect(
+            crate::runtime::RuntimeKind::Docker,
+            global,
+            None,
+            request_timeout,
+            false,
+        )
+        .await?;
+        let events = CliEvents::new(out);
+        let report = ops::deploy_workload(backend.rt(), w, &req, &events).await?;
         render_deploy(out, &report, "k8s")
     }
 }

@@ -41,6 +41,8 @@ pub fn family(command: &str) -> Option<&'static str> {
 pub struct UserConfig {
     /// `[images]`: command name → image, overriding [`DEFAULT_IMAGES`].
     pub images: BTreeMap<String, String>,
+    /// `runtime = "docker"`: the default of `--runtime` (after `B00T_RUNTIME`).
+    pub runtime: Option<crate::runtime::RuntimeKind>,
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
 }
@@ -76,8 +78,20 @@ impl UserConfig {
                 images.insert(k.get_ref().to_string(), doc.word(&key, val)?);
             }
         }
+        let mut runtime = None;
+        if let Some(v) = get(root.get_ref(), "runtime") {
+            let word = doc.str("runtime", v)?;
+            runtime = Some(crate::runtime::RuntimeKind::parse(&word).ok_or_else(|| {
+                doc.invalid(
+                    "runtime",
+                    v.span(),
+                    format!("expected \"kubernetes\" or \"docker\", found {word:?}"),
+                )
+            })?);
+        }
         Ok(UserConfig {
             images,
+            runtime,
             path: Some(path.to_path_buf()),
         })
     }
@@ -107,6 +121,16 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/datums")
             .join(rel)
+    }
+
+    #[test]
+    fn the_runtime_key_is_validated_with_its_position() {
+        let c = UserConfig::parse(Path::new("c.toml"), "runtime = \"docker\"\n").unwrap();
+        assert_eq!(c.runtime, Some(crate::runtime::RuntimeKind::Docker));
+        let e = UserConfig::parse(Path::new("c.toml"), "\nruntime = \"podman\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("c.toml:2:11") && e.contains("podman"), "{e}");
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::render::{self, Object, RenderOptions};
 use crate::runtime::kube::apply::{Action, Applied, ApplyOptions};
 use crate::runtime::kube::wait::{NotReady, Target};
 use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
-use crate::workload::{Bundle, Controller};
+use crate::runtime::{ApplyWorkload, Runtime, RuntimeKind};
+use crate::workload::{Bundle, Controller, Workload};
 
 /// `--dry-run[=client|server]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,6 +76,9 @@ pub struct DeployReport {
     pub manifests: Vec<serde_json::Value>,
     #[serde(skip)]
     pub dry_run: Option<DryRun>,
+    /// Where it ran (for the next-step hints).
+    #[serde(skip)]
+    pub runtime: RuntimeKind,
 }
 
 impl DeployReport {
@@ -135,7 +139,7 @@ pub fn values(objects: &[Object]) -> Vec<serde_json::Value> {
 
 /// Wait for one workload with progress events; `Ok(Some(failure))` when it cannot get ready.
 pub async fn wait_for(
-    kube: &Kube,
+    rt: &dyn Runtime,
     w: &WaitFor,
     timeout: Duration,
     events: &dyn Events,
@@ -144,7 +148,7 @@ pub async fn wait_for(
         "waiting for {} to become ready",
         w.name
     )));
-    let res = kube
+    let res = rt
         .wait_ready(w.target, &w.name, timeout, &|m| {
             events.emit(Event::Progress(m.to_string()))
         })
@@ -187,6 +191,7 @@ pub async fn apply(
         failures: vec![],
         manifests: vec![],
         dry_run: None,
+        runtime: RuntimeKind::Kubernetes,
     };
     if plan.server_dry_run {
         report.manifests = applied.iter().map(|a| a.object.clone()).collect();
@@ -233,14 +238,12 @@ pub struct DeployMcp {
     pub dry_run: Option<DryRun>,
     pub wait: bool,
     pub timeout: Duration,
+    /// How the backend applies (pull policy, published interfaces on Docker).
+    pub apply: ApplyWorkload,
 }
 
-/// Deploy an MCP server from its datum.
-pub async fn deploy_mcp(
-    conn: &ConnectOptions,
-    req: &DeployMcp,
-    events: &dyn Events,
-) -> Result<DeployReport> {
+/// The MCP server's datum as a [`Workload`], and the namespace the datum asks for.
+pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
     let d = datum::find(&req.server, &req.dirs)?;
     let config = datum::UserConfig::load_default()?;
     let opts = datum::DeployOptions {
@@ -251,43 +254,81 @@ pub async fn deploy_mcp(
         ..Default::default()
     };
     let w = datum::to_workload(&d, &opts)?;
-    let ns_default = d.namespace().map(str::to_string);
-    if req.dry_run == Some(DryRun::Client) {
-        let ns = conn.namespace.clone().or(ns_default);
-        let objects = render::render_workload(
-            &w,
-            &RenderOptions {
-                namespace: ns.clone(),
-            },
-        );
-        return Ok(planned(&w.name, ns, &objects));
-    }
-    let mut conn = conn.clone();
-    if conn.namespace.is_none() {
-        conn.namespace = ns_default;
-    }
-    let kube = Kube::connect(&conn).await?;
+    Ok((w, d.namespace().map(str::to_string)))
+}
+
+/// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).
+pub fn planned_mcp(w: &Workload, namespace: Option<String>) -> DeployReport {
     let objects = render::render_workload(
-        &w,
+        w,
         &RenderOptions {
-            namespace: Some(kube.namespace.clone()),
+            namespace: namespace.clone(),
         },
     );
-    let plan = ApplyPlan {
-        name: w.name.clone(),
-        server_dry_run: req.dry_run == Some(DryRun::Server),
-        wait: if req.wait {
-            vec![WaitFor {
-                target: Target::Deployment,
-                name: w.name.clone(),
-            }]
+    planned(&w.name, namespace, &objects)
+}
+
+/// Deploy one workload (an MCP server, an image) on any runtime: apply, report each object, wait until ready
+/// (unless `req.wait` is off), explain a failure.
+pub async fn deploy_workload(
+    rt: &dyn Runtime,
+    w: &Workload,
+    req: &DeployMcp,
+    events: &dyn Events,
+) -> Result<DeployReport> {
+    let mut opts = req.apply.clone();
+    opts.server_dry_run = req.dry_run == Some(DryRun::Server);
+    // Backend progress while applying (an image pull) is one step: it starts with the first
+    // message and ends when the apply does.
+    let step = std::sync::atomic::AtomicBool::new(false);
+    let progress = |m: &str| {
+        if step.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            events.emit(Event::Progress(m.to_string()));
         } else {
-            vec![]
-        },
-        timeout: req.timeout,
-        apply: ApplyOptions::default(),
+            events.emit(Event::Started(m.to_string()));
+        }
     };
-    apply_and_wait(&kube, &objects, &plan, events).await
+    let applied = rt.apply(w, &opts, &progress).await;
+    if step.load(std::sync::atomic::Ordering::SeqCst) {
+        events.emit(Event::Finished);
+    }
+    let applied = applied?;
+    let changed = applied.iter().any(|a| a.action != Action::Unchanged);
+    let mut report = DeployReport {
+        name: w.name.clone(),
+        namespace: rt.namespace(),
+        objects: applied.clone(),
+        changed,
+        ready: None,
+        failures: vec![],
+        manifests: vec![],
+        dry_run: None,
+        runtime: rt.kind(),
+    };
+    if opts.server_dry_run {
+        report.manifests = applied.iter().map(|a| a.object.clone()).collect();
+        report.dry_run = Some(DryRun::Server);
+        return Ok(report);
+    }
+    for a in applied {
+        events.emit(Event::Applied(a));
+    }
+    if req.wait {
+        let wf = WaitFor {
+            target: Target::Deployment,
+            name: w.name.clone(),
+        };
+        match wait_for(rt, &wf, req.timeout, events).await? {
+            None => events.emit(Event::Note(format!(
+                "{} is ready {}",
+                w.name,
+                rt.scope(false)
+            ))),
+            Some(f) => report.failures.push(f),
+        }
+        report.ready = Some(report.failures.is_empty());
+    }
+    Ok(report)
 }
 
 /// The report of a client dry run: the rendered objects, nothing applied.
@@ -301,6 +342,7 @@ pub fn planned(name: &str, namespace: Option<String>, objects: &[Object]) -> Dep
         failures: vec![],
         manifests: values(objects),
         dry_run: Some(DryRun::Client),
+        runtime: RuntimeKind::Kubernetes,
     }
 }
 

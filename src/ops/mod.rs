@@ -11,7 +11,7 @@ pub mod deploy;
 pub mod obi;
 pub mod workloads;
 
-pub use deploy::{DeployReport, DryRun, Failure, apply_and_wait, deploy_bundle, deploy_mcp};
+pub use deploy::{DeployReport, DryRun, Failure, apply_and_wait, deploy_bundle, deploy_workload};
 
 /// What a use case reports while it works.
 #[derive(Debug, Clone)]

@@ -23,6 +23,7 @@ use crate::workload::{
     RestartPolicy, VolumeSource, Workload,
 };
 
+pub mod docker;
 pub mod labels;
 
 pub use labels::{MANAGED_BY, selector_for_instance};

@@ -249,6 +249,7 @@ impl Agent {
             memory_bytes: self.memory_bytes,
             nano_cpus: self.cpus.map(|c| (c * 1e9).round() as i64),
             open_stdin: false,
+            healthcheck: None,
             extra_hash_input: config.to_string(),
         }
     }

@@ -25,6 +25,7 @@ use snafu::Snafu;
 use crate::error::{Classify, Exit};
 
 pub mod host;
+pub mod runtime;
 
 pub use host::{DEFAULT_HOST, Host};
 
@@ -209,9 +210,23 @@ pub struct ContainerSpec {
     pub nano_cpus: Option<i64>,
     /// Keep stdin open (stdio servers).
     pub open_stdin: bool,
+    /// A health check the engine runs inside the container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<HealthCheck>,
     /// Anything the caller wants in the hash that is not part of the container (e.g. the
     /// contents of a mounted file).
     pub extra_hash_input: String,
+}
+
+/// `HEALTHCHECK CMD …`: a command run inside the container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthCheck {
+    /// The command (exec form).
+    pub command: Vec<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub retries: i64,
+    pub start_period: Duration,
 }
 
 impl Port {
@@ -305,6 +320,21 @@ impl ContainerSpec {
             labels: Some(labels),
             user: self.user.clone(),
             open_stdin: Some(self.open_stdin),
+            healthcheck: self
+                .healthcheck
+                .as_ref()
+                .map(|h| bollard::models::HealthConfig {
+                    test: Some(
+                        std::iter::once("CMD".to_string())
+                            .chain(h.command.iter().cloned())
+                            .collect(),
+                    ),
+                    interval: Some(h.interval.as_nanos() as i64),
+                    timeout: Some(h.timeout.as_nanos() as i64),
+                    retries: Some(h.retries),
+                    start_period: Some(h.start_period.as_nanos() as i64),
+                    ..Default::default()
+                }),
             host_config: Some(host_config),
             ..Default::default()
         }
@@ -329,12 +359,45 @@ pub struct ContainerInfo {
     pub oom_killed: bool,
     /// The engine's error, e.g. why it could not start the process.
     pub error: Option<String>,
+    /// `healthy`, `unhealthy` or `starting` when the container has a health check.
+    pub health: Option<String>,
+    /// When the container was created.
+    pub created: Option<jiff::Timestamp>,
+    /// Published ports as the engine bound them.
+    pub ports: Vec<Port>,
 }
 
 impl ContainerInfo {
     pub fn managed_by_b00t(&self) -> bool {
         self.labels.get(labels::MANAGED_BY).map(String::as_str) == Some(labels::MANAGED_BY_VALUE)
     }
+}
+
+/// The bound ports of an inspect result (`8080/tcp` → bindings), sorted.
+fn published(m: &HashMap<String, Option<Vec<PortBinding>>>) -> Vec<Port> {
+    let mut out = Vec::new();
+    for (key, bindings) in m {
+        let (port, proto) = key.split_once('/').unwrap_or((key, "tcp"));
+        let Ok(container_port) = port.parse::<u16>() else {
+            continue;
+        };
+        for b in bindings.iter().flatten() {
+            out.push(Port {
+                container_port,
+                protocol: proto.to_string(),
+                host_ip: b.host_ip.clone().unwrap_or_default(),
+                host_port: b.host_port.as_deref().and_then(|p| p.parse().ok()),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.container_port, &a.host_ip, a.host_port).cmp(&(
+            b.container_port,
+            &b.host_ip,
+            b.host_port,
+        ))
+    });
+    out
 }
 
 fn timestamp(s: Option<&str>) -> Option<jiff::Timestamp> {
@@ -513,6 +576,17 @@ impl Docker {
             finished_at: timestamp(state.finished_at.as_deref()),
             oom_killed: state.oom_killed.unwrap_or(false),
             error: state.error.filter(|e| !e.is_empty()),
+            health: state
+                .health
+                .and_then(|h| h.status)
+                .map(|s| s.to_string())
+                .filter(|s| !s.is_empty() && s != "none"),
+            created: timestamp(c.created.as_deref()),
+            ports: c
+                .network_settings
+                .and_then(|n| n.ports)
+                .map(|m| published(&m))
+                .unwrap_or_default(),
         }))
     }
 
@@ -596,6 +670,32 @@ impl Docker {
             .filter_map(|c| c.names.and_then(|n| n.into_iter().next()))
             .map(|n| n.trim_start_matches('/').to_string())
             .collect())
+    }
+
+    /// Containers with all of `labels`, inspected (running or not), sorted by name.
+    pub async fn list_info(&self, labels: &BTreeMap<String, String>) -> Result<Vec<ContainerInfo>> {
+        let names = self.list(labels).await?;
+        // Concurrently: one round trip per container would add up on a busy engine.
+        let found = futures::future::try_join_all(names.iter().map(|n| self.inspect(n))).await?;
+        // A container removed between list and inspect is simply gone.
+        let mut out: Vec<ContainerInfo> = found.into_iter().flatten().collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Restart a container (stop with `grace`, then start).
+    pub async fn restart(&self, name: &str, grace: Duration) -> Result<()> {
+        let opts = bollard::query_parameters::RestartContainerOptionsBuilder::default()
+            .t(grace.as_secs() as i32)
+            .build();
+        match self.client.restart_container(name, Some(opts)).await {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(404) => Err(DockerError::NotFound {
+                what: format!("container {name}"),
+                hint: String::new(),
+            }),
+            Err(e) => Err(self.api(format!("restarting container {name}"), e)),
+        }
     }
 
     /// Stream a container's log lines into `sink` (stdout and stderr, with timestamps); ends

@@ -29,6 +29,8 @@ pub enum Action {
     Created,
     Configured,
     Unchanged,
+    /// Removed because the workload no longer wants it (a Docker replica after scaling down).
+    Deleted,
 }
 
 impl std::fmt::Display for Action {
@@ -37,6 +39,7 @@ impl std::fmt::Display for Action {
             Action::Created => "created",
             Action::Configured => "configured",
             Action::Unchanged => "unchanged",
+            Action::Deleted => "deleted",
         })
     }
 }

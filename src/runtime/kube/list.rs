@@ -18,8 +18,10 @@ use crate::render::labels;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct WorkloadSummary {
     pub name: String,
+    /// Empty (shown as `null`) on Docker, which has no namespaces.
+    #[serde(serialize_with = "crate::runtime::empty_as_null")]
     pub namespace: String,
-    /// Deployment, DaemonSet or Pod.
+    /// Deployment, DaemonSet or Pod (Container on Docker).
     pub kind: String,
     /// `app.kubernetes.io/name`.
     pub app: String,

@@ -18,6 +18,7 @@ pub mod list;
 pub mod logs;
 pub mod resolve;
 pub mod rollout;
+mod runtime;
 pub mod status;
 pub mod wait;
 

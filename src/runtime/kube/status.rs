@@ -20,6 +20,9 @@ pub struct WorkloadStatus {
     pub events: Vec<EventLine>,
     /// Last log lines of failing containers.
     pub logs: Vec<LogTail>,
+    /// Docker: the state of each container (empty on Kubernetes, where `pods` says it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<crate::runtime::ContainerState>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +134,7 @@ impl Kube {
             pods: pod_rows,
             events,
             logs,
+            containers: vec![],
         })
     }
 
