@@ -133,25 +133,15 @@ pub struct PreflightArgs {
 }
 
 fn parse_cpu(s: &str) -> std::result::Result<f64, String> {
-    let v = crate::runtime::kube::cluster::parse_cpu_millis(s);
-    if v > 0.0 {
-        Ok(v)
-    } else {
-        Err(format!(
-            "expected a CPU quantity such as 50m or 0.1, got {s:?}"
-        ))
-    }
+    crate::render::quantity::millicores(s)
+        .filter(|v| *v > 0.0)
+        .ok_or_else(|| format!("expected a CPU quantity such as 50m or 0.1, got {s:?}"))
 }
 
 fn parse_memory(s: &str) -> std::result::Result<u64, String> {
-    let v = crate::runtime::kube::cluster::parse_bytes(s);
-    if v > 0 {
-        Ok(v)
-    } else {
-        Err(format!(
-            "expected a memory quantity such as 200Mi, got {s:?}"
-        ))
-    }
+    crate::render::quantity::bytes(s)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("expected a memory quantity such as 200Mi, got {s:?}"))
 }
 
 impl ObiArgs {

@@ -137,31 +137,12 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
 
 /// A Kubernetes memory quantity (`512Mi`, `1G`, `1048576`) in bytes.
 pub fn bytes(q: &str) -> Option<i64> {
-    let q = q.trim();
-    const UNITS: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1048576.0),
-        ("Gi", 1073741824.0),
-        ("Ti", 1099511627776.0),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-    ];
-    let (num, f) = UNITS
-        .iter()
-        .find_map(|(s, f)| q.strip_suffix(s).map(|n| (n, *f)))
-        .unwrap_or((q, 1.0));
-    num.parse::<f64>().ok().map(|v| (v * f) as i64)
+    super::quantity::bytes(q).and_then(|b| i64::try_from(b).ok())
 }
 
 /// A Kubernetes CPU quantity (`500m`, `1.5`) in billionths of a CPU.
 pub fn nano_cpus(q: &str) -> Option<i64> {
-    let q = q.trim();
-    match q.strip_suffix('m') {
-        Some(n) => n.parse::<f64>().ok().map(|v| (v * 1e6) as i64),
-        None => q.parse::<f64>().ok().map(|v| (v * 1e9) as i64),
-    }
+    super::quantity::millicores(q).map(|m| (m * 1e6) as i64)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use crate::workload::{
 
 pub mod docker;
 pub mod labels;
+pub mod quantity;
 
 pub use labels::{MANAGED_BY, selector_for_instance};
 

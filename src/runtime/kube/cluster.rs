@@ -8,6 +8,7 @@ use k8s_openapi::api::authorization::v1::{
 use kube::api::{Api, PostParams};
 
 use super::{Kube, Result};
+use crate::render::quantity::{bytes, millicores};
 
 /// One permission to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,8 +110,9 @@ impl Kube {
                 ..Default::default()
             };
             for c in item["containers"].as_array().into_iter().flatten() {
-                u.cpu_millis += parse_cpu_millis(c["usage"]["cpu"].as_str().unwrap_or("0"));
-                u.memory_bytes += parse_bytes(c["usage"]["memory"].as_str().unwrap_or("0"));
+                u.cpu_millis +=
+                    millicores(c["usage"]["cpu"].as_str().unwrap_or("0")).unwrap_or(0.0);
+                u.memory_bytes += bytes(c["usage"]["memory"].as_str().unwrap_or("0")).unwrap_or(0);
             }
             out.push(u);
         }
@@ -165,58 +167,9 @@ pub fn url_escape(s: &str) -> String {
     out
 }
 
-/// `250m` → 250, `1` → 1000, `1500000n` → 1.5, `20u` → 0.02.
-pub fn parse_cpu_millis(q: &str) -> f64 {
-    let q = q.trim();
-    let (num, factor) = if let Some(n) = q.strip_suffix('n') {
-        (n, 1e-6)
-    } else if let Some(n) = q.strip_suffix('u') {
-        (n, 1e-3)
-    } else if let Some(n) = q.strip_suffix('m') {
-        (n, 1.0)
-    } else {
-        (q, 1000.0)
-    };
-    num.parse::<f64>().map(|v| v * factor).unwrap_or(0.0)
-}
-
-/// `128Mi` → 134217728, `1G` → 1e9, `2048Ki`, plain bytes.
-pub fn parse_bytes(q: &str) -> u64 {
-    let q = q.trim();
-    const UNITS: &[(&str, f64)] = &[
-        ("Ki", 1024.0),
-        ("Mi", 1048576.0),
-        ("Gi", 1073741824.0),
-        ("Ti", 1099511627776.0),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-    ];
-    for (suffix, f) in UNITS {
-        if let Some(n) = q.strip_suffix(suffix) {
-            return n.parse::<f64>().map(|v| (v * f) as u64).unwrap_or(0);
-        }
-    }
-    q.parse::<f64>().map(|v| v as u64).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantities() {
-        assert_eq!(parse_cpu_millis("250m"), 250.0);
-        assert_eq!(parse_cpu_millis("2"), 2000.0);
-        assert!((parse_cpu_millis("1500000n") - 1.5).abs() < 1e-9);
-        assert!((parse_cpu_millis("20u") - 0.02).abs() < 1e-9);
-        assert_eq!(parse_bytes("128Mi"), 134_217_728);
-        assert_eq!(parse_bytes("1G"), 1_000_000_000);
-        assert_eq!(parse_bytes("2048Ki"), 2_097_152);
-        assert_eq!(parse_bytes("1000"), 1000);
-        assert_eq!(parse_bytes("junk"), 0);
-    }
 
     #[test]
     fn selectors_are_escaped() {
