@@ -90,3 +90,46 @@ impl KubeCtx {
         Out::from(self.cmd(args).output().expect("run b00t"))
     }
 }
+
+/// `docker import` an image holding only Debian's busybox-static (`/bin/busybox`, `/bin/sh`)
+/// whose default command is `sh -c SCRIPT`. Nothing is pulled. `Err` says what is missing.
+pub fn import_busybox_image(tag: &str, script: &str) -> Result<(), String> {
+    let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or("busybox-static is not installed (apt-get install busybox-static)")?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::create_dir(dir.path().join("bin")).map_err(|e| e.to_string())?;
+    std::fs::copy(&busybox, dir.path().join("bin/busybox")).map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink("busybox", dir.path().join("bin/sh")).map_err(|e| e.to_string())?;
+    let cmd = serde_json::json!(["sh", "-c", script]).to_string();
+    let out = std::process::Command::new("docker")
+        .args(["import", "--change", &format!("CMD {cmd}"), "-", tag])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let tar = std::process::Command::new("tar")
+                .arg("-C")
+                .arg(dir.path())
+                .args(["-c", "."])
+                .stdout(child.stdin.take().expect("piped stdin"))
+                .status()?;
+            let out = child.wait_with_output()?;
+            if !tar.success() {
+                return Err(std::io::Error::other("tar failed"));
+            }
+            Ok(out)
+        })
+        .map_err(|e| format!("docker import {tag}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "docker import {tag}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}

@@ -9,7 +9,6 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -67,32 +66,10 @@ fn ready() -> bool {
             }
             Err(e) => return Err(format!("docker CLI not found: {e}")),
         }
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .map(PathBuf::from)
-            .find(|p| p.exists())
-            .ok_or("busybox-static is not installed (apt-get install busybox-static)")?;
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        std::fs::create_dir(dir.path().join("bin")).map_err(|e| e.to_string())?;
-        std::fs::copy(&busybox, dir.path().join("bin/busybox")).map_err(|e| e.to_string())?;
-        std::os::unix::fs::symlink("busybox", dir.path().join("bin/sh"))
-            .map_err(|e| e.to_string())?;
-        let cmd = format!(
-            "tar -C '{}' -c . | docker import --change 'CMD [\"sh\",\"-c\",\"echo image up; trap \\\"exit 0\\\" TERM; while true; do sleep 1; done\"]' - {IMAGE}",
-            dir.path().display()
-        );
-        let out = Command::new("sh")
-            .args(["-c", &cmd])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{cmd}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
+        crate::common::import_busybox_image(
+            IMAGE,
+            "echo image up; trap \"exit 0\" TERM; while true; do sleep 1; done",
+        )
     });
     match r {
         Ok(()) => true,

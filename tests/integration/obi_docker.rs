@@ -61,32 +61,7 @@ fn docker_available() -> bool {
 fn broken_image() -> bool {
     static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
     let r = BUILT.get_or_init(|| {
-        let busybox = ["/bin/busybox", "/usr/bin/busybox"]
-            .into_iter()
-            .map(PathBuf::from)
-            .find(|p| p.exists())
-            .ok_or("busybox-static is not installed (apt-get install busybox-static)")?;
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        std::fs::create_dir(dir.path().join("bin")).map_err(|e| e.to_string())?;
-        std::fs::copy(&busybox, dir.path().join("bin/busybox")).map_err(|e| e.to_string())?;
-        std::os::unix::fs::symlink("busybox", dir.path().join("bin/sh"))
-            .map_err(|e| e.to_string())?;
-        let cmd = format!(
-            "tar -C '{}' -c . | docker import --change 'CMD [\"sh\",\"-c\",\"echo fatal: boom >&2; exit 1\"]' - {BROKEN_IMAGE}",
-            dir.path().display()
-        );
-        let out = Command::new("sh")
-            .args(["-c", &cmd])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{cmd}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
+        crate::common::import_busybox_image(BROKEN_IMAGE, "echo fatal: boom >&2; exit 1")
     });
     match r {
         Ok(()) => true,
