@@ -203,18 +203,26 @@ impl StatusArgs {
         } else {
             render_status(out, &st);
         }
-        match st.health {
-            Health::Healthy => Ok(()),
-            h => Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "obi in namespace {} is {}: {}",
-                    st.namespace,
-                    h.to_string().to_lowercase(),
-                    st.reasons.first().cloned().unwrap_or_default()
-                ),
-            )),
-        }
+        health_result(
+            st.health,
+            &format!("obi in namespace {}", st.namespace),
+            &st.reasons,
+        )
+    }
+}
+
+/// Exit 1 unless HEALTHY, naming the first reason: `status` is a health check for scripts.
+pub fn health_result(health: Health, subject: &str, reasons: &[String]) -> Result<()> {
+    match health {
+        Health::Healthy => Ok(()),
+        h => Err(Error::msg(
+            Exit::Failed,
+            format!(
+                "{subject} is {}: {}",
+                h.to_string().to_lowercase(),
+                reasons.first().cloned().unwrap_or_default()
+            ),
+        )),
     }
 }
 

@@ -15,7 +15,6 @@ use crate::ops::obi::docker::{
     self as ops, Agent, DeployAction, DockerCompose, DockerDeploy, DockerDeployReport, DockerLogs,
     DockerStatus,
 };
-use crate::ops::obi::status::Health;
 use crate::output::{Out, table};
 use crate::runtime::docker::{ConnectOptions, Docker, LogEntry, LogOptions, PullPolicy};
 
@@ -328,18 +327,11 @@ impl StatusArgs {
         } else {
             render_status(out, &st);
         }
-        match st.health {
-            Health::Healthy => Ok(()),
-            h => Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "obi container {} is {}: {}",
-                    st.name,
-                    h.to_string().to_lowercase(),
-                    st.reasons.first().cloned().unwrap_or_default()
-                ),
-            )),
-        }
+        super::obi::health_result(
+            st.health,
+            &format!("obi container {}", st.name),
+            &st.reasons,
+        )
     }
 }
 
