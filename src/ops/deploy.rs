@@ -181,27 +181,47 @@ pub async fn apply(
     let mut opts = plan.apply;
     opts.server_dry_run = plan.server_dry_run;
     let applied = kube.apply_all(objects, opts).await?;
+    Ok(applied_report(
+        &plan.name,
+        Some(kube.namespace.clone()),
+        RuntimeKind::Kubernetes,
+        applied,
+        plan.server_dry_run,
+        events,
+    ))
+}
+
+/// The report of an apply: a server dry run keeps what the server returned; otherwise each
+/// object is reported as an [`Event::Applied`].
+fn applied_report(
+    name: &str,
+    namespace: Option<String>,
+    runtime: RuntimeKind,
+    applied: Vec<Applied>,
+    server_dry_run: bool,
+    events: &dyn Events,
+) -> DeployReport {
     let changed = applied.iter().any(|a| a.action != Action::Unchanged);
     let mut report = DeployReport {
-        name: plan.name.clone(),
-        namespace: Some(kube.namespace.clone()),
+        name: name.to_string(),
+        namespace,
         objects: applied.clone(),
         changed,
         ready: None,
         failures: vec![],
         manifests: vec![],
         dry_run: None,
-        runtime: RuntimeKind::Kubernetes,
+        runtime,
     };
-    if plan.server_dry_run {
+    if server_dry_run {
         report.manifests = applied.iter().map(|a| a.object.clone()).collect();
         report.dry_run = Some(DryRun::Server);
-        return Ok(report);
+        return report;
     }
     for a in applied {
         events.emit(Event::Applied(a));
     }
-    Ok(report)
+    report
 }
 
 /// The waiting half of [`apply_and_wait`]: fills `ready` and `failures`.
@@ -292,26 +312,16 @@ pub async fn deploy_workload(
     if step.load(std::sync::atomic::Ordering::SeqCst) {
         events.emit(Event::Finished);
     }
-    let applied = applied?;
-    let changed = applied.iter().any(|a| a.action != Action::Unchanged);
-    let mut report = DeployReport {
-        name: w.name.clone(),
-        namespace: rt.namespace(),
-        objects: applied.clone(),
-        changed,
-        ready: None,
-        failures: vec![],
-        manifests: vec![],
-        dry_run: None,
-        runtime: rt.kind(),
-    };
-    if opts.server_dry_run {
-        report.manifests = applied.iter().map(|a| a.object.clone()).collect();
-        report.dry_run = Some(DryRun::Server);
+    let mut report = applied_report(
+        &w.name,
+        rt.namespace(),
+        rt.kind(),
+        applied?,
+        opts.server_dry_run,
+        events,
+    );
+    if report.dry_run.is_some() {
         return Ok(report);
-    }
-    for a in applied {
-        events.emit(Event::Applied(a));
     }
     if req.wait {
         let wf = WaitFor {
