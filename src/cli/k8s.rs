@@ -708,7 +708,10 @@ impl StatusArgs {
                     c.name,
                     c.state,
                     c.exit_code
-                        .map(|e| format!(" (exit code {e})"))
+                        .map(|e| match c.state.as_str() {
+                            "running" => format!(" (last exit code {e})"),
+                            _ => format!(" (exit code {e})"),
+                        })
                         .unwrap_or_default(),
                     c.health.as_deref().unwrap_or("-"),
                     c.restarts,

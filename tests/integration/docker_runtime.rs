@@ -700,6 +700,9 @@ fn a_crashing_server_fails_fast_with_its_exit_code_and_last_lines() {
     assert!(o.stdout.contains("fatal: cannot open db"), "{o}");
     let j = env.k8s("status", &[&name, "--json"]).json();
     assert_eq!(j["healthy"], false);
+    // Between restarts the engine reports exit code 0 for the new run; the code of the
+    // failed run must still be the one shown.
+    assert_eq!(j["containers"][0]["exit_code"], 3, "{j}");
     assert!(
         j["logs"][0]["lines"]
             .as_array()

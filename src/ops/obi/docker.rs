@@ -465,15 +465,10 @@ async fn wait_ready(
     let result = loop {
         let mut c = docker.require(name, "").await?;
         if !c.running || c.restarting || c.restart_count > 0 {
-            // Restarted and running again: the engine's exit code is now the new run's (0).
-            // A crashing agent exits again within moments; catch that exit for the real code.
-            let until = Instant::now() + Duration::from_secs(5);
-            while c.running && !c.restarting && Instant::now() < until {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                c = docker.require(name, "").await?;
-            }
+            // Restarted and running again: the engine's exit code is now the new run's (0);
+            // the code it exited with before comes from its `die` event.
             if c.running && !c.restarting {
-                c.exit_code = None;
+                c.exit_code = c.last_exit;
             }
             let mut reasons = vec![match c.exit_code {
                 Some(code) => format!("the agent exited with code {code}"),

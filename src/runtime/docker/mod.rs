@@ -353,6 +353,9 @@ pub struct ContainerInfo {
     pub running: bool,
     pub restarting: bool,
     pub exit_code: Option<i64>,
+    /// The exit code of the run before this one, when the engine restarted the container and
+    /// it runs again (the engine then reports `exit_code` 0, so it comes from its `die` event).
+    pub last_exit: Option<i64>,
     pub restart_count: i64,
     pub started_at: Option<jiff::Timestamp>,
     pub finished_at: Option<jiff::Timestamp>,
@@ -558,6 +561,13 @@ impl Docker {
         };
         let state = c.state.unwrap_or_default();
         let config = c.config.unwrap_or_default();
+        let restart_count = c.restart_count.unwrap_or(0);
+        let last_exit = match (&c.id, state.running) {
+            (Some(id), Some(true)) if restart_count > 0 => {
+                self.last_exit(id, c.created.as_deref()).await?
+            }
+            _ => None,
+        };
         Ok(Some(ContainerInfo {
             id: c.id.unwrap_or_default(),
             name: c
@@ -571,7 +581,8 @@ impl Docker {
             running: state.running.unwrap_or(false),
             restarting: state.restarting.unwrap_or(false),
             exit_code: state.exit_code,
-            restart_count: c.restart_count.unwrap_or(0),
+            last_exit,
+            restart_count,
             started_at: timestamp(state.started_at.as_deref()),
             finished_at: timestamp(state.finished_at.as_deref()),
             oom_killed: state.oom_killed.unwrap_or(false),
@@ -588,6 +599,37 @@ impl Docker {
                 .map(|m| published(&m))
                 .unwrap_or_default(),
         }))
+    }
+
+    /// The exit code of the container's latest `die` event since it was created.
+    async fn last_exit(&self, id: &str, created: Option<&str>) -> Result<Option<i64>> {
+        let since = timestamp(created)
+            .map(|t| t.as_second())
+            .unwrap_or_default()
+            .to_string();
+        let now = jiff::Timestamp::now();
+        let until = format!("{}.{:09}", now.as_second(), now.subsec_nanosecond());
+        let opts = bollard::query_parameters::EventsOptions {
+            since: Some(since),
+            until: Some(until),
+            filters: Some(HashMap::from([
+                ("container".to_string(), vec![id.to_string()]),
+                ("event".to_string(), vec!["die".to_string()]),
+            ])),
+        };
+        let mut events = self.client.events(Some(opts));
+        let mut last = None;
+        while let Some(e) = events.next().await {
+            let e = e.map_err(|e| self.api(format!("reading the events of container {id}"), e))?;
+            if let Some(code) = e
+                .actor
+                .and_then(|a| a.attributes)
+                .and_then(|a| a.get("exitCode").and_then(|c| c.parse().ok()))
+            {
+                last = Some(code);
+            }
+        }
+        Ok(last)
     }
 
     /// Like [`Docker::inspect`], with a not-found error naming the container.

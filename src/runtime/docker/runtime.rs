@@ -127,6 +127,7 @@ fn problems(c: &ContainerInfo) -> (Vec<String>, bool) {
     let exit = c
         .exit_code
         .filter(|e| !c.running || *e != 0)
+        .or(c.last_exit.filter(|_| c.running))
         .map(|e| format!(" with code {e}"))
         .unwrap_or_default();
     if c.oom_killed {
@@ -222,8 +223,11 @@ fn state_of(c: &ContainerInfo) -> ContainerState {
         state: c.status.clone(),
         health: c.health.clone(),
         restarts: c.restart_count,
-        // While running, the engine says 0: not an exit.
-        exit_code: c.exit_code.filter(|_| !c.running || c.restarting),
+        // While running, the engine says 0: not an exit; after a restart, the last run's.
+        exit_code: c
+            .exit_code
+            .filter(|_| !c.running || c.restarting)
+            .or(c.last_exit),
         oom_killed: c.oom_killed,
         started_at: ts_string(c.started_at),
         ports: port_strings(c),
@@ -876,6 +880,7 @@ mod tests {
             running,
             restarting: status == "restarting",
             exit_code: exit,
+            last_exit: None,
             restart_count: restarts,
             started_at: None,
             finished_at: None,
