@@ -133,3 +133,46 @@ pub fn import_busybox_image(tag: &str, script: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// The third-party MCP programs `scripts/mcp-clients` installs (npm, pinned): Node ≥ 22, the MCP
+/// Inspector CLI and server-everything.
+pub struct McpClients {
+    pub node: std::path::PathBuf,
+    /// `node <inspector> --cli …`
+    pub inspector: std::path::PathBuf,
+    /// `node <everything> [stdio|streamableHttp]`: a real stdio / streamable-HTTP MCP server.
+    pub everything: std::path::PathBuf,
+}
+
+impl McpClients {
+    /// `node SCRIPT ARGS…` with the given environment cleared to PATH and HOME.
+    pub fn node(&self, script: &Path) -> Command {
+        let mut c = Command::new(&self.node);
+        c.arg(script);
+        c
+    }
+}
+
+/// The installed MCP clients, or `None` (with a message) when `scripts/mcp-clients` has not run;
+/// under `CI=true` a missing install is a failure, not a skip.
+pub fn mcp_clients() -> Option<McpClients> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp-clients/node_modules");
+    let found = std::fs::read_to_string(root.join(".b00t-node"))
+        .ok()
+        .map(|n| std::path::PathBuf::from(n.trim()))
+        .filter(|n| n.exists())
+        .map(|node| McpClients {
+            node,
+            inspector: root.join("@modelcontextprotocol/inspector/clients/launcher/build/index.js"),
+            everything: root.join("@modelcontextprotocol/server-everything/dist/index.js"),
+        })
+        .filter(|c| c.inspector.exists() && c.everything.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the MCP clients are not installed: run scripts/mcp-clients"
+        );
+        eprintln!("skipped: the MCP clients are not installed (run scripts/mcp-clients)");
+    }
+    found
+}
