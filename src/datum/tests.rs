@@ -62,6 +62,25 @@ fn err(d: &Datum, o: &DeployOptions) -> (String, Exit) {
 // Both forms
 
 #[test]
+fn the_quick_start_server_is_a_stdio_mcp_server() {
+    // README's quick start deploys it and ends with `k8s probe`: it must be a stdio server
+    // (stdin attached, no port) run by npx in the Node image, pinned to one version.
+    let w = deploy("everything");
+    assert_eq!(w.name, "everything-mcp");
+    let c = &w.containers[0];
+    assert_eq!(c.image, "node:24-alpine");
+    assert_eq!(c.command, Some(strings(&["npx"])));
+    let args = c.args.clone().unwrap();
+    assert!(
+        args.iter()
+            .any(|a| a.starts_with("@modelcontextprotocol/server-everything@")),
+        "{args:?}"
+    );
+    assert!(c.stdin);
+    assert!(c.ports.is_empty());
+}
+
+#[test]
 fn legacy_form_loads_and_deploys() {
     let d = fixture("filesystem");
     assert_eq!(d.name, "filesystem");
