@@ -225,6 +225,7 @@ fn every_top_level_fixture_loads() {
         [
             "brave-search",
             "echo",
+            "everything",
             "fetch-docker",
             "filesystem",
             "github",
