@@ -217,13 +217,17 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
             ..Default::default()
         })
         .collect();
-    if !ports.is_empty() && w.controller != Controller::DaemonSet {
+    // A workload that publishes nothing but must be reachable by name gets a headless Service:
+    // no ports (valid when `clusterIP: None`), DNS A records are the ready pods' IPs.
+    let headless = ports.is_empty() && w.reachable_by_name;
+    if (!ports.is_empty() || headless) && w.controller != Controller::DaemonSet {
         out.push(Object::Service(core::Service {
             metadata: meta(&w.name),
             spec: Some(core::ServiceSpec {
                 type_: Some("ClusterIP".into()),
+                cluster_ip: headless.then(|| "None".into()),
                 selector: Some(labels::selector_labels(w)),
-                ports: Some(ports),
+                ports: (!ports.is_empty()).then_some(ports),
                 ..Default::default()
             }),
             ..Default::default()

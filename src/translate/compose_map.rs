@@ -337,6 +337,8 @@ fn service(
         app: cx.app.clone(),
         component: Component::App,
         source: opts.source.clone(),
+        // As on a compose network, every service is reachable by its name.
+        reachable_by_name: true,
         ..Default::default()
     };
     w.labels.insert(labels::PART_OF.into(), cx.app.clone());
