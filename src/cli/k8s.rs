@@ -289,7 +289,7 @@ impl DeployMcpArgs {
                 print_containers(out, &w, &req.apply);
                 return Ok(());
             }
-            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns));
+            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns))?;
             return render_deploy(out, &report, "k8s");
         }
         let backend = runtime::connect(kind, global, ns.as_deref(), request_timeout, false).await?;

@@ -218,7 +218,7 @@ impl TranslateArgs {
             &RenderOptions {
                 namespace: global.namespace.clone(),
             },
-        );
+        )?;
         let vals = values(&objects);
         match &self.out {
             None => print_objects(out, &vals),
