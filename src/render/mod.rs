@@ -179,7 +179,9 @@ fn bundle_objects(bundle: &Bundle, opts: &RenderOptions) -> Vec<Object> {
     out
 }
 
-fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
+/// A workload's objects before the check: only for translate's own size check, which
+/// reports an input error with its position; everything else goes through [`render_workload`].
+pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
     let labels = labels::for_workload(w);
     let meta = |name: &str| ObjectMeta {
         name: Some(name.to_string()),

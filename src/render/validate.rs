@@ -169,6 +169,20 @@ pub fn is_env_name(s: &str) -> bool {
     ENV_NAME.is_match(s)
 }
 
+/// A sysctl name (`net.core.somaxconn`, `kernel/shm_rmid_forced`), at most 253 characters.
+pub fn is_sysctl_name(n: &str) -> bool {
+    n.len() <= 253 && SYSCTL.is_match(n)
+}
+
+/// Why `k` is not a valid environment variable name (see [`is_env_name`]), `None` when it is.
+pub fn env_name_error(k: &str) -> Option<String> {
+    (!is_env_name(k)).then(|| {
+        format!(
+            "invalid variable name {k:?} (letters, digits, '_', '-' and '.', not starting with a digit)"
+        )
+    })
+}
+
 /// A ConfigMap or Secret key.
 pub fn is_config_key(s: &str) -> bool {
     s.len() <= 253 && CONFIG_KEY.is_match(s) && s != "." && s != ".."
@@ -600,7 +614,7 @@ impl Check {
         }
         for (i, s) in items(sc, "sysctls") {
             let n = s["name"].as_str().unwrap_or_default();
-            if n.len() > 253 || !SYSCTL.is_match(n) {
+            if !is_sysctl_name(n) {
                 self.push(
                     &format!("{f}.securityContext.sysctls[{i}].name"),
                     format!("{n:?} is not a sysctl name"),
@@ -689,11 +703,8 @@ impl Check {
         for (j, e) in items(c, "env") {
             let ef = format!("{cf}.env[{j}]");
             let n = e["name"].as_str().unwrap_or_default();
-            if !is_env_name(n) {
-                self.push(
-                    &at(&ef, "name"),
-                    format!("{n:?} is not a valid environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)"),
-                );
+            if let Some(why) = env_name_error(n) {
+                self.push(&at(&ef, "name"), why);
             }
             if let Some(r) = e.pointer("/valueFrom/secretKeyRef") {
                 let sn = r["name"].as_str().unwrap_or_default();

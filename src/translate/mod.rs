@@ -46,6 +46,13 @@ pub enum MapError {
     NoServices { file: String },
     #[snafu(display("services {a:?} and {b:?} both become {name:?} in Kubernetes; rename one"))]
     NameClash { a: String, b: String, name: String },
+    /// A value Kubernetes (or Docker) would refuse, at `file:line:col` of its key.
+    #[snafu(display("{pos}: {key}: {message}"))]
+    Refused {
+        pos: String,
+        key: String,
+        message: String,
+    },
 }
 
 impl Classify for MapError {

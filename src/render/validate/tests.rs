@@ -627,7 +627,7 @@ fn the_error_names_the_object_and_field_and_is_an_internal_error() {
     assert_eq!(e.exit(), Exit::Failed);
     assert_eq!(
         e.to_string(),
-        "internal error: b00t produced an invalid Deployment \"web\": spec.template.spec.containers[0].env[0].name: \"1\" is not a valid environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*) (and 1 more) (this is a bug in b00t; please report it)"
+        "internal error: b00t produced an invalid Deployment \"web\": spec.template.spec.containers[0].env[0].name: invalid variable name \"1\" (letters, digits, '_', '-' and '.', not starting with a digit) (and 1 more) (this is a bug in b00t; please report it)"
     );
 }
 
