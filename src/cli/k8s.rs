@@ -70,7 +70,7 @@ pub struct DeployMcpArgs {
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
     /// Extra environment variable (repeatable); secret-looking names go into a Secret
-    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = super::parse_env)]
     pub env: Vec<(String, String)>,
     #[command(flatten)]
     pub apply: ApplyFlags,
@@ -199,13 +199,6 @@ pub struct StatusArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub runtime: RuntimeFlag,
-}
-
-fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected K=V, got {s:?}")),
-    }
 }
 
 impl K8sArgs {
