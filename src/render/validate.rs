@@ -91,7 +91,7 @@ pub fn violations(objects: &[Object]) -> Vec<Violation> {
         let size = encoded_size(o);
         if size > MAX_OBJECT_BYTES {
             c.push(
-                "",
+                "(the whole object)",
                 format!(
                     "{size} bytes of JSON, over the {MAX_OBJECT_BYTES}-byte limit of one object (etcd's default --max-request-bytes)"
                 ),

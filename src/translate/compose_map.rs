@@ -981,40 +981,20 @@ fn service(
 /// Every object of the workload fits in one etcd value (a port range of thousands of ports
 /// makes a Service and a controller of megabytes): an error with the count, at the key.
 fn fits(s: &Service, w: &Workload) -> Result<(), MapError> {
-    let ports: usize = w.containers.iter().map(|c| c.ports.len()).sum();
-    for o in crate::render::workload_objects(w, &Default::default()) {
-        let size = validate::encoded_size(&o);
-        if size <= validate::MAX_OBJECT_BYTES {
-            continue;
-        }
-        let limit = format!(
-            "over the {} bytes etcd stores in one object (its default --max-request-bytes, 1.5 MiB)",
-            validate::MAX_OBJECT_BYTES
-        );
-        let what = format!("{} {:?}", o.kind(), o.name());
-        return Err(
-            match ["ports", "expose"]
-                .into_iter()
-                .find(|k| s.keys.contains_key(*k))
-            {
-                Some(key) if ports > 1000 => refused(
-                    s,
-                    key_pos(s, &s.keys, key),
-                    key,
-                    format!(
-                        "{ports} ports make the {what} {size} bytes, {limit}; publish fewer ports"
-                    ),
-                ),
-                _ => refused(
-                    s,
-                    s.pos.to_string(),
-                    "",
-                    format!("the {what} would be {size} bytes, {limit}"),
-                ),
-            },
-        );
-    }
-    Ok(())
+    let Some(big) = super::oversized(w) else {
+        return Ok(());
+    };
+    Err(
+        match ["ports", "expose"]
+            .into_iter()
+            .find(|k| s.keys.contains_key(*k))
+        {
+            Some(key) if big.ports > 1000 => {
+                refused(s, key_pos(s, &s.keys, key), key, big.to_string())
+            }
+            _ => refused(s, s.pos.to_string(), "", big.to_string()),
+        },
+    )
 }
 
 /// A uid or gid Docker and the API server accept (0 to 2³¹-1).

@@ -701,6 +701,22 @@ fn deploy_an_image_and_from_stdin() {
 }
 
 #[test]
+fn deploy_env_names_the_api_server_rejects_are_usage_errors() {
+    let c = FakeCluster::start();
+    let tmp = project(&[]);
+    for bad in ["1=x", "DEBUG =1", "A B=c"] {
+        let r = deploy(&c, tmp.path(), &["--image", "nginx:1.25", "--env", bad]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("invalid variable name"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    assert!(c.requests().is_empty(), "no request for a bad input");
+}
+
+#[test]
 fn deploy_bad_input_is_a_usage_error_before_any_request() {
     let c = FakeCluster::start();
     let tmp = project(&[(

@@ -615,7 +615,12 @@ fn the_size_of_one_object() {
             .collect();
         web(o).ports = Some(ports);
     });
-    assert_one(&v, "Deployment", "", "over the 1572864-byte limit");
+    assert_one(
+        &v,
+        "Deployment",
+        "(the whole object)",
+        "over the 1572864-byte limit",
+    );
 }
 
 #[test]
