@@ -26,7 +26,8 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(bundle) = map_project(&project, &ComposeMapOptions::default()) {
         // Whatever the loader accepts renders to objects that pass the offline schema check.
-        let objects = render_bundle(&bundle, &RenderOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let objects =
+            render_bundle(&bundle, &RenderOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let _ = serde_json::to_string(&objects);
     }
 });

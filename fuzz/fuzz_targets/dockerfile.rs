@@ -23,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(bundle) = translate_dockerfile(&input) {
         // Whatever the loader accepts renders to objects that pass the offline schema check.
-        let objects = render_bundle(&bundle, &RenderOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let objects =
+            render_bundle(&bundle, &RenderOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let _ = serde_json::to_string(&objects);
     }
 });

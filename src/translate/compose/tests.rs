@@ -1841,7 +1841,10 @@ fn accepted_inputs_render_valid_objects() {
         files.sort();
         let mut accepted = 0;
         for f in &files {
-            if renders_valid(&f.display().to_string(), load(&opts_files(&[f.clone()]))) {
+            if renders_valid(
+                &f.display().to_string(),
+                load(&opts_files(std::slice::from_ref(f))),
+            ) {
                 accepted += 1;
             }
         }
