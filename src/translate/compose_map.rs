@@ -539,43 +539,10 @@ fn service(
         }
         let res = &d.resources;
         if let Some(l) = &res.limits {
-            let at = |k: &str| key_pos(s, &l.keys, k);
-            limits.cpu = l
-                .cpus
-                .filter(|c| *c > 0.0)
-                .map(|c| (c, at("cpus"), "deploy.resources.limits.cpus"));
-            limits.memory = l
-                .memory
-                .filter(|m| *m > 0)
-                .map(|m| (m, at("memory"), "deploy.resources.limits.memory"));
-            for k in l
-                .keys
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
-            {
-                cx.warn(&subject, format!("deploy.resources.limits.{k}: not mapped"));
-            }
+            limits = amounts(cx, s, l, "limits");
         }
         if let Some(r) = &res.reservations {
-            let at = |k: &str| key_pos(s, &r.keys, k);
-            requests.cpu = r
-                .cpus
-                .filter(|c| *c > 0.0)
-                .map(|c| (c, at("cpus"), "deploy.resources.reservations.cpus"));
-            requests.memory = r
-                .memory
-                .filter(|m| *m > 0)
-                .map(|m| (m, at("memory"), "deploy.resources.reservations.memory"));
-            for k in r
-                .keys
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
-            {
-                cx.warn(
-                    &subject,
-                    format!("deploy.resources.reservations.{k}: not mapped"),
-                );
-            }
+            requests = amounts(cx, s, r, "reservations");
         }
         if let Some(rp) = &d.restart_policy {
             match rp.condition.as_deref() {
@@ -625,21 +592,16 @@ fn service(
     // Legacy resource keys, when deploy.resources does not set them.
     let at = |k: &str| key_pos(s, &s.keys, k);
     if limits.memory.is_none() {
-        limits.memory = s
-            .mem_limit
-            .filter(|m| *m > 0)
-            .map(|m| (m, at("mem_limit"), "mem_limit"));
+        limits.memory = Amount::memory(s.mem_limit, at("mem_limit"), "mem_limit");
     }
     if requests.memory.is_none() {
-        requests.memory = s
-            .mem_reservation
-            .filter(|m| *m > 0)
-            .map(|m| (m, at("mem_reservation"), "mem_reservation"));
+        requests.memory =
+            Amount::memory(s.mem_reservation, at("mem_reservation"), "mem_reservation");
     }
     if limits.cpu.is_none() {
-        limits.cpu = s.cpus.filter(|c| *c > 0.0).map(|c| (c, at("cpus"), "cpus"));
+        limits.cpu = Amount::cpus(s.cpus, at("cpus"), "cpus");
     }
-    resources(s, &limits, &requests, &mut c)?;
+    resources(s, limits, requests, &mut c)?;
     if w.replicas.is_none()
         && let Some(n) = s.scale
     {
@@ -1023,13 +985,67 @@ fn replicas(s: &Service, n: u64, pos: String, key: &str) -> Result<i32, MapError
     })
 }
 
-/// CPU (in CPUs) and memory (in bytes) of limits or reservations, with where each was set.
+/// One CPU or memory amount of a limit or reservation, with where it was set.
+struct Amount {
+    /// CPUs or bytes.
+    value: f64,
+    /// As Kubernetes writes it (`500m`, `256Mi`).
+    quantity: String,
+    pos: String,
+    /// The compose key (`deploy.resources.limits.memory`, `mem_limit`).
+    key: String,
+}
+
+impl Amount {
+    /// 0 is "none" in compose (no limit, no reservation).
+    fn cpus(v: Option<f64>, pos: String, key: &str) -> Option<Amount> {
+        v.filter(|c| *c > 0.0).map(|c| Amount {
+            value: c,
+            quantity: common::cpu_quantity(c),
+            pos,
+            key: key.into(),
+        })
+    }
+
+    fn memory(v: Option<u64>, pos: String, key: &str) -> Option<Amount> {
+        v.filter(|m| *m > 0).map(|m| Amount {
+            value: m as f64,
+            quantity: common::memory_quantity(m),
+            pos,
+            key: key.into(),
+        })
+    }
+}
+
+/// CPU and memory of limits or reservations.
 #[derive(Default)]
 struct Amounts {
-    /// (CPUs, position, key)
-    cpu: Option<(f64, String, &'static str)>,
-    /// (bytes, position, key)
-    memory: Option<(u64, String, &'static str)>,
+    cpu: Option<Amount>,
+    memory: Option<Amount>,
+}
+
+/// `deploy.resources.<part>` (limits or reservations); other keys than cpus and memory warn.
+fn amounts(cx: &mut Cx<'_>, s: &Service, spec: &compose::ResourceSpec, part: &str) -> Amounts {
+    for k in spec
+        .keys
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
+    {
+        cx.warn(&s.name, format!("deploy.resources.{part}.{k}: not mapped"));
+    }
+    let pos = |k: &str| key_pos(s, &spec.keys, k);
+    Amounts {
+        cpu: Amount::cpus(
+            spec.cpus,
+            pos("cpus"),
+            &format!("deploy.resources.{part}.cpus"),
+        ),
+        memory: Amount::memory(
+            spec.memory,
+            pos("memory"),
+            &format!("deploy.resources.{part}.memory"),
+        ),
+    }
 }
 
 /// Resources as quantities; a reservation above its limit is refused, as Docker refuses it
@@ -1037,44 +1053,33 @@ struct Amounts {
 /// does (requests must not exceed limits).
 fn resources(
     s: &Service,
-    limits: &Amounts,
-    requests: &Amounts,
+    limits: Amounts,
+    requests: Amounts,
     c: &mut Container,
 ) -> Result<(), MapError> {
-    if let (Some((r, pos, key)), Some((l, _, lkey))) = (&requests.memory, &limits.memory)
-        && r > l
-    {
-        return Err(refused(
-            s,
-            pos.clone(),
-            key,
-            format!(
-                "memory reservation {} is above the limit of {} ({lkey}); a reservation cannot exceed the limit",
-                common::memory_quantity(*r),
-                common::memory_quantity(*l)
-            ),
-        ));
-    }
-    if let (Some((r, pos, key)), Some((l, _, lkey))) = (&requests.cpu, &limits.cpu)
-        && r > l
-    {
-        return Err(refused(
-            s,
-            pos.clone(),
-            key,
-            format!(
-                "CPU reservation {r} is above the limit of {l} ({lkey}); a reservation cannot exceed the limit"
-            ),
-        ));
+    for (what, r, l) in [
+        ("memory", &requests.memory, &limits.memory),
+        ("CPU", &requests.cpu, &limits.cpu),
+    ] {
+        if let (Some(r), Some(l)) = (r, l)
+            && r.value > l.value
+        {
+            return Err(refused(
+                s,
+                r.pos.clone(),
+                &r.key,
+                format!(
+                    "{what} reservation {} is above the limit of {} ({}); a reservation cannot exceed the limit",
+                    r.quantity, l.quantity, l.key
+                ),
+            ));
+        }
     }
     let r = &mut c.resources;
-    r.limits_cpu = limits.cpu.as_ref().map(|a| common::cpu_quantity(a.0));
-    r.limits_memory = limits.memory.as_ref().map(|a| common::memory_quantity(a.0));
-    r.requests_cpu = requests.cpu.as_ref().map(|a| common::cpu_quantity(a.0));
-    r.requests_memory = requests
-        .memory
-        .as_ref()
-        .map(|a| common::memory_quantity(a.0));
+    r.limits_cpu = limits.cpu.map(|a| a.quantity);
+    r.limits_memory = limits.memory.map(|a| a.quantity);
+    r.requests_cpu = requests.cpu.map(|a| a.quantity);
+    r.requests_memory = requests.memory.map(|a| a.quantity);
     Ok(())
 }
 
@@ -1103,7 +1108,7 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
             continue;
         }
         if let Some(ip) = &p.host_ip {
-            said.once(cx, &subject, &p.pos, "ip", format!("ports: host IP {ip} dropped (a ClusterIP Service listens on the cluster network)"));
+            said.port(cx, &subject, &p.pos, "ip", format!("ports: host IP {ip} dropped (a ClusterIP Service listens on the cluster network)"));
         }
         if p.mode == "host" {
             cx.warn(
@@ -1220,22 +1225,8 @@ struct Said {
 }
 
 impl Said {
-    /// Said once per item, whatever the number of ports.
-    fn once(
-        &mut self,
-        cx: &mut Cx<'_>,
-        subject: &str,
-        pos: &compose::Pos,
-        kind: &'static str,
-        message: String,
-    ) {
-        if let Entry::Vacant(e) = self.seen.entry((pos.clone(), kind)) {
-            cx.warn(subject, message);
-            e.insert((usize::MAX, 0));
-        }
-    }
-
-    /// Said for the first port of an item, counting the others.
+    /// Said for the first port of an item, counting the others (`kind` "ip" is about the
+    /// item as a whole: said once, without a count).
     fn port(
         &mut self,
         cx: &mut Cx<'_>,
@@ -1254,8 +1245,8 @@ impl Said {
     }
 
     fn finish(self, cx: &mut Cx<'_>) {
-        for (i, more) in self.seen.into_values() {
-            if more > 0 {
+        for ((_, kind), (i, more)) in self.seen {
+            if more > 0 && kind != "ip" {
                 cx.warnings[i]
                     .message
                     .push_str(&format!(" (and {more} more port(s) of the same range)"));

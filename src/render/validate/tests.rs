@@ -161,6 +161,29 @@ fn web(objs: &mut [Object]) -> &mut core::Container {
     &mut pod_spec(objs, "web").containers[0]
 }
 
+/// The ports of Service web.
+fn web_ports(objs: &mut [Object]) -> &mut Vec<core::ServicePort> {
+    service(objs, "web")
+        .spec
+        .as_mut()
+        .unwrap()
+        .ports
+        .as_mut()
+        .unwrap()
+}
+
+/// The web pod's ConfigMap volume `site`, and its one item.
+fn site_volume(objs: &mut [Object]) -> &mut core::ConfigMapVolumeSource {
+    pod_spec(objs, "web").volumes.as_mut().unwrap()[0]
+        .config_map
+        .as_mut()
+        .unwrap()
+}
+
+fn site_item(objs: &mut [Object]) -> &mut core::KeyToPath {
+    &mut site_volume(objs).items.as_mut().unwrap()[0]
+}
+
 fn service<'a>(objs: &'a mut [Object], name: &str) -> &'a mut core::Service {
     objs.iter_mut()
         .find_map(|o| match o {
@@ -322,36 +345,12 @@ fn container_ports_and_names() {
 
 #[test]
 fn service_ports() {
-    let v = broken(|o| {
-        service(o, "web")
-            .spec
-            .as_mut()
-            .unwrap()
-            .ports
-            .as_mut()
-            .unwrap()[0]
-            .port = 0
-    });
+    let v = broken(|o| web_ports(o)[0].port = 0);
     assert_one(&v, "Service", "spec.ports[0].port", "between 1 and 65535");
-    let v = broken(|o| {
-        service(o, "web")
-            .spec
-            .as_mut()
-            .unwrap()
-            .ports
-            .as_mut()
-            .unwrap()[0]
-            .name = None
-    });
+    let v = broken(|o| web_ports(o)[0].name = None);
     assert_one(&v, "Service", "spec.ports[0].name", "more than one port");
     let v = broken(|o| {
-        let p = service(o, "web")
-            .spec
-            .as_mut()
-            .unwrap()
-            .ports
-            .as_mut()
-            .unwrap();
+        let p = web_ports(o);
         p[1].name = p[0].name.clone();
     });
     assert_one(&v, "Service", "spec.ports[1].name", "duplicate");
@@ -391,10 +390,7 @@ fn volumes_mounts_and_modes() {
         (644, false),
         (-1, false),
     ] {
-        let v = broken(|o| {
-            let vol = &mut pod_spec(o, "web").volumes.as_mut().unwrap()[0];
-            vol.config_map.as_mut().unwrap().items.as_mut().unwrap()[0].mode = Some(mode);
-        });
+        let v = broken(|o| site_item(o).mode = Some(mode));
         if ok {
             assert_eq!(v, vec![], "{mode:o}");
         } else {
@@ -406,20 +402,14 @@ fn volumes_mounts_and_modes() {
             );
         }
     }
-    let v = broken(|o| {
-        let vol = &mut pod_spec(o, "web").volumes.as_mut().unwrap()[0];
-        vol.config_map.as_mut().unwrap().default_mode = Some(0o4755);
-    });
+    let v = broken(|o| site_volume(o).default_mode = Some(0o4755));
     assert_one(
         &v,
         "Deployment",
         "spec.template.spec.volumes[0].configMap.defaultMode",
         "0777",
     );
-    let v = broken(|o| {
-        let vol = &mut pod_spec(o, "web").volumes.as_mut().unwrap()[0];
-        vol.config_map.as_mut().unwrap().items.as_mut().unwrap()[0].path = "../x".into();
-    });
+    let v = broken(|o| site_item(o).path = "../x".into());
     assert_eq!(v.len(), 1, "{v:#?}");
     let v = broken(|o| web(o).volume_mounts.as_mut().unwrap()[1].mount_path = "/etc/site".into());
     assert_one(
