@@ -117,6 +117,10 @@ pub struct Workload {
     pub pod_security: PodSecurity,
     /// Node selector (`key=value`).
     pub node_selector: BTreeMap<String, String>,
+    /// Give the pods a Service even when nothing is published: a headless one (`clusterIP:
+    /// None`, no ports), so the workload's name resolves in cluster DNS as a compose service's
+    /// name does on its network. Off for MCP servers (a stdio server has no clients to find it).
+    pub reachable_by_name: bool,
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,

@@ -70,7 +70,7 @@ pub struct DeployMcpArgs {
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
     /// Extra environment variable (repeatable); secret-looking names go into a Secret
-    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = super::parse_env)]
     pub env: Vec<(String, String)>,
     #[command(flatten)]
     pub apply: ApplyFlags,
@@ -201,13 +201,6 @@ pub struct StatusArgs {
     pub runtime: RuntimeFlag,
 }
 
-fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected K=V, got {s:?}")),
-    }
-}
-
 impl K8sArgs {
     pub async fn run(self, global: &Global, out: &Out) -> Result<()> {
         let timeout = self.request_timeout;
@@ -289,7 +282,7 @@ impl DeployMcpArgs {
                 print_containers(out, &w, &req.apply);
                 return Ok(());
             }
-            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns));
+            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns))?;
             return render_deploy(out, &report, "k8s");
         }
         let backend = runtime::connect(kind, global, ns.as_deref(), request_timeout, false).await?;

@@ -157,6 +157,15 @@ pub fn parse_kv(s: &str) -> std::result::Result<(String, String), String> {
     }
 }
 
+/// Parse `--env K=V`: as [`parse_kv`], and K must be a name the API server accepts.
+pub fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
+    let (k, v) = parse_kv(s)?;
+    match crate::render::validate::env_name_error(&k) {
+        Some(why) => Err(why),
+        None => Ok((k, v)),
+    }
+}
+
 /// Parse the process arguments. A binary invoked as `obi` (a link) behaves as `b00t obi`.
 pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
     Cli::try_parse_from(multicall(std::env::args_os().collect()))

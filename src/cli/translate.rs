@@ -69,7 +69,7 @@ pub struct DeployArgs {
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
     /// Extra environment variable for every container (repeatable); secret-looking names go into a Secret
-    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = parse_env)]
+    #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = super::parse_env)]
     pub env: Vec<(String, String)>,
     /// Dockerfile stage (default: the last)
     #[arg(long, value_name = "STAGE", requires = "from_dockerfile")]
@@ -86,13 +86,6 @@ pub struct DeployArgs {
     pub runtime: super::runtime::RuntimeFlag,
     #[command(flatten)]
     pub docker: super::runtime::DockerDeployFlags,
-}
-
-fn parse_env(s: &str) -> std::result::Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(format!("expected K=V, got {s:?}")),
-    }
 }
 
 fn process_env() -> BTreeMap<String, String> {
@@ -218,7 +211,7 @@ impl TranslateArgs {
             &RenderOptions {
                 namespace: global.namespace.clone(),
             },
-        );
+        )?;
         let vals = values(&objects);
         match &self.out {
             None => print_objects(out, &vals),

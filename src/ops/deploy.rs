@@ -278,14 +278,14 @@ pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
 }
 
 /// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).
-pub fn planned_mcp(w: &Workload, namespace: Option<String>) -> DeployReport {
+pub fn planned_mcp(w: &Workload, namespace: Option<String>) -> Result<DeployReport> {
     let objects = render::render_workload(
         w,
         &RenderOptions {
             namespace: namespace.clone(),
         },
-    );
-    planned(&w.name, namespace, &objects)
+    )?;
+    Ok(planned(&w.name, namespace, &objects))
 }
 
 /// Deploy one workload (an MCP server, an image) on any runtime: apply, report each object, wait until ready
@@ -396,7 +396,7 @@ pub async fn deploy_bundle(
             &RenderOptions {
                 namespace: conn.namespace.clone(),
             },
-        );
+        )?;
         return Ok((planned(&name, conn.namespace.clone(), &objects), objects));
     }
     let kube = Kube::connect(conn).await?;
@@ -405,7 +405,7 @@ pub async fn deploy_bundle(
         &RenderOptions {
             namespace: Some(kube.namespace.clone()),
         },
-    );
+    )?;
     let plan = ApplyPlan {
         name,
         server_dry_run: dry_run == Some(DryRun::Server),

@@ -26,8 +26,10 @@ use crate::workload::{
 pub mod docker;
 pub mod labels;
 pub mod quantity;
+pub mod validate;
 
 pub use labels::{MANAGED_BY, selector_for_instance};
+pub use validate::InvalidObject;
 
 /// One object to apply, in a form both serde (for `-o yaml|json`) and the typed API accept.
 ///
@@ -137,8 +139,23 @@ pub struct RenderOptions {
 }
 
 /// Render a whole bundle: shared data objects and claims first, then each workload's objects.
-/// Order is the apply order (Secrets/ConfigMaps/PVCs before what mounts them).
-pub fn render_bundle(bundle: &Bundle, opts: &RenderOptions) -> Vec<Object> {
+/// Order is the apply order (Secrets/ConfigMaps/PVCs before what mounts them). The objects
+/// pass the offline schema check ([`validate`]) or nothing is returned.
+pub fn render_bundle(bundle: &Bundle, opts: &RenderOptions) -> Result<Vec<Object>, InvalidObject> {
+    let out = bundle_objects(bundle, opts);
+    validate::validate(&out)?;
+    Ok(out)
+}
+
+/// Render one workload: its env Secret (if any), Service (if it listens, or a headless one
+/// when it must be reachable by name), and controller; checked like [`render_bundle`].
+pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Result<Vec<Object>, InvalidObject> {
+    let out = workload_objects(w, opts);
+    validate::validate(&out)?;
+    Ok(out)
+}
+
+fn bundle_objects(bundle: &Bundle, opts: &RenderOptions) -> Vec<Object> {
     let part_of = bundle
         .workloads
         .first()
@@ -157,13 +174,14 @@ pub fn render_bundle(bundle: &Bundle, opts: &RenderOptions) -> Vec<Object> {
         out.push(Object::Claim(claim(c, &part_of, component, opts)));
     }
     for w in &bundle.workloads {
-        out.extend(render_workload(w, opts));
+        out.extend(workload_objects(w, opts));
     }
     out
 }
 
-/// Render one workload: its env Secret (if any), Service (if it listens), and controller.
-pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
+/// A workload's objects before the check: only for translate's own size check, which
+/// reports an input error with its position; everything else goes through [`render_workload`].
+pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
     let labels = labels::for_workload(w);
     let meta = |name: &str| ObjectMeta {
         name: Some(name.to_string()),
@@ -217,13 +235,17 @@ pub fn render_workload(w: &Workload, opts: &RenderOptions) -> Vec<Object> {
             ..Default::default()
         })
         .collect();
-    if !ports.is_empty() && w.controller != Controller::DaemonSet {
+    // A workload that publishes nothing but must be reachable by name gets a headless Service:
+    // no ports (valid when `clusterIP: None`), DNS A records are the ready pods' IPs.
+    let headless = ports.is_empty() && w.reachable_by_name;
+    if (!ports.is_empty() || headless) && w.controller != Controller::DaemonSet {
         out.push(Object::Service(core::Service {
             metadata: meta(&w.name),
             spec: Some(core::ServiceSpec {
                 type_: Some("ClusterIP".into()),
+                cluster_ip: headless.then(|| "None".into()),
                 selector: Some(labels::selector_labels(w)),
-                ports: Some(ports),
+                ports: (!ports.is_empty()).then_some(ports),
                 ..Default::default()
             }),
             ..Default::default()
@@ -752,7 +774,7 @@ mod tests {
 
     #[test]
     fn secret_env_goes_to_a_secret_never_a_plain_value() {
-        let objs = render_workload(&mcp(None), &RenderOptions::default());
+        let objs = render_workload(&mcp(None), &RenderOptions::default()).unwrap();
         let Object::Secret(s) = &objs[0] else {
             panic!("secret first: {objs:?}")
         };
@@ -788,7 +810,7 @@ mod tests {
         // A change of the secret value rolls the pods.
         let mut w2 = mcp(None);
         w2.containers[0].env[0].value = "ghp_y".into();
-        let d2 = deployment(&render_workload(&w2, &RenderOptions::default())).clone();
+        let d2 = deployment(&render_workload(&w2, &RenderOptions::default()).unwrap()).clone();
         let ann = |d: &Deployment| {
             d.spec
                 .as_ref()
@@ -810,7 +832,8 @@ mod tests {
             &RenderOptions {
                 namespace: Some("ns".into()),
             },
-        );
+        )
+        .unwrap();
         assert!(
             !objs.iter().any(|o| matches!(o, Object::Service(_))),
             "no port, no Service"
@@ -889,7 +912,7 @@ mod tests {
 
     #[test]
     fn listening_server_gets_a_service() {
-        let objs = render_workload(&mcp(Some(8080)), &RenderOptions::default());
+        let objs = render_workload(&mcp(Some(8080)), &RenderOptions::default()).unwrap();
         let svc = objs
             .iter()
             .find_map(|o| {
@@ -914,7 +937,7 @@ mod tests {
         let mut w = mcp(None);
         w.containers[0].args = Some(vec!["echo $(date) $HOME".into()]);
         w.containers[0].env.push(EnvVar::new("PS1", "$(whoami)"));
-        let objs = render_workload(&w, &RenderOptions::default());
+        let objs = render_workload(&w, &RenderOptions::default()).unwrap();
         let c = first_container(deployment(&objs));
         assert_eq!(
             c.args.as_deref(),
@@ -932,8 +955,12 @@ mod tests {
 
     #[test]
     fn rendering_is_deterministic() {
-        let a = crate::output::to_yaml(&render_workload(&mcp(Some(1)), &RenderOptions::default()));
-        let b = crate::output::to_yaml(&render_workload(&mcp(Some(1)), &RenderOptions::default()));
+        let a = crate::output::to_yaml(
+            &render_workload(&mcp(Some(1)), &RenderOptions::default()).unwrap(),
+        );
+        let b = crate::output::to_yaml(
+            &render_workload(&mcp(Some(1)), &RenderOptions::default()).unwrap(),
+        );
         assert_eq!(a, b);
     }
 }

@@ -177,32 +177,10 @@ pub fn probes(h: &Health) -> Probes {
     }
 }
 
-/// Whether `k` is a valid Kubernetes label/annotation key (`[prefix/]name`).
+/// Whether `k` is a valid Kubernetes label/annotation key (`[prefix/]name`): the rule the
+/// offline schema check applies ([`crate::render::validate::is_qualified_name`]).
 pub fn valid_annotation_key(k: &str) -> bool {
-    let (prefix, name) = match k.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, k),
-    };
-    let name_ok = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    let prefix_ok = prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 253
-            && p.split('.').all(|l| {
-                !l.is_empty()
-                    && l.len() <= 63
-                    && l.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-            })
-    });
-    name_ok && prefix_ok
+    crate::render::validate::is_qualified_name(k)
 }
 
 /// `linux/arm64/v8` → node selector entries (`kubernetes.io/os`, `kubernetes.io/arch`).

@@ -5,6 +5,7 @@
 //! Pure: besides the project, it reads only the `file:` of top-level configs and secrets. It
 //! never looks at bind-mount sources, so the output does not depend on where it runs.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use super::compose::{self, Command, HealthTest, MountType, Project, Restart, Ser
 use snafu::IntoError;
 
 use super::{MapError, ReadConfigSnafu, SplitSnafu};
-use crate::render::labels;
+use crate::render::{labels, validate};
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
     DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Protocol, RestartPolicy, Volume,
@@ -65,6 +66,38 @@ fn first_service_port(s: &Service) -> Option<u16> {
         .collect();
     ports.sort_unstable();
     ports.first().copied()
+}
+
+/// The Kubernetes name of a compose service: a DNS-1035 label (Service names are), made
+/// from the compose name by lower-casing, `_`/`.`/others → `-`, a `svc-` prefix when it starts
+/// with a digit, and cutting at 63 characters. Callers warn when it differs.
+fn object_name(service: &str) -> String {
+    let Some(l) = dns_label(service) else {
+        return "service".into();
+    };
+    if l.starts_with(|c: char| c.is_ascii_digit()) {
+        dns_label(&format!("svc-{l}")).unwrap_or(l)
+    } else {
+        l
+    }
+}
+
+/// `key` of `keys` (or else the service itself) as `file:line:col`.
+fn key_pos(s: &Service, keys: &compose::Keys, key: &str) -> String {
+    keys.get(key).unwrap_or(&s.pos).to_string()
+}
+
+/// A value of service `s` Kubernetes would refuse; `key` is dotted below `services.<name>`.
+fn refused(s: &Service, pos: String, key: &str, message: impl Into<String>) -> MapError {
+    MapError::Refused {
+        pos,
+        key: if key.is_empty() {
+            format!("services.{}", s.name)
+        } else {
+            format!("services.{}.{key}", s.name)
+        },
+        message: message.into(),
+    }
 }
 
 /// Keys of a service this mapping handles (fully, or with a warning of its own).
@@ -189,6 +222,7 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (name, svc) in &project.services {
         let w = service(&mut cx, name, svc, opts)?;
+        fits(svc, &w)?;
         if let Some(other) = names.insert(w.name.clone(), name.clone()) {
             return Err(MapError::NameClash {
                 a: other,
@@ -330,13 +364,23 @@ fn service(
     s: &Service,
     opts: &ComposeMapOptions,
 ) -> Result<Workload, MapError> {
-    let wname = dns_label(name).unwrap_or_else(|| "service".into());
+    let wname = object_name(name);
     let subject = name.to_string();
+    if wname != name {
+        cx.warn(
+            &subject,
+            format!(
+                "renamed to {wname:?}: Service names must be DNS-1035 labels (at most 63 lower-case letters, digits and '-', starting with a letter); other pods reach it as {wname}"
+            ),
+        );
+    }
     let mut w = Workload {
         name: wname.clone(),
         app: cx.app.clone(),
         component: Component::App,
         source: opts.source.clone(),
+        // As on a compose network, every service is reachable by its name.
+        reachable_by_name: true,
         ..Default::default()
     };
     w.labels.insert(labels::PART_OF.into(), cx.app.clone());
@@ -346,7 +390,9 @@ fn service(
     };
 
     // ---- image / build
-    c.image = match (&opts.image, &s.image, &s.build) {
+    // An empty `image: ""` is no image (Kubernetes requires one).
+    let image = s.image.as_ref().filter(|i| !i.trim().is_empty());
+    c.image = match (&opts.image, image, &s.build) {
         (Some(i), _, _) => i.clone(),
         (None, Some(i), b) => {
             if b.is_some() {
@@ -418,7 +464,7 @@ fn service(
 
     // ---- volumes, tmpfs, shm_size, configs, secrets
     volumes(cx, s, &mut w, &mut c);
-    tmpfs(cx, s, &mut w, &mut c);
+    tmpfs(cx, s, &mut w, &mut c)?;
     if let Some(shm) = s.shm_size {
         w.volumes.push(Volume {
             name: "dshm".into(),
@@ -436,6 +482,20 @@ fn service(
     }
     file_mounts(cx, s, &mut w, &mut c, false)?;
     file_mounts(cx, s, &mut w, &mut c, true)?;
+    let mut paths = BTreeSet::new();
+    for m in &c.mounts {
+        if !paths.insert(m.mount_path.as_str()) {
+            return Err(refused(
+                s,
+                s.pos.to_string(),
+                "",
+                format!(
+                    "{} is mounted twice (by volumes, tmpfs, shm_size, configs or secrets); Docker and Kubernetes refuse duplicate mount points",
+                    m.mount_path
+                ),
+            ));
+        }
+    }
 
     // ---- healthcheck
     if let Some(h) = &s.healthcheck {
@@ -443,6 +503,10 @@ fn service(
     }
 
     // ---- deploy, resources, restart
+    // Resources with the position they come from; 0 means "no limit" / "no reservation", as
+    // in Docker (`mem_limit: 0` is unlimited, not a limit of 0).
+    let mut limits = Amounts::default();
+    let mut requests = Amounts::default();
     let mut controller = Controller::Deployment;
     let mut restart = RestartPolicy::Always;
     if let Some(d) = &s.deploy {
@@ -465,34 +529,20 @@ fn service(
                     "deploy.replicas: ignored for deploy.mode: global (one pod per node)",
                 );
             } else {
-                w.replicas = Some(i32::try_from(r).unwrap_or(i32::MAX));
+                w.replicas = Some(replicas(
+                    s,
+                    r,
+                    key_pos(s, &d.keys, "replicas"),
+                    "deploy.replicas",
+                )?);
             }
         }
         let res = &d.resources;
         if let Some(l) = &res.limits {
-            c.resources.limits_cpu = l.cpus.map(common::cpu_quantity);
-            c.resources.limits_memory = l.memory.map(common::memory_quantity);
-            for k in l
-                .keys
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
-            {
-                cx.warn(&subject, format!("deploy.resources.limits.{k}: not mapped"));
-            }
+            limits = amounts(cx, s, l, "limits");
         }
         if let Some(r) = &res.reservations {
-            c.resources.requests_cpu = r.cpus.map(common::cpu_quantity);
-            c.resources.requests_memory = r.memory.map(common::memory_quantity);
-            for k in r
-                .keys
-                .keys()
-                .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
-            {
-                cx.warn(
-                    &subject,
-                    format!("deploy.resources.reservations.{k}: not mapped"),
-                );
-            }
+            requests = amounts(cx, s, r, "reservations");
         }
         if let Some(rp) = &d.restart_policy {
             match rp.condition.as_deref() {
@@ -540,25 +590,22 @@ fn service(
         }
     }
     // Legacy resource keys, when deploy.resources does not set them.
-    if let Some(m) = s.mem_limit {
-        c.resources
-            .limits_memory
-            .get_or_insert_with(|| common::memory_quantity(m));
+    let at = |k: &str| key_pos(s, &s.keys, k);
+    if limits.memory.is_none() {
+        limits.memory = Amount::memory(s.mem_limit, at("mem_limit"), "mem_limit");
     }
-    if let Some(m) = s.mem_reservation {
-        c.resources
-            .requests_memory
-            .get_or_insert_with(|| common::memory_quantity(m));
+    if requests.memory.is_none() {
+        requests.memory =
+            Amount::memory(s.mem_reservation, at("mem_reservation"), "mem_reservation");
     }
-    if let Some(cpus) = s.cpus.filter(|c| *c > 0.0) {
-        c.resources
-            .limits_cpu
-            .get_or_insert_with(|| common::cpu_quantity(cpus));
+    if limits.cpu.is_none() {
+        limits.cpu = Amount::cpus(s.cpus, at("cpus"), "cpus");
     }
+    resources(s, limits, requests, &mut c)?;
     if w.replicas.is_none()
         && let Some(n) = s.scale
     {
-        w.replicas = Some(i32::try_from(n).unwrap_or(i32::MAX));
+        w.replicas = Some(replicas(s, n, key_pos(s, &s.keys, "scale"), "scale")?);
     }
     match &s.restart {
         None | Some(Restart::Always) | Some(Restart::UnlessStopped) => {}
@@ -610,8 +657,23 @@ fn service(
             Some((a, b)) => (a, Some(b)),
             None => (u.as_str(), None),
         };
+        let pos = || key_pos(s, &s.keys, "user");
+        let numeric = |x: &str| {
+            let d = x.strip_prefix('-').unwrap_or(x);
+            !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+        };
+        for (what, x) in [("uid", Some(uid)), ("gid", gid)] {
+            if let Some(x) = x.filter(|x| numeric(x) && x.parse::<i64>().is_err()) {
+                return Err(refused(
+                    s,
+                    pos(),
+                    "user",
+                    format!("{what} {x} is out of range (0 to {})", validate::MAX_ID),
+                ));
+            }
+        }
         match uid.parse::<i64>() {
-            Ok(n) => c.security.run_as_user = Some(n),
+            Ok(n) => c.security.run_as_user = Some(user_id(s, n, "uid", pos())?),
             Err(_) => cx.warn(
                 &subject,
                 format!("user: {uid:?} is a name; Kubernetes needs a numeric UID (the image's USER applies)"),
@@ -619,7 +681,7 @@ fn service(
         }
         if let Some(g) = gid {
             match g.parse::<i64>() {
-                Ok(n) => c.security.run_as_group = Some(n),
+                Ok(n) => c.security.run_as_group = Some(user_id(s, n, "gid", pos())?),
                 Err(_) => cx.warn(
                     &subject,
                     format!("user: group {g:?} is a name; Kubernetes needs a numeric GID"),
@@ -769,6 +831,14 @@ fn service(
             );
             continue;
         }
+        if !validate::is_sysctl_name(k) {
+            return Err(refused(
+                s,
+                key_pos(s, &s.keys, "sysctls"),
+                "sysctls",
+                format!("{k:?} is not a sysctl name"),
+            ));
+        }
         w.sysctls.insert(k.clone(), v.clone());
     }
     for (k, v) in &s.labels {
@@ -785,7 +855,7 @@ fn service(
             .and_then(|ds| first_service_port(ds).map(|p| (ds, p)));
         match (opts.wait_deps, target, d.condition.as_str()) {
             (true, Some((ds, port)), "service_started" | "service_healthy") => {
-                let host = dns_label(&ds.name).unwrap_or_else(|| "service".into());
+                let host = object_name(&ds.name);
                 // Through the Service: it only routes to ready pods, and readiness comes from
                 // the dependency's healthcheck, so this also covers service_healthy.
                 let script = format!(
@@ -870,6 +940,149 @@ fn service(
     Ok(w)
 }
 
+/// Every object of the workload fits in one etcd value (a port range of thousands of ports
+/// makes a Service and a controller of megabytes): an error with the count, at the key.
+fn fits(s: &Service, w: &Workload) -> Result<(), MapError> {
+    let Some(big) = super::oversized(w) else {
+        return Ok(());
+    };
+    Err(
+        match ["ports", "expose"]
+            .into_iter()
+            .find(|k| s.keys.contains_key(*k))
+        {
+            Some(key) if big.ports > 1000 => {
+                refused(s, key_pos(s, &s.keys, key), key, big.to_string())
+            }
+            _ => refused(s, s.pos.to_string(), "", big.to_string()),
+        },
+    )
+}
+
+/// A uid or gid Docker and the API server accept (0 to 2³¹-1).
+fn user_id(s: &Service, n: i64, what: &str, pos: String) -> Result<i64, MapError> {
+    if (0..=validate::MAX_ID).contains(&n) {
+        Ok(n)
+    } else {
+        Err(refused(
+            s,
+            pos,
+            "user",
+            format!("{what} {n} is out of range (0 to {})", validate::MAX_ID),
+        ))
+    }
+}
+
+/// `deploy.replicas` / `scale` as the int32 Kubernetes stores.
+fn replicas(s: &Service, n: u64, pos: String, key: &str) -> Result<i32, MapError> {
+    i32::try_from(n).map_err(|_| {
+        refused(
+            s,
+            pos,
+            key,
+            format!("{n} replicas is more than Kubernetes allows ({})", i32::MAX),
+        )
+    })
+}
+
+/// One CPU or memory amount of a limit or reservation, with where it was set.
+struct Amount {
+    /// CPUs or bytes.
+    value: f64,
+    /// As Kubernetes writes it (`500m`, `256Mi`).
+    quantity: String,
+    pos: String,
+    /// The compose key (`deploy.resources.limits.memory`, `mem_limit`).
+    key: String,
+}
+
+impl Amount {
+    /// 0 is "none" in compose (no limit, no reservation).
+    fn cpus(v: Option<f64>, pos: String, key: &str) -> Option<Amount> {
+        v.filter(|c| *c > 0.0).map(|c| Amount {
+            value: c,
+            quantity: common::cpu_quantity(c),
+            pos,
+            key: key.into(),
+        })
+    }
+
+    fn memory(v: Option<u64>, pos: String, key: &str) -> Option<Amount> {
+        v.filter(|m| *m > 0).map(|m| Amount {
+            value: m as f64,
+            quantity: common::memory_quantity(m),
+            pos,
+            key: key.into(),
+        })
+    }
+}
+
+/// CPU and memory of limits or reservations.
+#[derive(Default)]
+struct Amounts {
+    cpu: Option<Amount>,
+    memory: Option<Amount>,
+}
+
+/// `deploy.resources.<part>` (limits or reservations); other keys than cpus and memory warn.
+fn amounts(cx: &mut Cx<'_>, s: &Service, spec: &compose::ResourceSpec, part: &str) -> Amounts {
+    for k in spec
+        .keys
+        .keys()
+        .filter(|k| !matches!(k.as_str(), "cpus" | "memory"))
+    {
+        cx.warn(&s.name, format!("deploy.resources.{part}.{k}: not mapped"));
+    }
+    let pos = |k: &str| key_pos(s, &spec.keys, k);
+    Amounts {
+        cpu: Amount::cpus(
+            spec.cpus,
+            pos("cpus"),
+            &format!("deploy.resources.{part}.cpus"),
+        ),
+        memory: Amount::memory(
+            spec.memory,
+            pos("memory"),
+            &format!("deploy.resources.{part}.memory"),
+        ),
+    }
+}
+
+/// Resources as quantities; a reservation above its limit is refused, as Docker refuses it
+/// ("Minimum memory limit can not be less than memory reservation limit") and the API server
+/// does (requests must not exceed limits).
+fn resources(
+    s: &Service,
+    limits: Amounts,
+    requests: Amounts,
+    c: &mut Container,
+) -> Result<(), MapError> {
+    for (what, r, l) in [
+        ("memory", &requests.memory, &limits.memory),
+        ("CPU", &requests.cpu, &limits.cpu),
+    ] {
+        if let (Some(r), Some(l)) = (r, l)
+            && r.value > l.value
+        {
+            return Err(refused(
+                s,
+                r.pos.clone(),
+                &r.key,
+                format!(
+                    "{what} reservation {} is above the limit of {} ({}); a reservation cannot exceed the limit",
+                    r.quantity, l.quantity, l.key
+                ),
+            ));
+        }
+    }
+    let r = &mut c.resources;
+    r.limits_cpu = limits.cpu.map(|a| a.quantity);
+    r.limits_memory = limits.memory.map(|a| a.quantity);
+    r.requests_cpu = requests.cpu.map(|a| a.quantity);
+    r.requests_memory = requests.memory.map(|a| a.quantity);
+    Ok(())
+}
+
 fn annotate(cx: &mut Cx<'_>, subject: &str, w: &mut Workload, key: &str, k: &str, v: &str) {
     if common::valid_annotation_key(k) {
         w.annotations.insert(k.to_string(), v.to_string());
@@ -886,6 +1099,8 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
     let mut seen_target: BTreeSet<(u16, Protocol)> = BTreeSet::new();
     let mut seen_service: BTreeSet<(u16, Protocol)> = BTreeSet::new();
     let mut out: Vec<Port> = Vec::new();
+    // A range is one item that expands to many ports: each warning about it is said once.
+    let mut said = Said::default();
     for p in &s.ports {
         let proto = protocol(&p.protocol);
         if p.target == 0 {
@@ -893,7 +1108,7 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
             continue;
         }
         if let Some(ip) = &p.host_ip {
-            cx.warn(&subject, format!("ports: host IP {ip} dropped (a ClusterIP Service listens on the cluster network)"));
+            said.port(cx, &subject, &p.pos, "ip", format!("ports: host IP {ip} dropped (a ClusterIP Service listens on the cluster network)"));
         }
         if p.mode == "host" {
             cx.warn(
@@ -921,15 +1136,21 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
             },
         };
         if !seen_target.insert((p.target, proto)) {
-            cx.warn(
+            said.port(
+                cx,
                 &subject,
+                &p.pos,
+                "target",
                 format!("ports: container port {}/{} is published more than once; only the first is kept", p.target, p.protocol),
             );
             continue;
         }
         if !seen_service.insert((service_port, proto)) {
-            cx.warn(
+            said.port(
+                cx,
                 &subject,
+                &p.pos,
+                "service",
                 format!(
                     "ports: Service port {service_port}/{} used twice; {} left out",
                     p.protocol, p.target
@@ -970,8 +1191,11 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
             continue;
         }
         if !seen_service.insert((e.port, proto)) {
-            cx.warn(
+            said.port(
+                cx,
                 &subject,
+                &e.pos,
+                "expose",
                 format!(
                     "expose: Service port {}/{} already used; left out",
                     e.port, e.protocol
@@ -987,8 +1211,48 @@ fn ports(cx: &mut Cx<'_>, s: &Service, c: &mut Container) {
             service_port: Some(e.port),
         });
     }
+    said.finish(cx);
     out.sort_by_key(|p| (p.container_port, p.protocol));
     c.ports = out;
+}
+
+/// Warnings about the ports of one `ports`/`expose` item, said once per item: the first
+/// port's warning, then how many more ports of the same range it applies to.
+#[derive(Default)]
+struct Said {
+    /// (item position, kind) → (index of the warning, further ports).
+    seen: BTreeMap<(compose::Pos, &'static str), (usize, usize)>,
+}
+
+impl Said {
+    /// Said for the first port of an item, counting the others (`kind` "ip" is about the
+    /// item as a whole: said once, without a count).
+    fn port(
+        &mut self,
+        cx: &mut Cx<'_>,
+        subject: &str,
+        pos: &compose::Pos,
+        kind: &'static str,
+        message: String,
+    ) {
+        match self.seen.entry((pos.clone(), kind)) {
+            Entry::Occupied(mut e) => e.get_mut().1 += 1,
+            Entry::Vacant(e) => {
+                cx.warn(subject, message);
+                e.insert((cx.warnings.len() - 1, 0));
+            }
+        }
+    }
+
+    fn finish(self, cx: &mut Cx<'_>) {
+        for ((_, kind), (i, more)) in self.seen {
+            if more > 0 && kind != "ip" {
+                cx.warnings[i]
+                    .message
+                    .push_str(&format!(" (and {more} more port(s) of the same range)"));
+            }
+        }
+    }
 }
 
 fn add_volume(w: &mut Workload, v: Volume) {
@@ -1148,13 +1412,26 @@ fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
     }
 }
 
-fn tmpfs(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
+fn tmpfs(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    w: &mut Workload,
+    c: &mut Container,
+) -> Result<(), MapError> {
     let subject = s.name.clone();
     for spec in &s.tmpfs {
         let (path, options) = match spec.split_once(':') {
             Some((p, o)) => (p, Some(o)),
             None => (spec.as_str(), None),
         };
+        if !path.starts_with('/') {
+            return Err(refused(
+                s,
+                key_pos(s, &s.keys, "tmpfs"),
+                "tmpfs",
+                format!("{spec:?}: the mount path must be absolute"),
+            ));
+        }
         let mut size = None;
         for o in options
             .iter()
@@ -1194,6 +1471,7 @@ fn tmpfs(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
             sub_path: None,
         });
     }
+    Ok(())
 }
 
 fn file_mounts(
@@ -1298,6 +1576,16 @@ fn file_mounts(
             .collect::<String>()
             .trim_end_matches('-')
             .to_string();
+        if let Some(m) = r.mode.filter(|m| *m > 0o777) {
+            return Err(refused(
+                s,
+                r.pos.to_string(),
+                &format!("{kind}.{}.mode", r.source),
+                format!(
+                    "0{m:o} sets setuid, setgid or sticky bits, which Kubernetes cannot give a mounted file (at most 0777)"
+                ),
+            ));
+        }
         let items = vec![KeyToPath {
             key: key.clone(),
             path: key.clone(),

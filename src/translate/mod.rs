@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use snafu::{ResultExt, Snafu};
 
 use crate::error::{Classify, Exit};
-use crate::workload::{Bundle, dns_label};
+use crate::render::validate;
+use crate::workload::{Bundle, Workload, dns_label};
 
 pub use compose_map::ComposeMapOptions;
 pub use dockerfile_map::DockerfileMapOptions;
@@ -46,6 +47,13 @@ pub enum MapError {
     NoServices { file: String },
     #[snafu(display("services {a:?} and {b:?} both become {name:?} in Kubernetes; rename one"))]
     NameClash { a: String, b: String, name: String },
+    /// A value Kubernetes (or Docker) would refuse, at `file:line:col` of its key.
+    #[snafu(display("{pos}: {key}: {message}"))]
+    Refused {
+        pos: String,
+        key: String,
+        message: String,
+    },
 }
 
 impl Classify for MapError {
@@ -84,6 +92,52 @@ impl Classify for TranslateError {
     fn exit(&self) -> Exit {
         Exit::Usage
     }
+}
+
+/// A workload one of whose objects would not fit in etcd (see [`oversized`]).
+#[derive(Debug)]
+pub struct Oversized {
+    /// `Service "media"`.
+    pub object: String,
+    pub size: usize,
+    /// The workload's container ports (a range of thousands is the usual cause).
+    pub ports: usize,
+}
+
+impl std::fmt::Display for Oversized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Oversized {
+            object,
+            size,
+            ports,
+        } = self;
+        let limit = validate::MAX_OBJECT_BYTES;
+        let over = format!(
+            "over the {limit} bytes etcd stores in one object (its default --max-request-bytes, 1.5 MiB)"
+        );
+        if *ports > 1000 {
+            write!(
+                f,
+                "{ports} ports make the {object} {size} bytes, {over}; publish fewer ports"
+            )
+        } else {
+            write!(f, "the {object} would be {size} bytes, {over}")
+        }
+    }
+}
+
+/// The first object of `w` too large for one etcd value: an input error to report with its
+/// position, before [`crate::render`]'s check would call it a bug.
+pub fn oversized(w: &Workload) -> Option<Oversized> {
+    crate::render::workload_objects(w, &Default::default())
+        .iter()
+        .map(|o| (o, validate::encoded_size(o)))
+        .find(|(_, size)| *size > validate::MAX_OBJECT_BYTES)
+        .map(|(o, size)| Oversized {
+            object: format!("{} {:?}", o.kind(), o.name()),
+            size,
+            ports: w.containers.iter().map(|c| c.ports.len()).sum(),
+        })
 }
 
 /// Input of [`translate_compose`].
@@ -186,7 +240,18 @@ pub fn translate_dockerfile(input: &DockerfileInput) -> Result<Bundle, Translate
         extra_env: input.extra_env.clone(),
         source: Some(input.path.clone()),
     };
-    Ok(dockerfile_map::map_image_config(&cfg, &opts))
+    let bundle = dockerfile_map::map_image_config(&cfg, &opts);
+    if let Some(big) = bundle.workloads.iter().find_map(oversized) {
+        return Err(TranslateError::ResolveDockerfile {
+            path: input.path.clone(),
+            message: if big.ports > 1000 {
+                format!("EXPOSE: {big}")
+            } else {
+                big.to_string()
+            },
+        });
+    }
+    Ok(bundle)
 }
 
 /// A plain image as one workload; the name defaults to the image's repository name.

@@ -337,10 +337,11 @@ fn translate_out_dir_writes_one_file_per_object() {
             "configmap-inline-cfg.yaml",
             "deployment-app.yaml",
             "secret-api-token.yaml",
-            "secret-db-password.yaml"
+            "secret-db-password.yaml",
+            "service-app.yaml"
         ]
     );
-    assert_eq!(r.stdout.lines().count(), 5, "the written paths are listed");
+    assert_eq!(r.stdout.lines().count(), 6, "the written paths are listed");
     let d: Deployment = serde_saphyr::from_str(
         &std::fs::read_to_string(out_dir.join("deployment-app.yaml")).unwrap(),
     )
@@ -532,8 +533,12 @@ fn deploy_from_compose_applies_waits_and_writes_the_manifests() {
             .into_iter()
             .filter(|n| n != "kubernetes")
             .collect::<Vec<_>>(),
-        ["web"]
+        ["db", "web"],
+        "db publishes no port: a headless Service makes it reachable by name"
     );
+    let db = c.get("services", "default", "db").unwrap();
+    assert_eq!(db["spec"]["clusterIP"], "None");
+    assert!(db["spec"]["ports"].is_null(), "{db}");
     assert_eq!(names(&c, "persistentvolumeclaims"), ["data"]);
     assert_eq!(
         names(&c, "configmaps")
@@ -557,10 +562,11 @@ fn deploy_from_compose_applies_waits_and_writes_the_manifests() {
     );
     let written =
         std::fs::read_to_string(tmp.path().join(".b00t/k8s/shop-resources.yaml")).unwrap();
-    // ConfigMap site, PVC data, Deployment db, Secret web-env, Service web, Deployment web.
+    // ConfigMap site, PVC data, Service db (headless), Deployment db, Secret web-env,
+    // Service web, Deployment web.
     assert_eq!(
         written.lines().filter(|l| l.starts_with("kind: ")).count(),
-        6,
+        7,
         "{written}"
     );
     assert!(
@@ -692,6 +698,22 @@ fn deploy_an_image_and_from_stdin() {
         echo["metadata"]["labels"]["app.kubernetes.io/name"],
         "piped"
     );
+}
+
+#[test]
+fn deploy_env_names_the_api_server_rejects_are_usage_errors() {
+    let c = FakeCluster::start();
+    let tmp = project(&[]);
+    for bad in ["1=x", "DEBUG =1", "A B=c"] {
+        let r = deploy(&c, tmp.path(), &["--image", "nginx:1.25", "--env", bad]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("invalid variable name"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    assert!(c.requests().is_empty(), "no request for a bad input");
 }
 
 #[test]

@@ -44,7 +44,7 @@ impl Runtime for Kube {
                 &RenderOptions {
                     namespace: Some(self.namespace.clone()),
                 },
-            );
+            )?;
             let o = ApplyOptions {
                 server_dry_run: opts.server_dry_run,
                 ..ApplyOptions::default()

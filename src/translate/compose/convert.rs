@@ -11,6 +11,7 @@ use super::merge::absolutize;
 use super::model::*;
 use super::units::{parse_bytes, parse_duration};
 use super::yaml::{Key, Node, Value};
+use crate::render::validate::env_name_error;
 
 type R<T> = Result<T, LoadError>;
 
@@ -205,9 +206,12 @@ fn bytes(n: &Node, f: &str) -> R<u64> {
     parse_bytes(&s).map_err(|e| bad(n, f, e))
 }
 
-/// A file mode: a YAML number is read as YAML would (`0440` and `0o440` octal, `288`
-/// decimal); a string (quoted or interpolated) is octal, like compose-go.
-pub(crate) fn mode(n: &Node, f: &str) -> R<u32> {
+/// A file mode. `0440`, `0o440` and strings (quoted or interpolated) are octal, like
+/// compose-go; a plain `0x1a4` is hexadecimal. A plain decimal-looking number (`644`) is what
+/// compose files mean as octal: it is read as octal with a warning when every digit is 0-7,
+/// and is an error otherwise (`648`) — YAML's decimal reading would give Kubernetes a mode it
+/// rejects (644 = 0o1204), or a different one.
+pub(crate) fn mode(n: &Node, f: &str, warnings: &mut Vec<Warning>) -> R<u32> {
     let s = string(n, f)?;
     let plain = matches!(n.value, Value::Scalar { plain: true, .. });
     let t = s.trim();
@@ -217,8 +221,27 @@ pub(crate) fn mode(n: &Node, f: &str) -> R<u32> {
         u32::from_str_radix(h, 16).ok()
     } else if !plain || (t.len() > 1 && t.starts_with('0')) {
         u32::from_str_radix(t, 8).ok()
+    } else if t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty() {
+        if t.bytes().any(|b| b > b'7') {
+            return Err(bad(
+                n,
+                f,
+                format!(
+                    "file mode {t} is a decimal number with digits 8 or 9; compose file modes are octal (write it as 0644, 0o644 or \"0644\")"
+                ),
+            ));
+        }
+        if t.len() > 1 {
+            warnings.push(Warning {
+                pos: Some(n.pos.clone()),
+                message: format!(
+                    "{f}: file mode {t} is read as octal 0{t} (compose file modes are octal; write 0{t} to say so)"
+                ),
+            });
+        }
+        u32::from_str_radix(t, 8).ok()
     } else {
-        t.parse::<u32>().ok()
+        None
     };
     v.filter(|m| *m <= 0o7777)
         .ok_or_else(|| bad(n, f, format!("invalid file mode {s:?}")))
@@ -997,7 +1020,7 @@ fn restart(n: &Node, f: &str) -> R<Restart> {
     })
 }
 
-fn file_mounts(n: &Node, f: &str, secrets: bool) -> R<Vec<FileMount>> {
+fn file_mounts(n: &Node, f: &str, secrets: bool, cx: &mut Cx<'_>) -> R<Vec<FileMount>> {
     let dflt = |source: &str, target: Option<String>| match target {
         Some(t) if t.starts_with('/') || t.as_bytes().get(1) == Some(&b':') => t,
         Some(t) if secrets => format!("/run/secrets/{t}"),
@@ -1039,7 +1062,7 @@ fn file_mounts(n: &Node, f: &str, secrets: bool) -> R<Vec<FileMount>> {
                             fm.mode = if v.is_null() {
                                 None
                             } else {
-                                Some(mode(v, &f)?)
+                                Some(mode(v, &f, &mut cx.warnings)?)
                             }
                         }
                         x if x.starts_with("x-") => {}
@@ -1374,8 +1397,8 @@ pub(crate) fn service(
             "depends_on" => s.depends_on = depends_on(v, f)?,
             "deploy" => s.deploy = opt(v, || deploy(v, f))?,
             "restart" => s.restart = opt(v, || restart(v, f))?,
-            "configs" => s.configs = file_mounts(v, f, false)?,
-            "secrets" => s.secrets = file_mounts(v, f, true)?,
+            "configs" => s.configs = file_mounts(v, f, false, cx)?,
+            "secrets" => s.secrets = file_mounts(v, f, true, cx)?,
             "extra_hosts" => s.extra_hosts = extra_hosts(v, f)?,
             "dns" => s.dns = string_list(v, f)?,
             "dns_search" => s.dns_search = string_list(v, f)?,
@@ -1472,6 +1495,13 @@ pub(crate) fn service(
             })?
         };
         for (k, v) in pairs {
+            if let Some(why) = env_name_error(&k) {
+                return Err(LoadError::at(
+                    n.get("env_file").map(|x| &x.pos).unwrap_or(&n.pos),
+                    sub(&base, "env_file"),
+                    format!("{}: {why}", ef.path.display()),
+                ));
+            }
             env.insert(k, Some(v));
         }
     }
@@ -1482,6 +1512,9 @@ pub(crate) fn service(
                 sub(&base, "environment"),
                 "empty variable name",
             ));
+        }
+        if let Some(why) = env_name_error(&k) {
+            return Err(LoadError::at(&pos, sub(&base, "environment"), why));
         }
         match v {
             Some(v) => {
@@ -1755,10 +1788,28 @@ mod tests {
 
     #[test]
     fn modes_and_bools() {
-        let n = node("a: 0440\nb: '0440'\nc: 288\nd: '440'\ne: 0o440\nf: yes\ng: Off\nh: maybe\n");
-        for k in ["a", "b", "c", "d", "e"] {
-            assert_eq!(mode(n.get(k).unwrap(), k).unwrap(), 0o440, "{k}");
+        let n = node(
+            "a: 0440\nb: '0440'\nc: 440\nd: '440'\ne: 0o440\nf: yes\ng: Off\nh: maybe\ni: 288\nj: 0x120\nk: 7\n",
+        );
+        let mut w = Vec::new();
+        for k in ["a", "b", "c", "d", "e", "j"] {
+            assert_eq!(mode(n.get(k).unwrap(), k, &mut w).unwrap(), 0o440, "{k}");
         }
+        // Only the plain decimal-looking 440 is read differently from YAML, and says so.
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(
+            w[0].to_string(),
+            "t.yaml:3:4: c: file mode 440 is read as octal 0440 (compose file modes are octal; write 0440 to say so)"
+        );
+        assert_eq!(mode(n.get("k").unwrap(), "k", &mut w).unwrap(), 7);
+        assert_eq!(w.len(), 1, "one digit means the same either way");
+        let e = mode(n.get("i").unwrap(), "i", &mut w)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.yaml:9:4: i: file mode 288 is a decimal number"),
+            "{e}"
+        );
         assert!(boolean(n.get("f").unwrap(), "f").unwrap());
         assert!(!boolean(n.get("g").unwrap(), "g").unwrap());
         let e = boolean(n.get("h").unwrap(), "h").unwrap_err().to_string();

@@ -1215,7 +1215,7 @@ fn project_name_precedence_and_normalisation() {
 #[test]
 fn yaml_11_scalars() {
     let p = ok(
-        "services:\n  s:\n    image: x\n    environment:\n      A: yes\n      B: off\n      C: 0440\n      D: 1.10\n      E:\n      F: 'null'\n    labels: {on: no}\n    privileged: yes\n    tty: On\n    read_only: n\n    init: 'true'\n    secrets:\n      - source: s\n        mode: 0440\n      - source: s\n        target: t\n        mode: '0640'\n      - source: s\n        target: /abs\n        mode: 288\nsecrets:\n  s: {file: ./s.txt}\n",
+        "services:\n  s:\n    image: x\n    environment:\n      A: yes\n      B: off\n      C: 0440\n      D: 1.10\n      E:\n      F: 'null'\n    labels: {on: no}\n    privileged: yes\n    tty: On\n    read_only: n\n    init: 'true'\n    secrets:\n      - source: s\n        mode: 0440\n      - source: s\n        target: t\n        mode: '0640'\n      - source: s\n        target: /abs\n        mode: 440\nsecrets:\n  s: {file: ./s.txt}\n",
     );
     let s = svc(&p, "s");
     assert_eq!(s.environment["A"].as_deref(), Some("yes"));
@@ -1229,6 +1229,15 @@ fn yaml_11_scalars() {
     assert_eq!(s.init, Some(true));
     let modes: Vec<Option<u32>> = s.secrets.iter().map(|x| x.mode).collect();
     assert_eq!(modes, [Some(0o440), Some(0o640), Some(0o440)]);
+    // A plain decimal-looking mode is read as octal, and says so (`288`, compose-go's decimal
+    // spelling of 0440, is an error: see convert's modes_and_bools).
+    let said: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        said,
+        [
+            "/virtual/proj/compose.yaml:24:15: services.s.secrets[2].mode: file mode 440 is read as octal 0440 (compose file modes are octal; write 0440 to say so)"
+        ]
+    );
     let targets: Vec<&str> = s.secrets.iter().map(|x| x.target.as_str()).collect();
     assert_eq!(targets, ["/run/secrets/s", "/run/secrets/t", "/abs"]);
     assert_eq!(
@@ -1728,22 +1737,9 @@ fn never_panics_on_odd_input() {
     }
 }
 
-/// Deterministic mutations of real compose files: the loader must return, never panic.
-#[test]
-fn mutated_inputs_never_panic() {
-    let mut seeds: Vec<String> = vec![
-        "x-a: &a {image: x, environment: [A=$B]}\nservices:\n  s:\n    <<: *a\n    ports: ['8080:80/udp', {target: 1}]\n    volumes: ['./a:/b:ro', {type: tmpfs, target: /t, tmpfs: {size: 1k}}]\n    healthcheck: {test: [CMD, x], interval: 1s}\n    deploy: {resources: {limits: {cpus: '1', memory: 1m}}}\n    extends: t\n  t:\n    image: y\n    command: !reset\n".to_string(),
-    ];
-    if let Some(dir) = corpus() {
-        for name in [
-            "expanded-port-format.yaml",
-            "interpolation-cast-full.yaml",
-            "extends-inline.yaml",
-            "anchors-merge-keys.yaml",
-        ] {
-            seeds.push(fs::read_to_string(dir.join("inline").join(name)).unwrap());
-        }
-    }
+/// Deterministic mutations (deletions, insertions, replacements of YAML-significant bytes) of
+/// `seeds`, `COMPOSE_FUZZ_ITERS` (default 150) per seed.
+fn mutations(seeds: &[String]) -> Vec<String> {
     let alphabet: &[u8] = b":-[]{}&*!<$ \n\"'#,|>?%@`0a~";
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = |n: usize| {
@@ -1752,12 +1748,12 @@ fn mutated_inputs_never_panic() {
         state ^= state << 17;
         (state % n.max(1) as u64) as usize
     };
-    let mut runs = 0;
-    for seed in &seeds {
-        let iters = std::env::var("COMPOSE_FUZZ_ITERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(150);
+    let iters = std::env::var("COMPOSE_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
+    let mut out = Vec::new();
+    for seed in seeds {
         for _ in 0..iters {
             let mut b = seed.as_bytes().to_vec();
             for _ in 0..1 + next(4) {
@@ -1771,12 +1767,104 @@ fn mutated_inputs_never_panic() {
                     _ => {}
                 }
             }
-            let text = String::from_utf8_lossy(&b).into_owned();
-            let _ = load_str_env(&text, &[("B", "1")]);
-            runs += 1;
+            out.push(String::from_utf8_lossy(&b).into_owned());
         }
     }
+    out
+}
+
+/// Seeds for the mutations: a file using most syntax forms, and corpus files.
+fn mutation_seeds() -> Vec<String> {
+    let mut seeds: Vec<String> = vec![
+        "x-a: &a {image: x, environment: [A=$B]}\nservices:\n  s:\n    <<: *a\n    ports: ['8080:80/udp', {target: 1}]\n    volumes: ['./a:/b:ro', {type: tmpfs, target: /t, tmpfs: {size: 1k}}]\n    healthcheck: {test: [CMD, x], interval: 1s}\n    deploy: {resources: {limits: {cpus: '1', memory: 1m}}}\n    extends: t\n  t:\n    image: y\n    command: !reset\n".to_string(),
+    ];
+    if let Some(dir) = corpus() {
+        for name in [
+            "expanded-port-format.yaml",
+            "interpolation-cast-full.yaml",
+            "extends-inline.yaml",
+            "anchors-merge-keys.yaml",
+        ] {
+            seeds.push(fs::read_to_string(dir.join("inline").join(name)).unwrap());
+        }
+    }
+    seeds
+}
+
+/// Deterministic mutations of real compose files: the loader must return, never panic.
+#[test]
+fn mutated_inputs_never_panic() {
+    let mut runs = 0;
+    for text in mutations(&mutation_seeds()) {
+        let _ = load_str_env(&text, &[("B", "1")]);
+        runs += 1;
+    }
     assert!(runs >= 150);
+}
+
+/// Load, map and render `text`: `Some(true)` when it rendered, `Some(false)` when the loader
+/// or the mapping refused it (an input error), and a panic naming the violation when the
+/// rendered objects fail the offline schema check.
+fn renders_valid(what: &str, p: Result<Project, LoadError>) -> bool {
+    let Ok(p) = p else { return false };
+    let Ok(b) = crate::translate::compose_map::map_project(&p, &Default::default()) else {
+        return false;
+    };
+    if let Err(e) = crate::render::render_bundle(&b, &Default::default()) {
+        panic!("{what}: accepted, but {e}");
+    }
+    true
+}
+
+/// Property: whatever compose file the loader and the mapping accept renders to objects that
+/// pass the offline schema check: every file of the compose-go corpus, mutations of real
+/// files, and mutations of a file full of values Kubernetes is strict about.
+#[test]
+fn accepted_inputs_render_valid_objects() {
+    let mut rendered = 0;
+    if let Some(dir) = corpus() {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    // Remote (git/oci) includes are not loaded.
+                    if !p.ends_with("remote") {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let mut accepted = 0;
+        for f in &files {
+            if renders_valid(
+                &f.display().to_string(),
+                load(&opts_files(std::slice::from_ref(f))),
+            ) {
+                accepted += 1;
+            }
+        }
+        eprintln!(
+            "compose corpus: {accepted} of {} files load, map and render valid objects",
+            files.len()
+        );
+        assert!(accepted >= 30, "only {accepted} corpus files were accepted");
+        rendered += accepted;
+    }
+    let strict = "name: Strict_Project\nservices:\n  1web:\n    image: x\n    user: '1000:1000'\n    ports: ['127.0.0.1:8000-8010:8000-8010', '53:53/udp']\n    expose: ['9000-9002']\n    environment: {A_B: '1', c.d: x, API_TOKEN: t}\n    mem_limit: 0\n    mem_reservation: 64m\n    deploy: {replicas: 2, resources: {limits: {cpus: '2', memory: 1g}, reservations: {cpus: '0.5', memory: 512m}}}\n    configs: [{source: c, target: /etc/c, mode: 0640}]\n    secrets: [{source: s, mode: 400}]\n    hostname: Web_Host\n    sysctls: {net.core.somaxconn: '1024'}\n    labels: {com.example/x: y}\n    healthcheck: {test: curl -f localhost, interval: 5s}\n    tmpfs: ['/run:size=1m']\n    volumes: [data:/data]\n  web.v1:\n    image: y\n    scale: 3\n    restart: 'no'\nconfigs:\n  c: {content: x}\nsecrets:\n  s: {content: y}\nvolumes:\n  data: {}\n".to_string();
+    assert!(renders_valid("the strict seed", load_str(&strict)));
+    let mut seeds = mutation_seeds();
+    seeds.push(strict);
+    for text in mutations(&seeds) {
+        if renders_valid(&text, load_str_env(&text, &[("B", "1")])) {
+            rendered += 1;
+        }
+    }
+    assert!(rendered > 100, "only {rendered} inputs rendered");
 }
 
 #[test]
