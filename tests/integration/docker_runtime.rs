@@ -904,3 +904,90 @@ fn a_server_that_never_answers_on_its_port_times_out_with_exit_6() {
     assert!(o.error_line().contains("timed out after 3s"), "{o}");
     assert!(o.error_line().contains("0/1 containers ready"), "{o}");
 }
+
+/// `k8s connect|probe --runtime docker` on a stdio server: a fresh `docker exec` of the
+/// container's Entrypoint + Cmd per connection. No MCP server runs in the busybox image (no
+/// Node in a locally imported image), so the process is the test script: connect bridges its
+/// bytes and passes on its exit code, probe finds it is not an MCP server.
+#[test]
+fn connect_and_probe_reach_a_stdio_server_through_docker_exec() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("connect");
+    env.stdio_datum("exec");
+    assert_eq!(env.deploy(&[]).code, 0);
+    let name = env.name();
+
+    let mut c = bin(env.home.path());
+    c.env("_B00T_Path", env.datums.path())
+        .args(["k8s", "connect", &env.server, "--runtime", "docker"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}\n")
+        .unwrap();
+    let o: Out = child.wait_with_output().unwrap().into();
+    // A fresh process (its own greeting, the container's env), our bytes echoed, then our
+    // EOF closed its stdin: it said so and exited 7, which is our exit code.
+    assert_eq!(
+        o.stdout, "server up mode=exec\n{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}\nstdin closed\n",
+        "{o}"
+    );
+    assert_eq!(o.code, 7, "{o}");
+    assert!(o.error_line().contains("exited with code 7"), "{o}");
+    // The container itself still runs.
+    assert_eq!(env.inspect(&name)["State"]["Status"], "running");
+
+    let o = env.k8s("probe", &[&env.server, "--timeout", "3s", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let v = o.json();
+    assert_eq!(v["healthy"], false, "{v}");
+    assert_eq!(v["transport"], "stdio");
+    assert_eq!(v["pod"], name.as_str());
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON-RPC: the server wrote \"server up mode=exec\""),
+        "{v}"
+    );
+    assert!(
+        v["endpoint"].as_str().unwrap().contains("docker exec"),
+        "{v}"
+    );
+
+    let o = env.k8s("probe", &["nope"]);
+    assert_eq!(o.code, 4, "{o}");
+}
+
+/// An HTTP server on Docker is probed on its published port; busybox httpd is no MCP server.
+#[test]
+fn probe_reaches_an_http_server_on_its_published_port() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("probehttp");
+    let port = free_port();
+    env.http_datum(port);
+    assert_eq!(env.deploy(&[]).code, 0);
+    let (_, published) = host_port(&env.inspect(&env.name()), port);
+    let o = env.k8s("probe", &[&env.server, "--timeout", "3s", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let v = o.json();
+    assert_eq!(v["transport"], "http", "{v}");
+    assert!(
+        v["endpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("http://127.0.0.1:{published}/mcp")),
+        "{v}"
+    );
+    assert_eq!(v["healthy"], false);
+    assert!(v["reason"].as_str().unwrap().contains("initialize"), "{v}");
+}
