@@ -535,10 +535,7 @@ impl ListArgs {
             }
         }
         match probes.iter().flatten().flatten().find(|p| !p.healthy) {
-            Some(p) => Err(Error::msg(
-                Exit::Failed,
-                format!("the MCP server {} is unhealthy", p.name),
-            )),
+            Some(p) => Err(Error::msg(Exit::Failed, p.unhealthy_error())),
             None => Ok(()),
         }
     }
@@ -979,14 +976,7 @@ impl ProbeArgs {
         if report.healthy {
             Ok(())
         } else {
-            Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "the MCP server {} is unhealthy: {}",
-                    report.name,
-                    report.reason.as_deref().unwrap_or("unknown reason")
-                ),
-            ))
+            Err(Error::msg(Exit::Failed, report.unhealthy_error()))
         }
     }
 }

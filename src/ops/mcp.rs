@@ -79,22 +79,12 @@ pub struct ProbeReport {
 impl ProbeReport {
     fn new(ep: &McpEndpoint) -> ProbeReport {
         ProbeReport {
-            name: ep.workload.clone(),
             pod: ep.pod.clone(),
             container: ep.container.clone(),
             transport: Some(ep.kind()),
             endpoint: ep.describe(),
-            healthy: false,
             reason: None,
-            protocol_version: None,
-            server_name: None,
-            server_version: None,
-            tool_count: None,
-            tools: Vec::new(),
-            initialize_ms: None,
-            tools_list_ms: None,
-            exit_code: None,
-            stderr: Vec::new(),
+            ..ProbeReport::not_started(&ep.workload, String::new())
         }
     }
 
@@ -118,6 +108,15 @@ impl ProbeReport {
             exit_code: None,
             stderr: Vec::new(),
         }
+    }
+
+    /// The error a command ends with when the server is unhealthy.
+    pub fn unhealthy_error(&self) -> String {
+        format!(
+            "the MCP server {} is unhealthy: {}",
+            self.name,
+            self.reason.as_deref().unwrap_or("unknown reason")
+        )
     }
 
     /// One line for tables: `ok: everything 2.0.0, 13 tools, 2025-06-18, 41 ms` or the reason.

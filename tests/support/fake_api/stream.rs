@@ -322,38 +322,11 @@ async fn exec(
         }
     };
     let (out_tx, mut out_rx) = tokio::sync::mpsc::channel::<(u8, Vec<u8>)>(16);
-    let mut pumps = Vec::new();
-    for (ch, reader) in [
-        (
-            STDOUT,
-            child
-                .stdout
-                .take()
-                .map(|r| Box::new(r) as Box<dyn tokio::io::AsyncRead + Send + Unpin>),
-        ),
-        (
-            STDERR,
-            child
-                .stderr
-                .take()
-                .map(|r| Box::new(r) as Box<dyn tokio::io::AsyncRead + Send + Unpin>),
-        ),
-    ] {
-        let Some(mut reader) = reader else { continue };
-        let out_tx = out_tx.clone();
-        pumps.push(tokio::spawn(async move {
-            let mut buf = vec![0u8; 16 * 1024];
-            loop {
-                match reader.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if out_tx.send((ch, buf[..n].to_vec())).await.is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        }));
+    if let Some(r) = child.stdout.take() {
+        tokio::spawn(pump(STDOUT, r, out_tx.clone()));
+    }
+    if let Some(r) = child.stderr.take() {
+        tokio::spawn(pump(STDERR, r, out_tx.clone()));
     }
     drop(out_tx);
     let mut child_stdin = child.stdin.take();
@@ -456,24 +429,16 @@ async fn portforward(
             writers.push(None);
             continue;
         };
-        let (mut r, w) = conn.into_split();
+        let (r, w) = conn.into_split();
         writers.push(Some(w));
         open += 1;
         let out_tx = out_tx.clone();
         let ch = 2 * i as u8;
         tokio::spawn(async move {
-            let mut buf = vec![0u8; 16 * 1024];
-            loop {
-                match r.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if out_tx.send((ch, buf[..n].to_vec())).await.is_err() {
-                            return;
-                        }
-                    }
-                }
+            if pump(ch, r, out_tx.clone()).await {
+                // The pod closed its end of this port.
+                let _ = out_tx.send((ch, Vec::new())).await;
             }
-            let _ = out_tx.send((ch, Vec::new())).await;
         });
     }
     drop(out_tx);
@@ -504,4 +469,23 @@ async fn portforward(
         }
     }
     let _ = tx.send(Message::Close(None)).await;
+}
+
+/// Send what `reader` yields as `(ch, bytes)` until its end; `false` when nobody listens.
+async fn pump<R: tokio::io::AsyncRead + Unpin>(
+    ch: u8,
+    mut reader: R,
+    tx: tokio::sync::mpsc::Sender<(u8, Vec<u8>)>,
+) -> bool {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        match reader.read(&mut buf).await {
+            Ok(0) | Err(_) => return true,
+            Ok(n) => {
+                if tx.send((ch, buf[..n].to_vec())).await.is_err() {
+                    return false;
+                }
+            }
+        }
+    }
 }
