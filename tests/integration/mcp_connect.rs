@@ -541,3 +541,64 @@ fn fake_exec_and_portforward_answer_like_the_api_server() {
     ));
     assert_eq!(r.status, 403, "{r:?}");
 }
+
+/// Clients that offer only `v4.channel.k8s.io` (no close channel) get it, with the same
+/// channels and the exit status on channel 3.
+#[test]
+fn fake_exec_speaks_v4_for_older_clients() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    let ctx = Ctx::new();
+    ctx.stdio_datum("cat", "cat", &[]);
+    ctx.deploy("cat");
+    let c = &ctx.kube.cluster;
+    let pod = c.pods_with_prefix("default", "cat-mcp-")[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let addr = c.url().trim_start_matches("http://").to_string();
+    let url = format!(
+        "ws://{addr}/api/v1/namespaces/default/pods/{pod}/exec?command=sh&command=-c&command=read%20x%3B%20echo%20got%20%24x%3B%20exit%202&stdin=true&stdout=true&stderr=true"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut req = url.into_client_request().unwrap();
+        req.headers_mut().insert(
+            "authorization",
+            format!("Bearer {}", c.token()).parse().unwrap(),
+        );
+        req.headers_mut().insert(
+            "sec-websocket-protocol",
+            "v4.channel.k8s.io".parse().unwrap(),
+        );
+        let tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let (mut ws, resp) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
+        assert_eq!(
+            resp.headers()["sec-websocket-protocol"],
+            "v4.channel.k8s.io"
+        );
+        ws.send(Message::binary(b"\x00hi\n".to_vec()))
+            .await
+            .unwrap();
+        let (mut stdout, mut status) = (Vec::new(), None);
+        while let Some(Ok(m)) = ws.next().await {
+            if let Message::Binary(b) = m {
+                match (b.first(), b.len()) {
+                    (Some(1), n) if n > 1 => stdout.extend_from_slice(&b[1..]),
+                    (Some(3), n) if n > 1 => {
+                        status = Some(serde_json::from_slice::<Value>(&b[1..]).unwrap())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(String::from_utf8_lossy(&stdout), "got hi\n");
+        let status = status.expect("a status on channel 3");
+        assert_eq!(status["status"], "Failure", "{status}");
+        assert_eq!(status["reason"], "NonZeroExitCode");
+        assert_eq!(status["details"]["causes"][0]["reason"], "ExitCode");
+        assert_eq!(status["details"]["causes"][0]["message"], "2");
+    });
+}
