@@ -320,7 +320,7 @@ where
                 crate::runtime::kube::humantime(total)
             ));
         }
-        Ok(Err(e)) => return Err(format!("initialize failed: {e}")),
+        Ok(Err(e)) => return Err(format!("initialize failed: {}", rmcp_error(&e))),
         Ok(Ok(c)) => c,
     };
     report.initialize_ms = Some(ms(started.elapsed()));
@@ -338,7 +338,7 @@ where
             "timeout: initialize answered, tools/list did not within {}",
             crate::runtime::kube::humantime(total)
         )),
-        Ok(Err(e)) => Err(format!("error response to tools/list: {e}")),
+        Ok(Err(e)) => Err(format!("error response to tools/list: {}", rmcp_error(&e))),
         Ok(Ok(tools)) => {
             report.tools_list_ms = Some(ms(t.elapsed()));
             report.tool_count = Some(tools.len());
@@ -349,6 +349,16 @@ where
     };
     let _ = tokio::time::timeout(Duration::from_secs(2), client.cancel()).await;
     result
+}
+
+/// rmcp's error text without the transport's Rust type name (`Send message error Transport
+/// [rmcp::transport::worker::WorkerTransport<…>] error: HTTP 501, …` → `HTTP 501, …`).
+fn rmcp_error(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    match text.find("] error: ") {
+        Some(i) if text.contains("Transport [") => text[i + "] error: ".len()..].to_string(),
+        _ => text,
+    }
 }
 
 /// Bridge `input`/`output`/`errors` to a fresh server process byte for byte until the process
@@ -440,7 +450,7 @@ where
             },
             Some((id, sent)) = sending.next(), if !sending.is_empty() => {
                 if let Err(e) = sent {
-                    let mut why = format!("b00t: sending to {} failed: {e}", target.url);
+                    let mut why = format!("b00t: sending to {} failed: {}", target.url, rmcp_error(&e));
                     if let Some(fwd) = target.errors().last() {
                         why.push_str(&format!("; {fwd}"));
                     }
@@ -474,4 +484,34 @@ where
     }
     let _ = transport.close().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_name_what_the_server_wrote() {
+        assert_eq!(
+            not_json_rpc(b"hello, I am not MCP\n").unwrap(),
+            "not JSON-RPC: the server wrote \"hello, I am not MCP\""
+        );
+        assert!(
+            not_json_rpc(br#"{"jsonrpc":"2.0","id":0,"method":"initialize"}"#)
+                .unwrap()
+                .contains("echoed the initialize request")
+        );
+        assert_eq!(
+            not_json_rpc(br#"{"jsonrpc":"2.0","id":0,"result":{}}"#),
+            None
+        );
+        assert_eq!(not_json_rpc(b""), None);
+    }
+
+    #[test]
+    fn rmcp_errors_lose_the_transport_type_name() {
+        let e = "Send message error Transport [rmcp::transport::worker::WorkerTransport<X<Y>>] error: HTTP 501, when send initialize request";
+        assert_eq!(rmcp_error(&e), "HTTP 501, when send initialize request");
+        assert_eq!(rmcp_error(&"connection closed"), "connection closed");
+    }
 }
