@@ -288,7 +288,7 @@ async fn probe_http(report: &mut ProbeReport, h: &HttpTarget, timeout: Duration)
     let transport = StreamableHttpClientTransport::from_uri(h.url.clone());
     let outcome = handshake(report, ().serve(transport), started, started + timeout).await;
     if let Err(why) = outcome {
-        let errors = h.errors();
+        let errors = h.errors_after_failure().await;
         report.reason = Some(match errors.last() {
             Some(e) => format!("{why}; {e}"),
             None => why,
@@ -451,7 +451,7 @@ where
             Some((id, sent)) = sending.next(), if !sending.is_empty() => {
                 if let Err(e) = sent {
                     let mut why = format!("b00t: sending to {} failed: {}", target.url, rmcp_error(&e));
-                    if let Some(fwd) = target.errors().last() {
+                    if let Some(fwd) = target.errors_after_failure().await.last() {
                         why.push_str(&format!("; {fwd}"));
                     }
                     let _ = errors.write_all(format!("{why}\n").as_bytes()).await;

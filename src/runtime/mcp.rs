@@ -115,6 +115,19 @@ impl HttpTarget {
     pub fn errors(&self) -> Vec<String> {
         self.errors.lock().map(|e| e.clone()).unwrap_or_default()
     }
+
+    /// The forwarding errors after a failed request: the error of a stream arrives at about
+    /// the time its connection closes, so wait a moment for one when there is none yet.
+    pub async fn errors_after_failure(&self) -> Vec<String> {
+        for _ in 0..10 {
+            let e = self.errors();
+            if !e.is_empty() || self._guard.is_none() {
+                return e;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        self.errors()
+    }
 }
 
 /// The `ExitCode` of an exec `Status` (channel 3): 0 on `Success`, the cause's code on

@@ -227,7 +227,7 @@ impl Kube {
                 let errs = errs.clone();
                 let pod = pod_name.clone();
                 tokio::spawn(async move {
-                    let note = |m: String| {
+                    let note = move |m: String| {
                         if let Ok(mut e) = errs.lock() {
                             e.push(m);
                         }
@@ -239,19 +239,16 @@ impl Kube {
                     let Some(mut upstream) = pf.take_stream(port) else {
                         return;
                     };
-                    let error = pf.take_error(port);
-                    let copy = tokio::io::copy_bidirectional(&mut conn, &mut upstream);
-                    match error {
-                        Some(error) => {
-                            tokio::select! {
-                                _ = copy => {}
-                                e = error => if let Some(e) = e { note(e) },
+                    // The kubelet's error for this port (it could not dial it), noted as soon
+                    // as it arrives, whatever the copy does.
+                    if let Some(error) = pf.take_error(port) {
+                        tokio::spawn(async move {
+                            if let Some(e) = error.await {
+                                note(e);
                             }
-                        }
-                        None => {
-                            let _ = copy.await;
-                        }
+                        });
                     }
+                    let _ = tokio::io::copy_bidirectional(&mut conn, &mut upstream).await;
                     drop(upstream);
                     pf.abort();
                 });
