@@ -4,7 +4,8 @@
 //! reported with its exit code and last log lines, `--pull never` with a missing image (4),
 //! an unreachable engine (3), the "no cluster" hint, and secrets never printed.
 //!
-//! Images are built locally from Debian's busybox-static (`docker import`); nothing is pulled.
+//! Images are built locally from Debian's busybox-static (`docker import`), and one from the
+//! MCP test programs' Node and node_modules for a real MCP server; nothing is pulled.
 //! Skips with a message without docker or busybox-static; fails under `CI=true`.
 
 use std::io::{Read, Write};
