@@ -268,10 +268,12 @@ async fn probe_stdio(
         report.reason = Some(match ended {
             Ok(Ok(code)) => {
                 report.exit_code = code;
-                let code = code.map_or("an unknown code".to_string(), |c| c.to_string());
+                let exited = code.map_or("exited (exit code unknown)".to_string(), |c| {
+                    format!("exited with code {c}")
+                });
                 match not_json_rpc(&stdout) {
-                    Some(n) => format!("{n}; then it exited with code {code}"),
-                    None => format!("exited with code {code} before answering ({why})"),
+                    Some(n) => format!("{n}; then it {exited}"),
+                    None => format!("{exited} before answering ({why})"),
                 }
             }
             _ => match not_json_rpc(&stdout) {

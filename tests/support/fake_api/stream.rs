@@ -317,7 +317,7 @@ async fn exec(
                 "code": 500,
             });
             let _ = tx.send(frame(ERROR, status.to_string().as_bytes())).await;
-            let _ = tx.send(Message::Close(None)).await;
+            close(tx, rx).await;
             return;
         }
     };
@@ -394,7 +394,7 @@ async fn exec(
         }
     };
     let _ = tx.send(frame(ERROR, status.to_string().as_bytes())).await;
-    let _ = tx.send(Message::Close(None)).await;
+    close(tx, rx).await;
 }
 
 /// Forward each port to its registered local address.
@@ -468,7 +468,27 @@ async fn portforward(
             },
         }
     }
-    let _ = tx.send(Message::Close(None)).await;
+    close(tx, rx).await;
+}
+
+/// The WebSocket closing handshake: our Close, then what the client still sends (stdin that
+/// was on its way, ignored) until its Close, for at most a second. Without it a client that
+/// writes while we close gets a broken pipe instead of the frames we sent before.
+async fn close(
+    mut tx: futures::stream::SplitSink<WsSocket, Message>,
+    mut rx: futures::stream::SplitStream<WsSocket>,
+) {
+    if tx.send(Message::Close(None)).await.is_err() {
+        return;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(m)) = rx.next().await {
+            if m.is_close() {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 /// Send what `reader` yields as `(ch, bytes)` until its end; `false` when nobody listens.
