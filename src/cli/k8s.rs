@@ -46,7 +46,9 @@ pub enum K8sCommand {
     /// Health of one workload, or of the cluster
     Status(StatusArgs),
     /// A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)
-    #[command(after_help = "In an MCP client's configuration:\n  {\"command\": \"b00t\", \"args\": [\"k8s\", \"connect\", \"github\"]}\n\nOnly JSON-RPC is written to stdout; diagnostics go to stderr. Exits with the server's exit code.")]
+    #[command(
+        after_help = "In an MCP client's configuration:\n  {\"command\": \"b00t\", \"args\": [\"k8s\", \"connect\", \"github\"]}\n\nOnly JSON-RPC is written to stdout; diagnostics go to stderr. Exits with the server's exit code."
+    )]
     Connect(ConnectArgs),
     /// MCP initialize + tools/list against a deployed MCP server, as a health check
     Probe(ProbeArgs),
