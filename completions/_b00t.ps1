@@ -72,6 +72,8 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete everything b00t created for a workload')
             [CompletionResult]::new('restart-mcp', 'restart-mcp', [CompletionResultType]::ParameterValue, 'Rolling restart of an MCP server')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of one workload, or of the cluster')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'MCP initialize + tools/list against a deployed MCP server, as a health check')
             [CompletionResult]::new('translate', 'translate', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file (or take an image) and apply it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -115,6 +117,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector (e.g. app.kubernetes.io/name=github)')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector (e.g. app.kubernetes.io/name=github)')
+            [CompletionResult]::new('--mcp-path', '--mcp-path', [CompletionResultType]::ParameterName, 'Path of an HTTP server''s MCP endpoint')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
@@ -126,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every pod, not only b00t-managed workloads')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also run an MCP handshake (initialize + tools/list) with every MCP server')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
@@ -141,6 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Label selector (e.g. app.kubernetes.io/name=github)')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Label selector (e.g. app.kubernetes.io/name=github)')
+            [CompletionResult]::new('--mcp-path', '--mcp-path', [CompletionResultType]::ParameterName, 'Path of an HTTP server''s MCP endpoint')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
@@ -152,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every pod, not only b00t-managed workloads')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also run an MCP handshake (initialize + tools/list) with every MCP server')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
@@ -275,6 +281,55 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;k8s;status' {
+            [CompletionResult]::new('--mcp-path', '--mcp-path', [CompletionResultType]::ParameterName, 'Path of an HTTP server''s MCP endpoint')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also run an MCP handshake (initialize + tools/list) with the workload''s server')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;k8s;connect' {
+            [CompletionResult]::new('--mcp-path', '--mcp-path', [CompletionResultType]::ParameterName, 'Path of an HTTP server''s MCP endpoint')
+            [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s, else "default")')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Read across all namespaces')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Same as -o json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logs on stderr (-v, -vv)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'b00t;k8s;probe' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on initialize + tools/list after this long')
+            [CompletionResult]::new('--mcp-path', '--mcp-path', [CompletionResultType]::ParameterName, 'Path of an HTTP server''s MCP endpoint')
             [CompletionResult]::new('--runtime', '--runtime', [CompletionResultType]::ParameterName, 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')
@@ -371,6 +426,8 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete everything b00t created for a workload')
             [CompletionResult]::new('restart-mcp', 'restart-mcp', [CompletionResultType]::ParameterValue, 'Rolling restart of an MCP server')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of one workload, or of the cluster')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'MCP initialize + tools/list against a deployed MCP server, as a health check')
             [CompletionResult]::new('translate', 'translate', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file (or take an image) and apply it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -392,6 +449,12 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;k8s;help;status' {
+            break
+        }
+        'b00t;k8s;help;connect' {
+            break
+        }
+        'b00t;k8s;help;probe' {
             break
         }
         'b00t;k8s;help;translate' {
@@ -1206,6 +1269,8 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete everything b00t created for a workload')
             [CompletionResult]::new('restart-mcp', 'restart-mcp', [CompletionResultType]::ParameterValue, 'Rolling restart of an MCP server')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Health of one workload, or of the cluster')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'MCP initialize + tools/list against a deployed MCP server, as a health check')
             [CompletionResult]::new('translate', 'translate', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)')
             [CompletionResult]::new('deploy', 'deploy', [CompletionResultType]::ParameterValue, 'Translate a Dockerfile or compose file (or take an image) and apply it')
             break
@@ -1226,6 +1291,12 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             break
         }
         'b00t;help;k8s;status' {
+            break
+        }
+        'b00t;help;k8s;connect' {
+            break
+        }
+        'b00t;help;k8s;probe' {
             break
         }
         'b00t;help;k8s;translate' {

@@ -46,6 +46,9 @@ _b00t() {
             b00t__subcmd__help,obi)
                 cmd="b00t__subcmd__help__subcmd__obi"
                 ;;
+            b00t__subcmd__help__subcmd__k8s,connect)
+                cmd="b00t__subcmd__help__subcmd__k8s__subcmd__connect"
+                ;;
             b00t__subcmd__help__subcmd__k8s,delete)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__delete"
                 ;;
@@ -60,6 +63,9 @@ _b00t() {
                 ;;
             b00t__subcmd__help__subcmd__k8s,logs)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__logs"
+                ;;
+            b00t__subcmd__help__subcmd__k8s,probe)
+                cmd="b00t__subcmd__help__subcmd__k8s__subcmd__probe"
                 ;;
             b00t__subcmd__help__subcmd__k8s,restart-mcp)
                 cmd="b00t__subcmd__help__subcmd__k8s__subcmd__restart__subcmd__mcp"
@@ -133,6 +139,9 @@ _b00t() {
             b00t__subcmd__help__subcmd__obi__subcmd__sensor,run)
                 cmd="b00t__subcmd__help__subcmd__obi__subcmd__sensor__subcmd__run"
                 ;;
+            b00t__subcmd__k8s,connect)
+                cmd="b00t__subcmd__k8s__subcmd__connect"
+                ;;
             b00t__subcmd__k8s,delete)
                 cmd="b00t__subcmd__k8s__subcmd__delete"
                 ;;
@@ -154,6 +163,9 @@ _b00t() {
             b00t__subcmd__k8s,ls)
                 cmd="b00t__subcmd__k8s__subcmd__list"
                 ;;
+            b00t__subcmd__k8s,probe)
+                cmd="b00t__subcmd__k8s__subcmd__probe"
+                ;;
             b00t__subcmd__k8s,restart-mcp)
                 cmd="b00t__subcmd__k8s__subcmd__restart__subcmd__mcp"
                 ;;
@@ -165,6 +177,9 @@ _b00t() {
                 ;;
             b00t__subcmd__k8s,translate)
                 cmd="b00t__subcmd__k8s__subcmd__translate"
+                ;;
+            b00t__subcmd__k8s__subcmd__help,connect)
+                cmd="b00t__subcmd__k8s__subcmd__help__subcmd__connect"
                 ;;
             b00t__subcmd__k8s__subcmd__help,delete)
                 cmd="b00t__subcmd__k8s__subcmd__help__subcmd__delete"
@@ -183,6 +198,9 @@ _b00t() {
                 ;;
             b00t__subcmd__k8s__subcmd__help,logs)
                 cmd="b00t__subcmd__k8s__subcmd__help__subcmd__logs"
+                ;;
+            b00t__subcmd__k8s__subcmd__help,probe)
+                cmd="b00t__subcmd__k8s__subcmd__help__subcmd__probe"
                 ;;
             b00t__subcmd__k8s__subcmd__help,restart-mcp)
                 cmd="b00t__subcmd__k8s__subcmd__help__subcmd__restart__subcmd__mcp"
@@ -517,8 +535,22 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__k8s)
-            opts="deploy-mcp list logs delete restart-mcp status translate deploy"
+            opts="deploy-mcp list logs delete restart-mcp status connect probe translate deploy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__k8s__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -587,6 +619,20 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__help__subcmd__k8s__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__help__subcmd__k8s__subcmd__probe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -965,12 +1011,70 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s)
-            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version deploy-mcp list ls logs delete rm restart-mcp status translate deploy help"
+            opts="-n -A -o -v -h -V --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__k8s__subcmd__connect)
+            opts="-n -A -o -v -h -V --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mcp-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1261,8 +1365,22 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__help)
-            opts="deploy-mcp list logs delete restart-mcp status translate deploy help"
+            opts="deploy-mcp list logs delete restart-mcp status connect probe translate deploy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        b00t__subcmd__k8s__subcmd__help__subcmd__connect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1358,6 +1476,20 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        b00t__subcmd__k8s__subcmd__help__subcmd__probe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         b00t__subcmd__k8s__subcmd__help__subcmd__restart__subcmd__mcp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1401,7 +1533,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__list)
-            opts="-l -n -A -o -v -h -V --all --type --selector --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-l -n -A -o -v -h -V --all --type --selector --probe --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1416,6 +1548,10 @@ _b00t() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mcp-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1544,6 +1680,68 @@ _b00t() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        b00t__subcmd__k8s__subcmd__probe)
+            opts="-n -A -o -v -h -V --timeout --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mcp-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
+                    COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         b00t__subcmd__k8s__subcmd__restart__subcmd__mcp)
             opts="-n -A -o -v -h -V --wait --timeout --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1603,12 +1801,16 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__status)
-            opts="-n -A -o -v -h -V --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --probe --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --mcp-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --runtime)
                     COMPREPLY=($(compgen -W "kubernetes docker" -- "${cur}"))
                     return 0

@@ -68,6 +68,8 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand rm 'Delete everything b00t created for a workload'
             cand restart-mcp 'Rolling restart of an MCP server'
             cand status 'Health of one workload, or of the cluster'
+            cand connect 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+            cand probe 'MCP initialize + tools/list against a deployed MCP server, as a health check'
             cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
             cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -109,6 +111,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --type 'Only this type'
             cand -l 'Label selector (e.g. app.kubernetes.io/name=github)'
             cand --selector 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --mcp-path 'Path of an HTTP server''s MCP endpoint'
             cand --runtime 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -120,6 +123,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured)'
             cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
             cand --all 'Every pod, not only b00t-managed workloads'
+            cand --probe 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
             cand -A 'Read across all namespaces'
             cand --all-namespaces 'Read across all namespaces'
             cand --json 'Same as -o json'
@@ -134,6 +138,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --type 'Only this type'
             cand -l 'Label selector (e.g. app.kubernetes.io/name=github)'
             cand --selector 'Label selector (e.g. app.kubernetes.io/name=github)'
+            cand --mcp-path 'Path of an HTTP server''s MCP endpoint'
             cand --runtime 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -145,6 +150,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --color 'When to use colours (NO_COLOR is honoured)'
             cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
             cand --all 'Every pod, not only b00t-managed workloads'
+            cand --probe 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
             cand -A 'Read across all namespaces'
             cand --all-namespaces 'Read across all namespaces'
             cand --json 'Same as -o json'
@@ -263,6 +269,53 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --version 'Print version'
         }
         &'b00t;k8s;status'= {
+            cand --mcp-path 'Path of an HTTP server''s MCP endpoint'
+            cand --runtime 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --probe 'Also run an MCP handshake (initialize + tools/list) with the workload''s server'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;connect'= {
+            cand --mcp-path 'Path of an HTTP server''s MCP endpoint'
+            cand --runtime 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;k8s;probe'= {
+            cand --timeout 'Give up on initialize + tools/list after this long'
+            cand --mcp-path 'Path of an HTTP server''s MCP endpoint'
             cand --runtime 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
@@ -356,6 +409,8 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand delete 'Delete everything b00t created for a workload'
             cand restart-mcp 'Rolling restart of an MCP server'
             cand status 'Health of one workload, or of the cluster'
+            cand connect 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+            cand probe 'MCP initialize + tools/list against a deployed MCP server, as a health check'
             cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
             cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -371,6 +426,10 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;k8s;help;restart-mcp'= {
         }
         &'b00t;k8s;help;status'= {
+        }
+        &'b00t;k8s;help;connect'= {
+        }
+        &'b00t;k8s;help;probe'= {
         }
         &'b00t;k8s;help;translate'= {
         }
@@ -1116,6 +1175,8 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand delete 'Delete everything b00t created for a workload'
             cand restart-mcp 'Rolling restart of an MCP server'
             cand status 'Health of one workload, or of the cluster'
+            cand connect 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+            cand probe 'MCP initialize + tools/list against a deployed MCP server, as a health check'
             cand translate 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
             cand deploy 'Translate a Dockerfile or compose file (or take an image) and apply it'
         }
@@ -1130,6 +1191,10 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;k8s;restart-mcp'= {
         }
         &'b00t;help;k8s;status'= {
+        }
+        &'b00t;help;k8s;connect'= {
+        }
+        &'b00t;help;k8s;probe'= {
         }
         &'b00t;help;k8s;translate'= {
         }

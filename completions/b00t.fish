@@ -46,35 +46,37 @@ complete -c b00t -n "__fish_b00t_needs_command" -f -a "obi" -d 'The OBI eBPF age
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "man" -d 'Write man pages'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l context -d 'The kubeconfig context to use' -r
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s A -l all-namespaces -d 'Read across all namespaces'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -l json -d 'Same as -o json'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s h -l help -d 'Print help'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "ls" -d 'List b00t-managed workloads (every pod with --all)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "delete" -d 'Delete everything b00t created for a workload'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "rm" -d 'Delete everything b00t created for a workload'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "status" -d 'Health of one workload, or of the cluster'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status translate deploy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "ls" -d 'List b00t-managed workloads (every pod with --all)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "delete" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "rm" -d 'Delete everything b00t created for a workload'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "connect" -d 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "probe" -d 'MCP initialize + tools/list against a deployed MCP server, as a health check'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s s -l server -d 'Server name: the datum <name>.mcp.toml' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l image -d 'Image to run (overrides the datum and the defaults)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l replicas -d 'Number of replicas' -r
@@ -112,6 +114,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 app\t''
 obi\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l mcp-path -d 'Path of an HTTP server\'s MCP endpoint' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
@@ -128,6 +131,7 @@ always\t''
 never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l all -d 'Every pod, not only b00t-managed workloads'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -137,6 +141,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 app\t''
 obi\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s l -l selector -d 'Label selector (e.g. app.kubernetes.io/name=github)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l mcp-path -d 'Path of an HTTP server\'s MCP endpoint' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
@@ -153,6 +158,7 @@ always\t''
 never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l all -d 'Every pod, not only b00t-managed workloads'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -256,6 +262,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l mcp-path -d 'Path of an HTTP server\'s MCP endpoint' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
@@ -271,11 +278,55 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 always\t''
 never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with the workload\'s server'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l mcp-path -d 'Path of an HTTP server\'s MCP endpoint' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l timeout -d 'Give up on initialize + tools/list after this long' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l mcp-path -d 'Path of an HTTP server\'s MCP endpoint' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l runtime -d 'Where workloads run (default: B00T_RUNTIME, then `runtime` in ~/.config/b00t/config.toml, then kubernetes)' -r -f -a "kubernetes\t'A Kubernetes cluster (kubeconfig)'
+docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-dockerfile -d 'Dockerfile to translate' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l from-compose -d 'Compose file(s) to translate, merged in order (repeatable)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l name -d 'Application name (app.kubernetes.io/name; default: the compose project or directory name)' -r
@@ -347,6 +398,8 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete everything b00t created for a workload'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "connect" -d 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "probe" -d 'MCP initialize + tools/list against a deployed MCP server, as a health check'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -686,6 +739,8 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "delete" -d 'Delete everything b00t created for a workload'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "restart-mcp" -d 'Rolling restart of an MCP server'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "status" -d 'Health of one workload, or of the cluster'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "connect" -d 'A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "probe" -d 'MCP initialize + tools/list against a deployed MCP server, as a health check'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "translate" -d 'Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy" -d 'Translate a Dockerfile or compose file (or take an image) and apply it'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "deploy" -d 'Deploy the agent: a DaemonSet on every node (or a sidecar), validated config, waited for'

@@ -38,6 +38,9 @@ pub trait Classify {
 pub struct Error {
     exit: Exit,
     inner: Box<dyn StdError + Send + Sync + 'static>,
+    /// A process exit code to pass on instead of the class's (`k8s connect` ends with the
+    /// remote server's).
+    code: Option<u8>,
 }
 
 impl Error {
@@ -48,6 +51,7 @@ impl Error {
         Error {
             exit: err.exit(),
             inner: Box::new(err),
+            code: None,
         }
     }
 
@@ -56,7 +60,22 @@ impl Error {
         Error {
             exit,
             inner: Box::new(Message(message.into())),
+            code: None,
         }
+    }
+
+    /// A process another end ran (`k8s connect`'s server) exited with `code`: exit with it too.
+    pub fn exited(code: i64, message: impl Into<String>) -> Self {
+        Error {
+            exit: Exit::Failed,
+            inner: Box::new(Message(message.into())),
+            code: Some(u8::try_from(code).unwrap_or(1)).filter(|c| *c != 0),
+        }
+    }
+
+    /// The process exit code: the class's, or the one [`Error::exited`] passes on.
+    pub fn code(&self) -> u8 {
+        self.code.unwrap_or(self.exit.code() as u8)
     }
 
     pub fn exit(&self) -> Exit {

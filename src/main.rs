@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", e.chain());
-            ExitCode::from(e.exit().code() as u8)
+            ExitCode::from(e.code())
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::render::labels;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
 use crate::runtime::kube::{ConnectOptions, KubeError};
+use crate::runtime::mcp::{EndpointOptions, McpTransport};
 use crate::runtime::{ApplyWorkload, Overview, RuntimeKind};
 
 #[derive(Debug, Args)]
@@ -44,6 +45,13 @@ pub enum K8sCommand {
     RestartMcp(RestartArgs),
     /// Health of one workload, or of the cluster
     Status(StatusArgs),
+    /// A local stdio MCP endpoint for a deployed MCP server (the command of an MCP client)
+    #[command(
+        after_help = "In an MCP client's configuration:\n  {\"command\": \"b00t\", \"args\": [\"k8s\", \"connect\", \"github\"]}\n\nOnly JSON-RPC is written to stdout; diagnostics go to stderr. Exits with the server's exit code."
+    )]
+    Connect(ConnectArgs),
+    /// MCP initialize + tools/list against a deployed MCP server, as a health check
+    Probe(ProbeArgs),
     /// Translate a Dockerfile or compose file into Kubernetes objects (no cluster needed)
     Translate(super::translate::TranslateArgs),
     /// Translate a Dockerfile or compose file (or take an image) and apply it
@@ -108,6 +116,56 @@ pub struct ListArgs {
     /// Label selector (e.g. app.kubernetes.io/name=github)
     #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
     pub selector: Option<String>,
+    /// Also run an MCP handshake (initialize + tools/list) with every MCP server
+    #[arg(long)]
+    pub probe: bool,
+    #[command(flatten)]
+    pub mcp: McpFlags,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
+}
+
+/// How to reach a workload's MCP server (`connect`, `probe`, `--probe`).
+#[derive(Debug, Args)]
+pub struct McpFlags {
+    /// Path of an HTTP server's MCP endpoint
+    #[arg(long, value_name = "PATH", default_value = "/mcp")]
+    pub mcp_path: String,
+}
+
+impl McpFlags {
+    fn endpoint(&self) -> EndpointOptions {
+        EndpointOptions {
+            mcp_path: if self.mcp_path.starts_with('/') {
+                self.mcp_path.clone()
+            } else {
+                format!("/{}", self.mcp_path)
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// MCP server: NAME (its datum name), POD, or TYPE/NAME
+    #[arg(value_name = "SERVER")]
+    pub server: String,
+    #[command(flatten)]
+    pub mcp: McpFlags,
+    #[command(flatten)]
+    pub runtime: RuntimeFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// MCP server: NAME, POD, or TYPE/NAME
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Give up on initialize + tools/list after this long
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10s")]
+    pub timeout: Duration,
+    #[command(flatten)]
+    pub mcp: McpFlags,
     #[command(flatten)]
     pub runtime: RuntimeFlag,
 }
@@ -197,6 +255,11 @@ pub struct StatusArgs {
     /// Workload or pod (none: the cluster, or the Docker engine)
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// Also run an MCP handshake (initialize + tools/list) with the workload's server
+    #[arg(long, requires = "name")]
+    pub probe: bool,
+    #[command(flatten)]
+    pub mcp: McpFlags,
     #[command(flatten)]
     pub runtime: RuntimeFlag,
 }
@@ -211,6 +274,8 @@ impl K8sArgs {
             K8sCommand::Delete(a) => a.run(global, out, timeout).await,
             K8sCommand::RestartMcp(a) => a.run(global, out, timeout).await,
             K8sCommand::Status(a) => a.run(global, out, timeout).await,
+            K8sCommand::Connect(a) => a.run(global, timeout).await,
+            K8sCommand::Probe(a) => a.run(global, out, timeout).await,
             K8sCommand::Translate(a) => a.run(global, out).await,
             K8sCommand::Deploy(a) => a.run(global, out, timeout).await,
         }
@@ -405,9 +470,40 @@ impl ListArgs {
             type_label,
         };
         let rows = rt.list(&opts).await?;
+        let probes = if self.probe {
+            let popts = ops::mcp::ProbeOptions {
+                endpoint: self.mcp.endpoint(),
+                ..Default::default()
+            };
+            let popts = &popts;
+            Some(
+                futures::future::join_all(rows.iter().map(|r| async move {
+                    if r.type_ == labels::type_label("mcp").unwrap_or("mcp-server") {
+                        Some(ops::mcp::probe_or_reason(rt, &r.name, popts).await)
+                    } else {
+                        None
+                    }
+                }))
+                .await,
+            )
+        } else {
+            None
+        };
+        let probed = |rows: &[WorkloadSummary]| -> Vec<serde_json::Value> {
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    if let (Some(p), Some(o)) = (&probes, v.as_object_mut()) {
+                        o.insert("probe".into(), serde_json::json!(p[i]));
+                    }
+                    v
+                })
+                .collect()
+        };
         match out.format() {
-            Some(OutputFormat::Json) => out.json(&rows),
-            Some(OutputFormat::Yaml) => out.yaml(&rows),
+            Some(OutputFormat::Json) => out.json(&probed(&rows)),
+            Some(OutputFormat::Yaml) => out.yaml(&probed(&rows)),
             Some(OutputFormat::Name) => {
                 for r in &rows {
                     out.line(&format!("{}/{}", r.kind.to_lowercase(), r.name));
@@ -426,14 +522,27 @@ impl ListArgs {
                     out.note(&format!("{what} {where_}"));
                     return Ok(());
                 }
-                out.write(&list_table(out, &rows, global.all_namespaces));
+                out.write(&list_table(
+                    out,
+                    &rows,
+                    global.all_namespaces,
+                    probes.as_deref(),
+                ));
             }
         }
-        Ok(())
+        match probes.iter().flatten().flatten().find(|p| !p.healthy) {
+            Some(p) => Err(Error::msg(Exit::Failed, p.unhealthy_error())),
+            None => Ok(()),
+        }
     }
 }
 
-fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
+fn list_table(
+    out: &Out,
+    rows: &[WorkloadSummary],
+    all_ns: bool,
+    probes: Option<&[Option<ops::mcp::ProbeReport>]>,
+) -> String {
     let wide = out.is_wide();
     let mut headers = vec!["STATUS", "NAME"];
     if all_ns {
@@ -443,8 +552,11 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
     if wide {
         headers.extend(["IMAGE", "NODE"]);
     }
+    if probes.is_some() {
+        headers.push("MCP");
+    }
     let mut t = table::new(headers);
-    for r in rows {
+    for (i, r) in rows.iter().enumerate() {
         let mut cells = vec![format!("{} {}", mark(&r.status), r.status), r.name.clone()];
         if all_ns {
             cells.push(r.namespace.clone());
@@ -466,6 +578,17 @@ fn list_table(out: &Out, rows: &[WorkloadSummary], all_ns: bool) -> String {
                 "-".into()
             } else {
                 r.nodes.join(",")
+            });
+        }
+        if let Some(p) = probes {
+            cells.push(match &p[i] {
+                Some(p) if p.healthy => format!(
+                    "ok, {} tools, {:.0} ms",
+                    p.tool_count.unwrap_or(0),
+                    p.initialize_ms.unwrap_or_default() + p.tools_list_ms.unwrap_or_default()
+                ),
+                Some(p) => format!("unhealthy: {}", p.reason.as_deref().unwrap_or("?")),
+                None => "-".into(),
             });
         }
         t.add_row(cells);
@@ -685,8 +808,26 @@ impl StatusArgs {
             return Ok(());
         };
         let st = rt.status(name).await?;
+        let probe = if self.probe {
+            let popts = ops::mcp::ProbeOptions {
+                endpoint: self.mcp.endpoint(),
+                ..Default::default()
+            };
+            Some(ops::mcp::probe_or_reason(rt, name, &popts).await)
+        } else {
+            None
+        };
         if structured {
-            out.document(&st);
+            match &probe {
+                Some(p) => {
+                    let mut v = serde_json::to_value(&st).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("probe".into(), serde_json::json!(p));
+                    }
+                    out.document(&v);
+                }
+                None => out.document(&st),
+            }
         } else {
             let s = &st.summary;
             let mark = mark(&s.status);
@@ -738,6 +879,24 @@ impl StatusArgs {
                 }
             }
         }
+        if let Some(p) = &probe
+            && !structured
+        {
+            out.line(&format!("  mcp: {}", p.summary()));
+            for l in &p.stderr {
+                out.line(&format!("    {l}"));
+            }
+        }
+        if let Some(p) = probe.as_ref().filter(|p| st.healthy && !p.healthy) {
+            return Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "{} runs but its MCP server is unhealthy: {}",
+                    st.summary.name,
+                    p.reason.as_deref().unwrap_or("unknown reason")
+                ),
+            ));
+        }
         if st.healthy {
             Ok(())
         } else {
@@ -750,6 +909,122 @@ impl StatusArgs {
                     st.summary.status.to_lowercase()
                 ),
             ))
+        }
+    }
+}
+
+impl ConnectArgs {
+    async fn run(self, global: &Global, request_timeout: Duration) -> Result<()> {
+        let backend =
+            runtime::connect(self.runtime.kind()?, global, None, request_timeout, true).await?;
+        let ep = backend
+            .rt()
+            .mcp_endpoint(&self.server, &self.mcp.endpoint())
+            .await?;
+        tracing::info!("connecting to {}: {}", ep.workload, ep.describe());
+        match &ep.transport {
+            McpTransport::Stdio(s) => {
+                let p = s.open().await?;
+                let code = ops::mcp::bridge_stdio(
+                    p,
+                    tokio::io::stdin(),
+                    crate::output::stdout_stream(),
+                    tokio::io::stderr(),
+                )
+                .await;
+                match code {
+                    Some(0) | None => Ok(()),
+                    Some(n) => Err(Error::exited(
+                        n,
+                        format!(
+                            "the MCP server process of {} exited with code {n}",
+                            ep.workload
+                        ),
+                    )),
+                }
+            }
+            McpTransport::Http(h) => {
+                ops::mcp::bridge_http(
+                    h,
+                    tokio::io::stdin(),
+                    crate::output::stdout_stream(),
+                    tokio::io::stderr(),
+                )
+                .await
+            }
+        }
+    }
+}
+
+impl ProbeArgs {
+    async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
+        let backend = connect(&self.runtime, global, request_timeout).await?;
+        let opts = ops::mcp::ProbeOptions {
+            timeout: self.timeout,
+            endpoint: self.mcp.endpoint(),
+        };
+        let report = ops::mcp::probe(backend.rt(), &self.name, &opts).await?;
+        if matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml)) {
+            out.document(&report);
+        } else {
+            render_probe(out, &report);
+        }
+        if report.healthy {
+            Ok(())
+        } else {
+            Err(Error::msg(Exit::Failed, report.unhealthy_error()))
+        }
+    }
+}
+
+/// A probe report as a table, then the reason and the server's last stderr lines.
+fn render_probe(out: &Out, r: &ops::mcp::ProbeReport) {
+    let mut t = table::new([
+        "STATUS",
+        "NAME",
+        "TRANSPORT",
+        "PROTOCOL",
+        "SERVER",
+        "TOOLS",
+        "INITIALIZE",
+        "TOOLS/LIST",
+    ]);
+    let dash = || "-".to_string();
+    t.add_row([
+        if r.healthy {
+            format!("{} healthy", mark("Running"))
+        } else {
+            format!("{} unhealthy", mark("Failing"))
+        },
+        r.name.clone(),
+        r.transport
+            .map(|t| format!("{t:?}").to_lowercase())
+            .unwrap_or_else(dash),
+        r.protocol_version.clone().unwrap_or_else(dash),
+        match (&r.server_name, &r.server_version) {
+            (Some(n), Some(v)) => format!("{n} {v}"),
+            (Some(n), None) => n.clone(),
+            _ => dash(),
+        },
+        r.tool_count.map(|n| n.to_string()).unwrap_or_else(dash),
+        r.initialize_ms
+            .map(|m| format!("{m:.1} ms"))
+            .unwrap_or_else(dash),
+        r.tools_list_ms
+            .map(|m| format!("{m:.1} ms"))
+            .unwrap_or_else(dash),
+    ]);
+    out.write(&table::render(&t));
+    if out.is_wide() || !r.healthy {
+        out.line(&format!("endpoint: {}", r.endpoint));
+    }
+    if let Some(reason) = &r.reason {
+        out.line(&format!("reason: {reason}"));
+    }
+    if !r.stderr.is_empty() {
+        out.line("last stderr lines of the server:");
+        for l in &r.stderr {
+            out.line(&format!("  {l}"));
         }
     }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::runtime::kube::apply::Applied;
 
 pub mod deploy;
+pub mod mcp;
 pub mod obi;
 pub mod workloads;
 

@@ -13,6 +13,12 @@ pub mod table;
 
 pub use progress::Progress;
 
+/// The raw stdout byte stream, for `k8s connect`: what the bridged MCP server sends, and
+/// nothing else (JSON-RPC only; notes and errors go to stderr).
+pub fn stdout_stream() -> tokio::io::Stdout {
+    tokio::io::stdout()
+}
+
 /// Where and how a command prints.
 #[derive(Debug, Clone)]
 pub struct Out {

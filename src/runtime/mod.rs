@@ -15,6 +15,7 @@ use crate::workload::Workload;
 
 pub mod docker;
 pub mod kube;
+pub mod mcp;
 
 pub use kube::apply::Applied;
 pub use kube::delete::Deleted;
@@ -179,4 +180,12 @@ pub trait Runtime: Send + Sync {
 
     /// `status` without a name.
     fn overview(&self, all_namespaces: bool) -> BoxFuture<'_, Result<Overview>>;
+
+    /// The MCP server of a running workload: a fresh stdio process per connection, or an HTTP
+    /// URL (a port-forward on Kubernetes).
+    fn mcp_endpoint<'a>(
+        &'a self,
+        name: &'a str,
+        opts: &'a mcp::EndpointOptions,
+    ) -> BoxFuture<'a, Result<mcp::McpEndpoint>>;
 }

@@ -59,14 +59,27 @@ impl Ns {
     }
 
     fn b00t(&self, args: &[&str]) -> Output {
+        self.b00t_in(
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums"),
+            args,
+        )
+    }
+}
+
+impl Ns {
+    /// `b00t --kubeconfig … -n NS --path DATUMS ARGS`.
+    fn command(&self, datums: &std::path::Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_b00t"));
         cmd.arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .args(["-n", &self.name]);
-        cmd.arg("--path")
-            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/datums"));
+        cmd.arg("--path").arg(datums);
         cmd.args(args).env_remove("KUBECONFIG").env("NO_COLOR", "1");
-        let out = cmd.output().expect("run b00t");
+        cmd
+    }
+
+    fn b00t_in(&self, datums: &std::path::Path, args: &[&str]) -> Output {
+        let out = self.command(datums, args).output().expect("run b00t");
         eprintln!(
             "$ b00t {}\n{}{}",
             args.join(" "),
@@ -406,4 +419,95 @@ fn obi_life_cycle() {
     assert!(out.status.success(), "undeploy");
     let out = run(&["obi", "status"]);
     assert_eq!(out.status.code(), Some(4), "nothing left");
+}
+
+/// server-everything, a real stdio MCP server, through npx on b00t's Node image.
+const EVERYTHING: &str = r#"[b00t]
+name = "everything"
+type = "mcp"
+command = "npx"
+args = ["-y", "@modelcontextprotocol/server-everything@2026.8.31", "stdio"]
+"#;
+
+#[test]
+fn a_real_stdio_mcp_server_answers_through_connect_and_probe() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "connect");
+    let datums = tempfile::tempdir().unwrap();
+    std::fs::write(datums.path().join("everything.mcp.toml"), EVERYTHING).unwrap();
+    let out = ns.b00t_in(
+        datums.path(),
+        &[
+            "k8s",
+            "deploy-mcp",
+            "--server",
+            "everything",
+            "--timeout",
+            "5m",
+        ],
+    );
+    assert!(out.status.success(), "deploy-mcp everything");
+
+    // The exec'd server is a fresh npx process: give it time to start.
+    let out = ns.b00t_in(
+        datums.path(),
+        &["k8s", "probe", "everything", "--timeout", "2m", "--json"],
+    );
+    assert!(out.status.success(), "probe");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["healthy"], true, "{v}");
+    assert_eq!(v["transport"], "stdio");
+    assert!(
+        v["server_name"].as_str().unwrap().contains("everything"),
+        "{v}"
+    );
+    assert!(v["tool_count"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["initialize_ms"].as_f64().unwrap() > 0.0);
+
+    // connect: JSON-RPC in on stdin, only JSON-RPC out on stdout.
+    let mut child = ns
+        .command(datums.path(), &["k8s", "connect", "everything"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for msg in [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"b00t-e2e","version":"0"}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+    ] {
+        writeln!(stdin, "{msg}").unwrap();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut tools = None;
+    while tools.is_none() {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        let line = rx.recv_timeout(left).expect("an answer to tools/list");
+        let v: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout carried a non-JSON line ({e}): {line}"));
+        assert_eq!(v["jsonrpc"], "2.0", "{line}");
+        if v["id"] == 2 {
+            tools = v["result"]["tools"].as_array().map(Vec::len);
+        }
+    }
+    assert!(tools.unwrap() > 0);
+    // Closing our stdin ends the server and connect.
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+
+    let out = ns.b00t_in(datums.path(), &["k8s", "delete", "everything", "--wait"]);
+    assert!(out.status.success(), "delete");
 }

@@ -4,7 +4,8 @@
 //! reported with its exit code and last log lines, `--pull never` with a missing image (4),
 //! an unreachable engine (3), the "no cluster" hint, and secrets never printed.
 //!
-//! Images are built locally from Debian's busybox-static (`docker import`); nothing is pulled.
+//! Images are built locally from Debian's busybox-static (`docker import`), and one from the
+//! MCP test programs' Node and node_modules for a real MCP server; nothing is pulled.
 //! Skips with a message without docker or busybox-static; fails under `CI=true`.
 
 use std::io::{Read, Write};
@@ -903,4 +904,212 @@ fn a_server_that_never_answers_on_its_port_times_out_with_exit_6() {
     assert!(start.elapsed() < Duration::from_secs(20));
     assert!(o.error_line().contains("timed out after 3s"), "{o}");
     assert!(o.error_line().contains("0/1 containers ready"), "{o}");
+}
+
+/// `k8s connect|probe --runtime docker` on a stdio server: a fresh `docker exec` of the
+/// container's Entrypoint + Cmd per connection. The process is the busybox test script, not an
+/// MCP server: connect bridges its bytes and passes on its exit code, probe finds it is not
+/// JSON-RPC (a real MCP server on Docker: `a_real_stdio_mcp_server_on_docker_…`).
+#[test]
+fn connect_and_probe_reach_a_stdio_server_through_docker_exec() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("connect");
+    env.stdio_datum("exec");
+    assert_eq!(env.deploy(&[]).code, 0);
+    let name = env.name();
+
+    let mut c = bin(env.home.path());
+    c.env("_B00T_Path", env.datums.path())
+        .args(["k8s", "connect", &env.server, "--runtime", "docker"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}\n")
+        .unwrap();
+    let o: Out = child.wait_with_output().unwrap().into();
+    // A fresh process (its own greeting, the container's env), our bytes echoed, then our
+    // EOF closed its stdin: it said so and exited 7, which is our exit code.
+    assert_eq!(
+        o.stdout, "server up mode=exec\n{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}\nstdin closed\n",
+        "{o}"
+    );
+    assert_eq!(o.code, 7, "{o}");
+    assert!(o.error_line().contains("exited with code 7"), "{o}");
+    // The container itself still runs.
+    assert_eq!(env.inspect(&name)["State"]["Status"], "running");
+
+    let o = env.k8s("probe", &[&env.server, "--timeout", "3s", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let v = o.json();
+    assert_eq!(v["healthy"], false, "{v}");
+    assert_eq!(v["transport"], "stdio");
+    assert_eq!(v["pod"], name.as_str());
+    assert!(
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON-RPC: the server wrote \"server up mode=exec\""),
+        "{v}"
+    );
+    assert!(
+        v["endpoint"].as_str().unwrap().contains("docker exec"),
+        "{v}"
+    );
+
+    let o = env.k8s("probe", &["nope"]);
+    assert_eq!(o.code, 4, "{o}");
+}
+
+/// An HTTP server on Docker is probed on its published port; busybox httpd is no MCP server.
+#[test]
+fn probe_reaches_an_http_server_on_its_published_port() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("probehttp");
+    let port = free_port();
+    env.http_datum(port);
+    assert_eq!(env.deploy(&[]).code, 0);
+    let (_, published) = host_port(&env.inspect(&env.name()), port);
+    let o = env.k8s("probe", &[&env.server, "--timeout", "3s", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let v = o.json();
+    assert_eq!(v["transport"], "http", "{v}");
+    assert!(
+        v["endpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("http://127.0.0.1:{published}/mcp")),
+        "{v}"
+    );
+    assert_eq!(v["healthy"], false);
+    let reason = v["reason"].as_str().unwrap();
+    assert!(reason.starts_with("initialize failed: HTTP "), "{v}");
+    assert!(!reason.contains("rmcp::"), "no Rust type names: {v}");
+}
+
+const NODE_IMAGE: &str = "b00t-test/node-everything:1";
+
+/// An image holding the MCP test programs' Node (with the shared libraries it links) and
+/// their node_modules under /app, built once with `docker import` (nothing is pulled). `None`
+/// (with a message) when the MCP clients are not installed.
+fn node_image() -> Option<crate::common::McpClients> {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    let clients = crate::common::mcp_clients()?;
+    let r = BUILT.get_or_init(|| {
+        if docker(&["image", "inspect", NODE_IMAGE]).status.success() {
+            return Ok(());
+        }
+        let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let ldd = Command::new("ldd")
+            .arg(&clients.node)
+            .output()
+            .map_err(|e| format!("ldd: {e}"))?;
+        let mut files: Vec<std::path::PathBuf> = String::from_utf8_lossy(&ldd.stdout)
+            .split_whitespace()
+            .filter(|w| w.starts_with('/'))
+            .map(std::path::PathBuf::from)
+            .collect();
+        files.push(clients.node.clone());
+        for f in &files {
+            let dest = if *f == clients.node {
+                root.path().join("usr/local/bin/node")
+            } else {
+                root.path().join(f.strip_prefix("/").unwrap())
+            };
+            std::fs::create_dir_all(dest.parent().unwrap()).map_err(|e| e.to_string())?;
+            std::fs::copy(f, &dest).map_err(|e| format!("copy {}: {e}", f.display()))?;
+        }
+        std::fs::create_dir_all(root.path().join("tmp")).map_err(|e| e.to_string())?;
+        let modules = clients.everything.ancestors().nth(4).unwrap().to_path_buf();
+        let mut import = Command::new("docker")
+            .args(["import", "-", NODE_IMAGE])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let tar = Command::new("tar")
+            .arg("-C")
+            .arg(root.path())
+            .args(["-c", "."])
+            .arg("-C")
+            .arg(modules.parent().unwrap())
+            .args([
+                "--transform",
+                "s,^node_modules,app/node_modules,",
+                "node_modules",
+            ])
+            .stdout(import.stdin.take().unwrap())
+            .status()
+            .map_err(|e| e.to_string())?;
+        let out = import.wait_with_output().map_err(|e| e.to_string())?;
+        if !tar.success() || !out.status.success() {
+            return Err(format!(
+                "docker import {NODE_IMAGE}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(())
+    });
+    match r {
+        Ok(()) => Some(clients),
+        Err(why) => {
+            skip(why);
+            None
+        }
+    }
+}
+
+/// A real stdio MCP server (server-everything on Node) as a Docker container: probe is
+/// healthy through a fresh `docker exec` of its command, and the MCP Inspector CLI lists its
+/// tools through `k8s connect --runtime docker`.
+#[test]
+fn a_real_stdio_mcp_server_on_docker_answers_probe_and_connect() {
+    if !ready() {
+        return;
+    }
+    let Some(clients) = node_image() else { return };
+    let env = Env::new("everything");
+    env.datum(&format!(
+        "command = \"/usr/local/bin/node\"\nargs = [\"/app/node_modules/@modelcontextprotocol/server-everything/dist/index.js\", \"stdio\"]\n[b00t.k8s]\nimage = \"{NODE_IMAGE}\"\n"
+    ));
+    let o = env.deploy(&[]);
+    assert_eq!(o.code, 0, "{o}");
+    let o = env.k8s("probe", &[&env.server, "--timeout", "30s", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let v = o.json();
+    assert_eq!(v["healthy"], true, "{v}");
+    assert_eq!(v["transport"], "stdio");
+    assert!(
+        v["server_name"].as_str().unwrap().contains("everything"),
+        "{v}"
+    );
+    assert!(v["tool_count"].as_u64().unwrap() > 3, "{v}");
+    eprintln!(
+        "probe latency (stdio, docker exec): initialize {} ms, tools/list {} ms",
+        v["initialize_ms"], v["tools_list_ms"]
+    );
+    let inspector = Command::new(&clients.node)
+        .arg(&clients.inspector)
+        .args(["--cli", "--method", "tools/list", "--"])
+        .arg(env!("CARGO_BIN_EXE_b00t"))
+        .args(["--path"])
+        .arg(env.datums.path())
+        .args(["k8s", "connect", &env.server, "--runtime", "docker"])
+        .env("HOME", env.home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let o: Out = inspector.into();
+    assert_eq!(o.code, 0, "{o}");
+    let tools = o.json()["tools"].as_array().cloned().unwrap_or_default();
+    assert!(tools.iter().any(|t| t["name"] == "echo"), "{o}");
 }

@@ -25,6 +25,7 @@ use snafu::Snafu;
 use crate::error::{Classify, Exit};
 
 pub mod host;
+pub mod mcp;
 pub mod runtime;
 
 pub use host::{DEFAULT_HOST, Host};

@@ -296,7 +296,7 @@ fn log_line(container: &str, workload_container: &str, e: LogEntry) -> LogLine {
 impl Docker {
     /// `NAME` → the instance `NAME`, else `NAME-mcp`, else a b00t container named `NAME`;
     /// `mcp/NAME`, `container/NAME` say which. The instance and its containers.
-    async fn resolve(&self, input: &str) -> Result<(String, Vec<ContainerInfo>)> {
+    pub(crate) async fn resolve(&self, input: &str) -> Result<(String, Vec<ContainerInfo>)> {
         let not_found = |what: String| {
             DockerError::NotFound {
             what,
@@ -863,6 +863,14 @@ impl Runtime for Docker {
 
     fn overview(&self, _all_namespaces: bool) -> BoxFuture<'_, Result<Overview>> {
         Box::pin(async move { Ok(Overview::Engine(self.engine_status().await?)) })
+    }
+
+    fn mcp_endpoint<'a>(
+        &'a self,
+        name: &'a str,
+        opts: &'a crate::runtime::mcp::EndpointOptions,
+    ) -> BoxFuture<'a, Result<crate::runtime::mcp::McpEndpoint>> {
+        Box::pin(Docker::mcp_endpoint(self, name, opts))
     }
 }
 

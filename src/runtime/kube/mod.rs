@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod delete;
 pub mod list;
 pub mod logs;
+pub mod mcp;
 pub mod resolve;
 pub mod rollout;
 mod runtime;

@@ -160,4 +160,12 @@ impl Runtime for Kube {
             ))
         })
     }
+
+    fn mcp_endpoint<'a>(
+        &'a self,
+        name: &'a str,
+        opts: &'a crate::runtime::mcp::EndpointOptions,
+    ) -> BoxFuture<'a, Result<crate::runtime::mcp::McpEndpoint>> {
+        Box::pin(async move { Ok(Kube::mcp_endpoint(self, name, opts).await?) })
+    }
 }

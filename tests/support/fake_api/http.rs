@@ -118,6 +118,7 @@ pub async fn serve(
                     let svc = service_fn(move |req| handle(shared.clone(), req));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), svc)
+                        .with_upgrades()
                         .await;
                 });
             }
@@ -243,7 +244,31 @@ impl Query {
 }
 
 async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    let ws = super::stream::WsRequest {
+        key: parts
+            .headers
+            .get("sec-websocket-key")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+            .filter(|_| {
+                parts
+                    .headers
+                    .get("upgrade")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+            }),
+        protocols: parts
+            .headers
+            .get_all("sec-websocket-protocol")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        upgrade: parts.extensions.remove::<hyper::upgrade::OnUpgrade>(),
+    };
     let body = body
         .collect()
         .await
@@ -334,6 +359,17 @@ async fn handle(shared: Shared, req: Request<Incoming>) -> Result<Response<Body>
             Some(doc) => json_response(200, &doc),
             None => error_response(&ApiError::path_not_found()),
         },
+        Route::Resource {
+            res,
+            ns: Some(ns),
+            name: Some(name),
+            sub: Some(sub),
+        } if res.plural == "pods" && matches!(sub.as_str(), "exec" | "portforward") => {
+            if !matches!(method.as_str(), "GET" | "POST") {
+                return Ok(error_response(&ApiError::method_not_allowed()));
+            }
+            super::stream::handle(&shared, &sub, &ns, &name, &q.0, ws)
+        }
         Route::Resource { res, ns, name, sub } => {
             let verb = match (method.as_str(), &name) {
                 ("GET", None) if q.flag("watch") => "watch",

@@ -33,6 +33,9 @@
 //! - `GET /api/v1/nodes/{n}/proxy/stats/summary` (the kubelet Summary API, from
 //!   `set_pod_metrics`/`set_node_metrics`), `/api/v1/namespaces/{ns}/pods/{p}[:port]/proxy/…`
 //!   answering what `serve_pod_http` registered, with the proxy's real errors.
+//! - `pods/{p}/exec` and `pods/{p}/portforward` over WebSocket (`stream.rs`): exec runs the
+//!   command as a local process with the container's env; port-forward reaches what
+//!   `forward_pod_port` registered.
 //!
 //! Things that differ from what a test might naively expect, because the real server does them:
 //! - Items of a list response have no `kind`/`apiVersion`; `get` responses have them.
@@ -77,6 +80,7 @@ mod sched;
 mod selectors;
 mod status;
 mod store;
+mod stream;
 mod tables;
 mod typed;
 mod util;
@@ -857,6 +861,26 @@ impl FakeCluster {
             status,
             content_type: content_type.to_string(),
             body: body.to_string(),
+        });
+    }
+
+    /// Port-forward to port `port` of the pods named `pod_prefix…` in `ns` reaches `addr`
+    /// (a local listener standing in for the container's port).
+    pub fn forward_pod_port(
+        &self,
+        ns: &str,
+        pod_prefix: &str,
+        port: u16,
+        addr: std::net::SocketAddr,
+    ) {
+        let mut st = lock(&self.shared);
+        st.pod_tcp
+            .retain(|t| !(t.ns == ns && t.pod_prefix == pod_prefix && t.port == port));
+        st.pod_tcp.push(stream::PodTcp {
+            ns: ns.into(),
+            pod_prefix: pod_prefix.into(),
+            port,
+            addr,
         });
     }
 

@@ -126,7 +126,7 @@ pub static RESOURCES: &[Res] = &[
         true,
         &["po"],
         &["all"],
-        &["status", "log", "proxy"]
+        &["status", "log", "proxy", "exec", "portforward"]
     ),
     res!(
         "",

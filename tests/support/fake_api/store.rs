@@ -107,6 +107,8 @@ pub struct State {
     pub forbids: Vec<super::authz::Forbid>,
     /// What pods answer on their ports through the pod proxy.
     pub pod_http: Vec<super::proxy::PodHttp>,
+    /// Where pods' ports lead for port-forward (local TCP addresses).
+    pub pod_tcp: Vec<super::stream::PodTcp>,
     /// Objects written since the controllers last looked (and their owners).
     pub dirty: HashSet<Key>,
     /// Objects a controller wants to look at again at a given time.
@@ -144,6 +146,7 @@ impl State {
             node_metrics: HashMap::new(),
             forbids: Vec::new(),
             pod_http: Vec::new(),
+            pod_tcp: Vec::new(),
             dirty: HashSet::new(),
             wake: HashMap::new(),
             gc_dirty: false,
