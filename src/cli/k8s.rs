@@ -11,12 +11,11 @@ use super::runtime::{self, Backend, DockerDeployFlags, RuntimeFlag};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
-use crate::ops::{self, workloads::DeleteTarget};
+use crate::ops::{self, workloads::DeleteTarget, workloads::StatusReport};
 use crate::output::{Out, table};
-use crate::render::labels;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
-use crate::runtime::kube::{ConnectOptions, KubeError};
+use crate::runtime::kube::ConnectOptions;
 use crate::runtime::{ApplyWorkload, Overview, RuntimeKind};
 
 #[derive(Debug, Args)]
@@ -117,6 +116,16 @@ pub enum TypeFilter {
     Mcp,
     App,
     Obi,
+}
+
+impl TypeFilter {
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeFilter::Mcp => "mcp",
+            TypeFilter::App => "app",
+            TypeFilter::Obi => "obi",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -231,7 +240,7 @@ async fn connect(flag: &RuntimeFlag, global: &Global, timeout: Duration) -> Resu
 /// Print rendered objects as a multi-document YAML stream or a JSON `List`.
 pub fn print_objects(out: &Out, objects: &[serde_json::Value]) {
     if out.format() == Some(OutputFormat::Json) {
-        out.json(&serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects}));
+        out.json(&ops::deploy::object_list(objects));
     } else {
         let mut s = String::new();
         for o in objects {
@@ -301,27 +310,7 @@ impl DeployMcpArgs {
 
 /// The containers a Docker deploy would create, as YAML or JSON, with secret values hidden.
 pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyWorkload) {
-    let secret: std::collections::BTreeSet<&str> = w
-        .containers
-        .iter()
-        .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
-        .collect();
-    let specs: Vec<serde_json::Value> = crate::render::docker::render_containers(
-        w,
-        &crate::render::docker::DockerOptions {
-            publish_all_interfaces: apply.publish_all_interfaces,
-        },
-    )
-    .into_iter()
-    .map(|mut s| {
-        for (k, v) in s.env.iter_mut() {
-            if secret.contains(k.as_str()) {
-                *v = "<hidden>".into();
-            }
-        }
-        serde_json::to_value(&s).expect("a spec serialises")
-    })
-    .collect();
+    let specs = ops::deploy::planned_containers(w, apply);
     if out.format() == Some(OutputFormat::Json) {
         out.json(&specs);
     } else {
@@ -396,22 +385,13 @@ impl ListArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let backend = connect(&self.runtime, global, request_timeout).await?;
         let rt = backend.rt();
-        let type_label = self.type_.map(|t| {
-            labels::type_label(match t {
-                TypeFilter::Mcp => "mcp",
-                TypeFilter::App => "app",
-                TypeFilter::Obi => "obi",
-            })
-            .expect("known type")
-            .to_string()
-        });
-        let opts = ListOptions {
+        let req = ops::workloads::ListRequest {
             all_namespaces: global.all_namespaces,
             all_pods: self.all,
             selector: self.selector.clone(),
-            type_label,
+            type_: self.type_.map(|t| t.name().to_string()),
         };
-        let rows = rt.list(&opts).await?;
+        let rows = ops::workloads::list(rt, &req).await?;
         match out.format() {
             Some(OutputFormat::Json) => out.json(&rows),
             Some(OutputFormat::Yaml) => out.yaml(&rows),
@@ -643,11 +623,7 @@ impl RestartArgs {
         }
         if let Some(f) = &report.failure {
             report_failures(out, std::slice::from_ref(f));
-            return Err(KubeError::Failed {
-                what: format!("the rollout of {} failed", report.name),
-                reason: f.reasons.join("; "),
-            }
-            .into());
+            return report.result();
         }
         if report.ready == Some(true) {
             out.note(&format!("{} restarted and ready", report.name));
@@ -661,40 +637,35 @@ impl StatusArgs {
         let backend = connect(&self.runtime, global, request_timeout).await?;
         let rt = backend.rt();
         let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
-        let Some(name) = &self.name else {
-            let st = match rt.overview(global.all_namespaces).await? {
-                Overview::Cluster(st) => st,
-                Overview::Engine(e) => {
-                    if structured {
-                        out.document(&e);
-                    } else {
-                        engine_lines(out, &e);
-                    }
-                    return Ok(());
-                }
-            };
-            if structured {
-                out.document(&st);
+        let report =
+            ops::workloads::status(rt, self.name.as_deref(), global.all_namespaces).await?;
+        if structured {
+            out.document(&report);
+            return report.health();
+        }
+        let st = match &report {
+            StatusReport::Overview(Overview::Engine(e)) => {
+                engine_lines(out, e);
                 return Ok(());
             }
-            let w = &st.workloads;
-            out.line(&format!("context:    {}", st.context));
-            out.line(&format!("server:     {} ({})", st.server, st.version));
-            out.line(&format!("namespace:  {}", st.namespace));
-            out.line(&format!(
-                "nodes:      {}/{} ready",
-                st.nodes_ready, st.nodes_total
-            ));
-            out.line(&format!(
-                "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
-                w.total, w.running, w.pending, w.failing, w.stopped
-            ));
-            return Ok(());
+            StatusReport::Overview(Overview::Cluster(st)) => {
+                let w = &st.workloads;
+                out.line(&format!("context:    {}", st.context));
+                out.line(&format!("server:     {} ({})", st.server, st.version));
+                out.line(&format!("namespace:  {}", st.namespace));
+                out.line(&format!(
+                    "nodes:      {}/{} ready",
+                    st.nodes_ready, st.nodes_total
+                ));
+                out.line(&format!(
+                    "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
+                    w.total, w.running, w.pending, w.failing, w.stopped
+                ));
+                return Ok(());
+            }
+            StatusReport::Workload(st) => st,
         };
-        let st = rt.status(name).await?;
-        if structured {
-            out.document(&st);
-        } else {
+        {
             let s = &st.summary;
             let mark = mark(&s.status);
             let status = status_word(out, &s.status);
@@ -745,19 +716,7 @@ impl StatusArgs {
                 }
             }
         }
-        if st.healthy {
-            Ok(())
-        } else {
-            // Scripts can use `status NAME` as a health check.
-            Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "{} is {}",
-                    st.summary.name,
-                    st.summary.status.to_lowercase()
-                ),
-            ))
-        }
+        report.health()
     }
 }
 

@@ -12,7 +12,7 @@ use crate::obi::Validation;
 use crate::obi::{manifest, rules};
 use crate::ops::obi::lifecycle::{self, ObiDeployReport, Stage, UpgradeReport};
 use crate::ops::obi::preflight::{CheckStatus, PreflightReport};
-use crate::ops::obi::status::{Budget, Health, ObiStatus};
+use crate::ops::obi::status::{Budget, ObiStatus};
 use crate::ops::obi::{self as obi_ops, Mode, logs::Level};
 use crate::output::{Out, table};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
@@ -211,20 +211,7 @@ impl StatusArgs {
     }
 }
 
-/// Exit 1 unless HEALTHY, naming the first reason: `status` is a health check for scripts.
-pub fn health_result(health: Health, subject: &str, reasons: &[String]) -> Result<()> {
-    match health {
-        Health::Healthy => Ok(()),
-        h => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{subject} is {}: {}",
-                h.to_string().to_lowercase(),
-                reasons.first().cloned().unwrap_or_default()
-            ),
-        )),
-    }
-}
+pub use crate::ops::obi::status::health_result;
 
 fn render_status(out: &Out, st: &ObiStatus) {
     out.line(&format!(
@@ -352,17 +339,9 @@ pub fn render_preflight(out: &Out, r: &PreflightReport) {
 }
 
 /// Exit 1 on a blocker, naming the first.
+/// Exit 1 on a blocker, naming the first.
 pub fn preflight_result(r: &PreflightReport) -> Result<()> {
-    match r.checks.iter().find(|c| c.status == CheckStatus::Blocker) {
-        None => Ok(()),
-        Some(c) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "preflight found {} blocker(s); first: {} {}: {}",
-                r.blockers, c.category, c.name, c.detail
-            ),
-        )),
-    }
+    r.result()
 }
 
 /// `b00t obi rules`.

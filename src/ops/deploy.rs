@@ -277,6 +277,38 @@ pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
     Ok((w, d.namespace().map(str::to_string)))
 }
 
+/// Rendered objects as one JSON document, a `v1` `List` (what a client dry run prints with
+/// `--json`).
+pub fn object_list(objects: &[serde_json::Value]) -> serde_json::Value {
+    serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects})
+}
+
+/// The containers a Docker deploy would create (a client dry run with `--runtime docker`), with
+/// secret values hidden.
+pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json::Value> {
+    let secret: std::collections::BTreeSet<&str> = w
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
+        .collect();
+    crate::render::docker::render_containers(
+        w,
+        &crate::render::docker::DockerOptions {
+            publish_all_interfaces: apply.publish_all_interfaces,
+        },
+    )
+    .into_iter()
+    .map(|mut s| {
+        for (k, v) in s.env.iter_mut() {
+            if secret.contains(k.as_str()) {
+                *v = "<hidden>".into();
+            }
+        }
+        serde_json::to_value(&s).expect("a spec serialises")
+    })
+    .collect()
+}
+
 /// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).
 pub fn planned_mcp(w: &Workload, namespace: Option<String>) -> DeployReport {
     let objects = render::render_workload(

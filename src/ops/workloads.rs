@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use super::deploy::{Failure, WaitFor, wait_for};
 use super::{Event, Events};
-use crate::error::Result;
-use crate::runtime::{Deleted, Runtime};
+use crate::error::{Error, Exit, Result};
+use crate::render::labels;
+use crate::runtime::kube::KubeError;
+use crate::runtime::{Deleted, ListOptions, Overview, Runtime, WorkloadStatus, WorkloadSummary};
 
 pub use crate::runtime::DeleteTarget;
 
@@ -22,6 +24,20 @@ pub struct RestartReport {
     pub ready: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
+}
+
+impl RestartReport {
+    /// The error `restart-mcp --wait` ends with when the rollout failed.
+    pub fn result(&self) -> Result<()> {
+        match &self.failure {
+            None => Ok(()),
+            Some(f) => Err(KubeError::Failed {
+                what: format!("the rollout of {} failed", self.name),
+                reason: f.reasons.join("; "),
+            }
+            .into()),
+        }
+    }
 }
 
 /// Restart an MCP server (a rolling restart on Kubernetes, each container on Docker); with
@@ -84,5 +100,80 @@ pub async fn delete(
         namespace: rt.namespace(),
         deleted: deletion.deleted,
         label: deletion.label,
+    })
+}
+
+/// `list`: which workloads (or pods) to show.
+#[derive(Debug, Clone, Default)]
+pub struct ListRequest {
+    pub all_namespaces: bool,
+    /// Every pod (container on Docker), not only b00t-managed workloads.
+    pub all_pods: bool,
+    /// Extra label selector.
+    pub selector: Option<String>,
+    /// Only this type: `mcp`, `app` or `obi`.
+    pub type_: Option<String>,
+}
+
+/// The rows of `list` (`--json` prints exactly these).
+pub async fn list(rt: &dyn Runtime, req: &ListRequest) -> Result<Vec<WorkloadSummary>> {
+    let type_label = match req.type_.as_deref() {
+        None => None,
+        Some(t) => Some(
+            labels::type_label(t)
+                .ok_or_else(|| {
+                    Error::msg(
+                        Exit::Usage,
+                        format!("unknown workload type {t:?} (expected mcp, app or obi)"),
+                    )
+                })?
+                .to_string(),
+        ),
+    };
+    let opts = ListOptions {
+        all_namespaces: req.all_namespaces,
+        all_pods: req.all_pods,
+        selector: req.selector.clone(),
+        type_label,
+    };
+    rt.list(&opts).await
+}
+
+/// What `status [NAME]` reports (`--json` prints exactly this): the cluster or engine, or
+/// one workload.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum StatusReport {
+    Overview(Overview),
+    Workload(Box<WorkloadStatus>),
+}
+
+impl StatusReport {
+    /// `status NAME` is a health check: an unhealthy workload is an error (exit 1) after its
+    /// report has been shown.
+    pub fn health(&self) -> Result<()> {
+        match self {
+            StatusReport::Workload(st) if !st.healthy => Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "{} is {}",
+                    st.summary.name,
+                    st.summary.status.to_lowercase()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Health of one workload, or (without a name) of the cluster or engine.
+pub async fn status(
+    rt: &dyn Runtime,
+    name: Option<&str>,
+    all_namespaces: bool,
+) -> Result<StatusReport> {
+    Ok(match name {
+        None => StatusReport::Overview(rt.overview(all_namespaces).await?),
+        Some(name) => StatusReport::Workload(Box::new(rt.status(name).await?)),
     })
 }
