@@ -13,9 +13,9 @@ use crate::datum;
 use crate::error::{Error, Exit, Result};
 use crate::ops::{self, workloads::DeleteTarget, workloads::StatusReport};
 use crate::output::{Out, table};
+use crate::runtime::kube::ConnectOptions;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
-use crate::runtime::kube::ConnectOptions;
 use crate::runtime::{ApplyWorkload, Overview, RuntimeKind};
 
 #[derive(Debug, Args)]

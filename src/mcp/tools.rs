@@ -1,0 +1,983 @@
+//! The tools: one per CLI verb, each a parameter struct (its JSON schema comes from schemars and
+//! its doc comments) mapped onto the same ops request the CLI builds, and the report as the
+//! JSON document `--json` prints.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rmcp::ErrorData as McpError;
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::progress::McpEvents;
+use super::{Defaults, Toolset};
+use crate::cli::runtime::{self as cli_runtime, Backend};
+use crate::datum;
+use crate::error::{Error, Exit, Result};
+use crate::ops::obi::{self as obi_ops, Mode};
+use crate::ops::{self, workloads::DeleteTarget, workloads::ListRequest};
+use crate::runtime::kube::{ConnectOptions, Kube};
+use crate::runtime::{ApplyWorkload, LogLine, LogOptions, RuntimeKind};
+
+/// What a tool does to the world, for its annotations and for `--read-only` and
+/// `--disable-destructive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Changes nothing.
+    Read,
+    /// Creates or updates; `idempotent` when calling again with the same arguments changes
+    /// nothing more.
+    Write { idempotent: bool },
+    /// Deletes or stops something.
+    Destructive,
+}
+
+/// One tool's definition.
+pub struct ToolDef {
+    pub name: &'static str,
+    pub toolset: Toolset,
+    pub effect: Effect,
+    pub title: &'static str,
+    pub description: &'static str,
+    input: fn() -> Arc<JsonObject>,
+    output: fn() -> Value,
+}
+
+impl ToolDef {
+    pub fn tool(&self) -> Tool {
+        let mut t = Tool::new(self.name, self.description, (self.input)());
+        let mut a = ToolAnnotations::with_title(self.title)
+            .read_only(self.effect == Effect::Read)
+            // Every tool talks to a cluster or engine the server does not own.
+            .open_world(true);
+        match self.effect {
+            Effect::Read => {}
+            Effect::Write { idempotent } => a = a.destructive(false).idempotent(idempotent),
+            Effect::Destructive => a = a.destructive(true).idempotent(true),
+        }
+        t.annotations = Some(a);
+        t.title = Some(self.title.to_string());
+        if let Value::Object(o) = (self.output)() {
+            t.output_schema = Some(Arc::new(o));
+        }
+        t
+    }
+}
+
+fn schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    rmcp::handler::server::common::schema_for_type::<T>()
+}
+
+/// A truthful loose schema of a report: an object with these (always present) top-level keys.
+fn object_with(keys: &[&str]) -> Value {
+    let props: serde_json::Map<String, Value> =
+        keys.iter().map(|k| (k.to_string(), json!({}))).collect();
+    json!({"type": "object", "properties": props, "required": keys})
+}
+
+/// `{"items": [...]}`: MCP's structuredContent is an object, so arrays are wrapped.
+fn items_schema() -> Value {
+    json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}, "required": ["items"]})
+}
+
+fn any_object() -> Value {
+    json!({"type": "object"})
+}
+
+/// Every tool this build has, in the order `tools/list` shows them.
+pub fn all() -> Vec<ToolDef> {
+    use Effect::*;
+    use Toolset::*;
+    vec![
+        ToolDef {
+            name: "k8s_deploy_mcp",
+            toolset: K8s,
+            effect: Write { idempotent: true },
+            title: "Deploy an MCP server",
+            description: "Deploy an MCP server from its datum (<name>.mcp.toml) and wait until it is ready (b00t k8s deploy-mcp). Deploying twice changes nothing. A client dry run returns the objects (Kubernetes: a v1 List; Docker: {\"items\": container specs}).",
+            input: schema::<DeployMcpParams>,
+            output: || object_with(&[]),
+        },
+        ToolDef {
+            name: "k8s_list",
+            toolset: K8s,
+            effect: Read,
+            title: "List workloads",
+            description: "List b00t-managed workloads (every pod with all=true) as {\"items\": rows}, each row {name, namespace, kind, app, type, status, ready, restarts, running, image, age_seconds} (b00t k8s list --json).",
+            input: schema::<ListParams>,
+            output: items_schema,
+        },
+        ToolDef {
+            name: "k8s_logs",
+            toolset: K8s,
+            effect: Read,
+            title: "Workload logs",
+            description: "Logs of every pod and container of a workload merged by time, as {\"items\": [{time, pod, container, line}], \"notes\": [...]} (b00t k8s logs -o json). With follow=true the call streams each line as a progress notification (when the request has a progress token) until it is cancelled.",
+            input: schema::<LogsParams>,
+            output: || object_with(&["items", "notes"]),
+        },
+        ToolDef {
+            name: "k8s_status",
+            toolset: K8s,
+            effect: Read,
+            title: "Workload or cluster status",
+            description: "Health of one workload (with reasons, events and last log lines when unhealthy), or without a name of the cluster or Docker engine (b00t k8s status --json). An unhealthy workload is a successful call whose report says healthy=false.",
+            input: schema::<StatusParams>,
+            output: any_object,
+        },
+        ToolDef {
+            name: "k8s_delete",
+            toolset: K8s,
+            effect: Destructive,
+            title: "Delete a workload",
+            description: "Delete everything b00t created for a workload or pod (b00t k8s delete --yes). Returns {namespace, deleted: [{reference, …}]}.",
+            input: schema::<DeleteParams>,
+            output: || object_with(&["namespace", "deleted"]),
+        },
+        ToolDef {
+            name: "k8s_restart_mcp",
+            toolset: K8s,
+            effect: Write { idempotent: false },
+            title: "Restart an MCP server",
+            description: "Rolling restart of an MCP server (each container on Docker); with wait, until ready again (b00t k8s restart-mcp).",
+            input: schema::<RestartParams>,
+            output: || object_with(&["name", "namespace", "restarted", "ready"]),
+        },
+        ToolDef {
+            name: "obi_k8s_status",
+            toolset: Obi,
+            effect: Read,
+            title: "OBI agent status",
+            description: "Health of the OBI agent on every node: readiness, restarts, CPU/memory, and whether it observes and exports (HEALTHY/DEGRADED/…) (b00t obi status --json). A degraded agent is a successful call whose report says so.",
+            input: schema::<ObiStatusParams>,
+            output: || object_with(&["namespace", "health", "reasons", "nodes"]),
+        },
+        ToolDef {
+            name: "obi_k8s_logs",
+            toolset: Obi,
+            effect: Read,
+            title: "OBI agent logs",
+            description: "Logs of every OBI agent pod merged by time, filtered by level, as {\"items\": [{time, pod, container, line}], \"notes\": [...]} (b00t obi logs -o json).",
+            input: schema::<ObiLogsParams>,
+            output: || object_with(&["items", "notes"]),
+        },
+        ToolDef {
+            name: "obi_k8s_preflight",
+            toolset: Obi,
+            effect: Read,
+            title: "OBI preflight",
+            description: "Can the OBI agent run here, and may you deploy it? Nodes (kernel, OS), Pod Security labels, permissions (b00t obi preflight --json). Blockers make the call an error carrying the report.",
+            input: schema::<PreflightParams>,
+            output: || object_with(&["checks", "blockers"]),
+        },
+        ToolDef {
+            name: "obi_k8s_config",
+            toolset: Obi,
+            effect: Read,
+            title: "OBI config: show or validate",
+            description: "action=show: the deployed OBI config, image and checksum (b00t obi config show --json). action=validate: check a config (text in `config`, or a file in `configPath`) against the key set of the OBI version of `imageTag` (b00t obi config validate --json).",
+            input: schema::<ObiConfigParams>,
+            output: any_object,
+        },
+        ToolDef {
+            name: "obi_k8s_undeploy",
+            toolset: Obi,
+            effect: Destructive,
+            title: "Remove the OBI agent",
+            description: "Remove everything obi deploy created, cluster-wide RBAC included, and wait until the agent pods are gone (b00t obi undeploy --json).",
+            input: schema::<UndeployParams>,
+            output: || object_with(&["mode", "namespace", "deleted", "restored", "kept"]),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// parameters
+
+/// Where to run; each field overrides what `mcp serve` was started with.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct Target {
+    /// Namespace (default: the server's -n, else the context's; OBI tools: observability)
+    pub namespace: Option<String>,
+    /// kubeconfig context (default: the server's --context, else the current context)
+    pub context: Option<String>,
+    /// Path to the kubeconfig (default: the server's --kubeconfig, else $KUBECONFIG, ~/.kube/config)
+    pub kubeconfig: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RuntimeParam {
+    Kubernetes,
+    Docker,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DryRunParam {
+    /// Render the objects without contacting the cluster
+    Client,
+    /// The API server validates and defaults without storing
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PullParam {
+    Missing,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeParam {
+    Mcp,
+    App,
+    Obi,
+}
+
+/// `k8s deploy-mcp`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DeployMcpParams {
+    /// Server name: the datum <name>.mcp.toml
+    pub server: String,
+    /// Image to run (overrides the datum and the defaults)
+    pub image: Option<String>,
+    /// Number of replicas
+    pub replicas: Option<i32>,
+    /// Extra environment variables; secret-looking names go into a Secret
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Print (client) or validate on the server (server) without changing anything
+    pub dry_run: Option<DryRunParam>,
+    /// Wait until ready (default true)
+    pub wait: Option<bool>,
+    /// How long to wait for readiness (default 2m)
+    pub timeout: Option<String>,
+    /// Docker only: when to pull the image (default missing)
+    pub pull: Option<PullParam>,
+    /// Docker only: publish ports on every interface, not only 127.0.0.1
+    #[serde(default)]
+    pub publish_all_interfaces: bool,
+    /// Where workloads run (default: B00T_RUNTIME, the user config, kubernetes)
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `k8s list`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ListParams {
+    /// Every pod (container on Docker), not only b00t-managed workloads
+    #[serde(default)]
+    pub all: bool,
+    /// Only this type
+    #[serde(rename = "type")]
+    pub type_: Option<TypeParam>,
+    /// Label selector (e.g. app.kubernetes.io/name=github)
+    pub selector: Option<String>,
+    /// Read across all namespaces
+    #[serde(default)]
+    pub all_namespaces: bool,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `k8s logs`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct LogsParams {
+    /// Workload, pod, or TYPE/NAME (deployment/x, pod/x, mcp/x)
+    pub name: String,
+    /// Keep streaming (lines as progress notifications) until the request is cancelled
+    #[serde(default)]
+    pub follow: bool,
+    /// Logs of the previous container instance
+    #[serde(default)]
+    pub previous: bool,
+    /// Only lines newer than this (e.g. 10m, 1h)
+    pub since: Option<String>,
+    /// Only lines after this RFC 3339 time
+    pub since_time: Option<String>,
+    /// Lines per container from the end
+    pub tail: Option<i64>,
+    /// Only this container
+    pub container: Option<String>,
+    /// Only lines matching this regular expression
+    pub grep: Option<String>,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `k8s status`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct StatusParams {
+    /// Workload or pod (none: the cluster, or the Docker engine)
+    pub name: Option<String>,
+    /// Count workloads across all namespaces (cluster status)
+    #[serde(default)]
+    pub all_namespaces: bool,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `k8s delete`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DeleteParams {
+    /// Workload or pod (omit with all=true)
+    pub name: Option<String>,
+    /// Every b00t-managed workload in the namespace
+    #[serde(default)]
+    pub all: bool,
+    /// Wait until everything is gone
+    #[serde(default)]
+    pub wait: bool,
+    /// How long to wait with wait=true (default 2m)
+    pub timeout: Option<String>,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `k8s restart-mcp`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct RestartParams {
+    /// MCP server (or any b00t Deployment)
+    pub name: String,
+    /// Watch the rollout until it completes
+    #[serde(default)]
+    pub wait: bool,
+    /// How long to wait with wait=true (default 2m)
+    pub timeout: Option<String>,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `obi status`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ObiStatusParams {
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelParam {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+/// `obi logs`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ObiLogsParams {
+    /// Only lines at this level or above (lines without a level, such as panics, are kept)
+    pub level: Option<LevelParam>,
+    /// Lines per pod from the end (obi-mcp's name)
+    pub tail: Option<i64>,
+    /// Only lines newer than this (e.g. 10m, 1h)
+    pub since: Option<String>,
+    /// Logs of the previous container instance
+    #[serde(default)]
+    pub previous: bool,
+    /// Only lines matching this regular expression
+    pub grep: Option<String>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ModeParam {
+    /// One agent per node
+    #[default]
+    Daemonset,
+    /// An obi container in the pods of one Deployment (target)
+    Sidecar,
+}
+
+/// `obi preflight`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct PreflightParams {
+    /// How the agent will run (default daemonset)
+    #[serde(default)]
+    pub mode: ModeParam,
+    /// The Deployment to instrument (sidecar mode)
+    #[serde(rename = "targetDeployment")]
+    pub target_deployment: Option<String>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigAction {
+    Show,
+    Validate,
+}
+
+/// `obi config show|validate`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ObiConfigParams {
+    pub action: ConfigAction,
+    /// validate: the OBI config (YAML text)
+    pub config: Option<String>,
+    /// validate: a config file to read instead of `config`
+    #[serde(rename = "configPath")]
+    pub config_path: Option<PathBuf>,
+    /// validate: image tag whose OBI version to check against (default main: every known version)
+    #[serde(rename = "imageTag")]
+    pub image_tag: Option<String>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `obi undeploy`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct UndeployParams {
+    /// How the agent runs (default daemonset)
+    #[serde(default)]
+    pub mode: ModeParam,
+    /// The Deployment whose sidecar to remove (sidecar mode)
+    #[serde(rename = "targetDeployment")]
+    pub target_deployment: Option<String>,
+    /// Keep the config ConfigMap(s)
+    #[serde(default, rename = "keepConfig")]
+    pub keep_config: bool,
+    /// Also delete the namespace (only when b00t created it)
+    #[serde(default, rename = "deleteNamespace")]
+    pub delete_namespace: bool,
+    /// Return without waiting for the agent pods to be gone
+    #[serde(default)]
+    pub no_wait: bool,
+    /// How long to wait for the pods to be gone (default 2m)
+    pub timeout: Option<String>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+// ---------------------------------------------------------------------------------------------
+// calling
+
+/// A tool's result: the JSON document and a one-line summary, or the error the CLI would end
+/// with (and the document it printed before, if any).
+pub enum Outcome {
+    Done { doc: Value, summary: String },
+    Failed { error: Error, doc: Option<Value> },
+}
+
+impl Outcome {
+    fn of<T: serde::Serialize>(doc: &T, summary: impl Into<String>) -> Outcome {
+        Outcome::Done {
+            doc: serde_json::to_value(doc).expect("reports serialise"),
+            summary: summary.into(),
+        }
+    }
+
+    /// The document, and the use case's verdict on it.
+    fn checked<T: serde::Serialize>(doc: &T, verdict: Result<()>, summary: String) -> Outcome {
+        match verdict {
+            Ok(()) => Outcome::of(doc, summary),
+            Err(error) => Outcome::Failed {
+                error,
+                doc: Some(serde_json::to_value(doc).expect("reports serialise")),
+            },
+        }
+    }
+}
+
+/// Run a use case; its error is an [`Outcome`] too.
+async fn run(f: impl std::future::Future<Output = Result<Outcome>>) -> Outcome {
+    f.await.unwrap_or_else(Outcome::from)
+}
+
+impl From<Error> for Outcome {
+    fn from(error: Error) -> Outcome {
+        Outcome::Failed { error, doc: None }
+    }
+}
+
+/// What a call needs besides its parameters.
+pub struct Cx<'a> {
+    pub defaults: &'a Defaults,
+    pub events: &'a McpEvents,
+}
+
+fn parse<T: DeserializeOwned>(args: JsonObject) -> std::result::Result<T, McpError> {
+    serde_json::from_value(Value::Object(args))
+        .map_err(|e| McpError::invalid_params(format!("invalid arguments: {e}"), None))
+}
+
+fn duration(
+    s: Option<&str>,
+    default: Duration,
+    what: &str,
+) -> std::result::Result<Duration, McpError> {
+    match s {
+        None => Ok(default),
+        Some(s) => crate::cli::parse_duration(s)
+            .map_err(|e| McpError::invalid_params(format!("{what}: {e}"), None)),
+    }
+}
+
+/// Call a tool by name. Unknown tools and bad parameters are protocol errors; everything the
+/// use case says (not found, forbidden, …) is an [`Outcome`].
+pub async fn call(
+    name: &str,
+    args: JsonObject,
+    cx: &Cx<'_>,
+) -> std::result::Result<Outcome, McpError> {
+    Ok(match name {
+        "k8s_deploy_mcp" => deploy_mcp(parse(args)?, cx).await?,
+        "k8s_list" => list(parse(args)?, cx).await.unwrap_or_else(Outcome::from),
+        "k8s_logs" => logs(parse(args)?, cx).await?,
+        "k8s_status" => status(parse(args)?, cx).await.unwrap_or_else(Outcome::from),
+        "k8s_delete" => delete(parse(args)?, cx).await?,
+        "k8s_restart_mcp" => restart(parse(args)?, cx).await?,
+        "obi_k8s_status" => obi_status(parse(args)?, cx)
+            .await
+            .unwrap_or_else(Outcome::from),
+        "obi_k8s_logs" => obi_logs(parse(args)?, cx).await?,
+        "obi_k8s_preflight" => preflight(parse(args)?, cx)
+            .await
+            .unwrap_or_else(Outcome::from),
+        "obi_k8s_config" => obi_config(parse(args)?, cx).await?,
+        "obi_k8s_undeploy" => undeploy(parse(args)?, cx).await?,
+        other => {
+            return Err(McpError::invalid_params(
+                format!("unknown tool {other:?}"),
+                None,
+            ));
+        }
+    })
+}
+
+impl Defaults {
+    /// The global flags of one call: the server's defaults, overridden by the tool's.
+    fn global(&self, t: &Target, all_namespaces: bool) -> crate::cli::Global {
+        crate::cli::Global {
+            kubeconfig: t.kubeconfig.clone().or_else(|| self.kubeconfig.clone()),
+            context: t.context.clone().or_else(|| self.context.clone()),
+            namespace: t.namespace.clone().or_else(|| self.namespace.clone()),
+            all_namespaces,
+            path: self.path.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The runtime of a call: the parameter, else B00T_RUNTIME, else the user config, else
+/// Kubernetes (the CLI's order).
+fn runtime_kind(p: Option<RuntimeParam>) -> Result<RuntimeKind> {
+    let flag = match p {
+        Some(RuntimeParam::Kubernetes) => Some(cli_runtime::RuntimeArg::Kubernetes),
+        Some(RuntimeParam::Docker) => Some(cli_runtime::RuntimeArg::Docker),
+        None => match std::env::var("B00T_RUNTIME").ok().as_deref() {
+            Some(v) => match RuntimeKind::parse(v) {
+                Some(RuntimeKind::Docker) => Some(cli_runtime::RuntimeArg::Docker),
+                Some(RuntimeKind::Kubernetes) => Some(cli_runtime::RuntimeArg::Kubernetes),
+                None => {
+                    return Err(Error::msg(
+                        Exit::Usage,
+                        format!("B00T_RUNTIME={v:?}: expected kubernetes or docker"),
+                    ));
+                }
+            },
+            None => None,
+        },
+    };
+    cli_runtime::RuntimeFlag { runtime: flag }.kind()
+}
+
+async fn backend(
+    cx: &Cx<'_>,
+    runtime: Option<RuntimeParam>,
+    t: &Target,
+    all_namespaces: bool,
+    streaming: bool,
+) -> Result<Backend> {
+    let kind = runtime_kind(runtime)?;
+    let global = cx.defaults.global(t, all_namespaces);
+    cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, streaming).await
+}
+
+async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    Ok(run(async {
+        let kind = runtime_kind(p.runtime)?;
+        let global = cx.defaults.global(&p.target, false);
+        let flags = cli_runtime::DockerDeployFlags {
+            pull: p.pull.map(|p| match p {
+                PullParam::Missing => crate::cli::obi_docker::PullArg::Missing,
+                PullParam::Always => crate::cli::obi_docker::PullArg::Always,
+                PullParam::Never => crate::cli::obi_docker::PullArg::Never,
+            }),
+            publish_all_interfaces: p.publish_all_interfaces,
+        };
+        let apply: ApplyWorkload = flags.apply(kind)?;
+        let dry_run = p.dry_run.map(|d| match d {
+            DryRunParam::Client => ops::DryRun::Client,
+            DryRunParam::Server => ops::DryRun::Server,
+        });
+        if kind == RuntimeKind::Docker && dry_run == Some(ops::DryRun::Server) {
+            return Err(Error::msg(
+                Exit::Usage,
+                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+            ));
+        }
+        let req = ops::deploy::DeployMcp {
+            server: p.server.clone(),
+            dirs: datum::search_dirs(global.path.as_deref()),
+            image: p.image.clone(),
+            replicas: p.replicas,
+            env: p.env.clone().into_iter().collect(),
+            dry_run,
+            wait: p.wait.unwrap_or(true),
+            timeout,
+            apply,
+        };
+        let (w, ns) = ops::deploy::mcp_workload(&req)?;
+        if dry_run == Some(ops::DryRun::Client) {
+            if kind == RuntimeKind::Docker {
+                let specs = ops::deploy::planned_containers(&w, &req.apply);
+                let n = specs.len();
+                return Ok(Outcome::of(
+                    &json!({"items": specs}),
+                    format!("{}: {n} container(s) would be created", w.name),
+                ));
+            }
+            let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns));
+            return Ok(Outcome::of(
+                &ops::deploy::object_list(&report.manifests),
+                format!("{}: {} object(s) would be applied", w.name, report.manifests.len()),
+            ));
+        }
+        let backend = cli_runtime::connect(
+            kind,
+            &global,
+            ns.as_deref(),
+            cx.defaults.request_timeout,
+            false,
+        )
+        .await?;
+        let report = ops::deploy_workload(backend.rt(), &w, &req, cx.events).await?;
+        if report.dry_run == Some(ops::DryRun::Server) {
+            return Ok(Outcome::of(
+                &ops::deploy::object_list(&report.manifests),
+                format!("{}: the server accepted {} object(s)", report.name, report.manifests.len()),
+            ));
+        }
+        let summary = match (report.changed, report.ready) {
+            (false, _) => format!("{}: nothing changed (already deployed as described)", report.name),
+            (true, Some(true)) => format!("{}: deployed and ready", report.name),
+            (true, _) => format!("{}: applied", report.name),
+        };
+        Ok(Outcome::checked(&report, report.result(), summary))
+    })
+    .await)
+}
+
+async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
+    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
+    let req = ListRequest {
+        all_namespaces: p.all_namespaces,
+        all_pods: p.all,
+        selector: p.selector.clone(),
+        type_: p.type_.map(|t| {
+            match t {
+                TypeParam::Mcp => "mcp",
+                TypeParam::App => "app",
+                TypeParam::Obi => "obi",
+            }
+            .to_string()
+        }),
+    };
+    let rows = ops::workloads::list(b.rt(), &req).await?;
+    let summary = format!(
+        "{} workload(s) {}",
+        rows.len(),
+        b.rt().scope(p.all_namespaces)
+    );
+    Ok(Outcome::of(&json!({"items": rows}), summary))
+}
+
+async fn logs(p: LogsParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let since = match p.since.as_deref() {
+        None => None,
+        Some(s) => Some(duration(Some(s), Duration::ZERO, "since")?),
+    };
+    let since_time = match p.since_time.as_deref() {
+        None => None,
+        Some(s) => Some(
+            s.parse::<jiff::Timestamp>()
+                .map_err(|e| McpError::invalid_params(format!("since_time {s:?}: {e}"), None))?,
+        ),
+    };
+    let grep = grep(p.grep.as_deref())?;
+    let opts = LogOptions {
+        follow: p.follow,
+        previous: p.previous,
+        since_seconds: since.map(|d| d.as_secs().max(1) as i64),
+        since_time,
+        tail: p.tail,
+        container: p.container.clone(),
+        grep,
+    };
+    Ok(run(async {
+        let b = backend(cx, p.runtime, &p.target, false, p.follow).await?;
+        let mut lines = Vec::new();
+        let follow = p.follow;
+        let mut sink = |l: LogLine| {
+            if follow {
+                cx.events
+                    .send(format!("[{}/{}] {}", l.pod, l.container, l.line));
+            }
+            lines.push(l);
+        };
+        let notes = b.rt().logs(&p.name, &opts, &mut sink).await?;
+        Ok(log_outcome(&p.name, lines, notes))
+    })
+    .await)
+}
+
+fn grep(s: Option<&str>) -> std::result::Result<Option<regex::Regex>, McpError> {
+    s.map(|g| {
+        regex::Regex::new(g).map_err(|e| McpError::invalid_params(format!("grep: {e}"), None))
+    })
+    .transpose()
+}
+
+/// `{"items": lines, "notes": notes}`: the JSON Lines `logs -o json` prints, as one object.
+fn log_outcome(what: &str, lines: Vec<LogLine>, notes: Vec<String>) -> Outcome {
+    let summary = format!("{what}: {} line(s)", lines.len());
+    Outcome::of(&json!({"items": lines, "notes": notes}), summary)
+}
+
+async fn status(p: StatusParams, cx: &Cx<'_>) -> Result<Outcome> {
+    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
+    let report = ops::workloads::status(b.rt(), p.name.as_deref(), p.all_namespaces).await?;
+    let summary = match (&report, report.health()) {
+        (_, Err(e)) => e.chain(),
+        (ops::workloads::StatusReport::Workload(st), Ok(())) => {
+            format!(
+                "{} is {}",
+                st.summary.name,
+                st.summary.status.to_lowercase()
+            )
+        }
+        (ops::workloads::StatusReport::Overview(_), Ok(())) => {
+            format!("{} overview", b.rt().kind().name())
+        }
+    };
+    Ok(Outcome::of(&report, summary))
+}
+
+async fn delete(p: DeleteParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    let target = match (&p.name, p.all) {
+        (Some(n), false) => DeleteTarget::Named(n.clone()),
+        (None, true) => DeleteTarget::All,
+        _ => {
+            return Err(McpError::invalid_params(
+                "give either name or all=true",
+                None,
+            ));
+        }
+    };
+    Ok(run(async {
+        let b = backend(cx, p.runtime, &p.target, false, false).await?;
+        let wait = p.wait.then_some(timeout);
+        let report = ops::workloads::delete(b.rt(), &target, wait, cx.events).await?;
+        let summary = if report.deleted.is_empty() {
+            format!("{}: nothing left to delete", report.label)
+        } else {
+            report
+                .deleted
+                .iter()
+                .map(|d| format!("{} deleted", d.reference))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        Ok(Outcome::of(&report, summary))
+    })
+    .await)
+}
+
+async fn restart(p: RestartParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    Ok(run(async {
+        let b = backend(cx, p.runtime, &p.target, false, false).await?;
+        let wait = p.wait.then_some(timeout);
+        let report = ops::workloads::restart(b.rt(), &p.name, wait, cx.events).await?;
+        let summary = format!("{} restarted", report.name);
+        Ok(Outcome::checked(&report, report.result(), summary))
+    })
+    .await)
+}
+
+/// Connect in the agent's namespace: the tool's, else the server's -n, else observability.
+async fn obi_kube(cx: &Cx<'_>, t: &Target, namespace: Option<String>) -> Result<Kube> {
+    let g = cx.defaults.global(t, false);
+    let opts = ConnectOptions {
+        kubeconfig: g.kubeconfig.clone(),
+        context: g.context.clone(),
+        namespace: Some(namespace.unwrap_or_else(|| obi_ops::namespace(g.namespace.as_deref()))),
+        request_timeout: Some(cx.defaults.request_timeout),
+    };
+    Ok(Kube::connect(&opts).await?)
+}
+
+/// A sidecar lives in its Deployment's namespace (the tool's or server's, else the context's).
+async fn obi_kube_for(cx: &Cx<'_>, t: &Target, mode: &Mode) -> Result<Kube> {
+    match mode {
+        Mode::DaemonSet => obi_kube(cx, t, None).await,
+        Mode::Sidecar { .. } => {
+            let g = cx.defaults.global(t, false);
+            Ok(Kube::connect(&ConnectOptions {
+                kubeconfig: g.kubeconfig.clone(),
+                context: g.context.clone(),
+                namespace: g.namespace.clone(),
+                request_timeout: Some(cx.defaults.request_timeout),
+            })
+            .await?)
+        }
+    }
+}
+
+fn mode(m: ModeParam, target: Option<&str>) -> std::result::Result<Mode, McpError> {
+    match (m, target) {
+        (ModeParam::Daemonset, _) => Ok(Mode::DaemonSet),
+        (ModeParam::Sidecar, Some(t)) => Ok(Mode::Sidecar {
+            target: t.to_string(),
+        }),
+        (ModeParam::Sidecar, None) => Err(McpError::invalid_params(
+            "mode sidecar needs targetDeployment",
+            None,
+        )),
+    }
+}
+
+async fn obi_status(p: ObiStatusParams, cx: &Cx<'_>) -> Result<Outcome> {
+    let kube = obi_kube(cx, &p.target, None).await?;
+    let st = obi_ops::status::status(&kube, obi_ops::status::Budget::default()).await?;
+    let summary = format!(
+        "obi in namespace {}: {} ({}/{} schedulable nodes covered)",
+        st.namespace, st.health, st.coverage.ready, st.coverage.schedulable
+    );
+    Ok(Outcome::of(&st, summary))
+}
+
+async fn obi_logs(p: ObiLogsParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let since = match p.since.as_deref() {
+        None => None,
+        Some(s) => Some(duration(Some(s), Duration::ZERO, "since")?),
+    };
+    let req = obi_ops::logs::ObiLogs {
+        level: p.level.map(|l| match l {
+            LevelParam::Error => obi_ops::logs::Level::Error,
+            LevelParam::Warn => obi_ops::logs::Level::Warn,
+            LevelParam::Info => obi_ops::logs::Level::Info,
+            LevelParam::Debug => obi_ops::logs::Level::Debug,
+        }),
+        log: LogOptions {
+            follow: false,
+            previous: p.previous,
+            since_seconds: since.map(|d| d.as_secs().max(1) as i64),
+            since_time: None,
+            tail: p.tail,
+            container: Some(obi_ops::CONTAINER.into()),
+            grep: grep(p.grep.as_deref())?,
+        },
+    };
+    Ok(run(async {
+        let kube = obi_kube(cx, &p.target, None).await?;
+        let mut lines = Vec::new();
+        let mut sink = |l: LogLine| lines.push(l);
+        let notes = obi_ops::logs::logs(&kube, &req, &mut sink).await?;
+        Ok(log_outcome("obi", lines, notes))
+    })
+    .await)
+}
+
+async fn preflight(p: PreflightParams, cx: &Cx<'_>) -> Result<Outcome> {
+    let mode = mode(p.mode, p.target_deployment.as_deref())
+        .map_err(|e| Error::msg(Exit::Usage, e.message.to_string()))?;
+    let kube = obi_kube_for(cx, &p.target, &mode).await?;
+    let report = obi_ops::preflight::preflight(&kube, &mode).await?;
+    let summary = format!("preflight: {} blocker(s)", report.blockers);
+    Ok(Outcome::checked(&report, report.result(), summary))
+}
+
+async fn obi_config(p: ObiConfigParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    match p.action {
+        ConfigAction::Show => Ok(run(async {
+            let kube = obi_kube(cx, &p.target, None).await?;
+            let c = obi_ops::lifecycle::config_show(&kube).await?;
+            let summary = format!("obi config in namespace {} ({})", c.namespace, c.image);
+            Ok(Outcome::of(&c, summary))
+        })
+        .await),
+        ConfigAction::Validate => {
+            let tag = p.image_tag.clone().unwrap_or_else(|| "main".into());
+            let env = |name: &str| std::env::var(name).ok();
+            let v = match (&p.config, &p.config_path) {
+                (Some(text), None) => crate::obi::validate("config", text, &tag, &env),
+                (None, Some(path)) => match crate::obi::validate_file(path, &tag, &env) {
+                    Ok(v) => v,
+                    Err(e) => return Ok(Outcome::from(Error::from(e))),
+                },
+                _ => {
+                    return Err(McpError::invalid_params(
+                        "validate needs exactly one of config (text) and configPath",
+                        None,
+                    ));
+                }
+            };
+            let verdict = if v.valid {
+                Ok(())
+            } else {
+                Err(Error::msg(Exit::Usage, v.summary()))
+            };
+            let summary = v.summary();
+            Ok(Outcome::checked(&v, verdict, summary))
+        }
+    }
+}
+
+async fn undeploy(p: UndeployParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    let mode = mode(p.mode, p.target_deployment.as_deref())?;
+    Ok(run(async {
+        let kube = obi_kube_for(cx, &p.target, &mode).await?;
+        let req = obi_ops::lifecycle::Undeploy {
+            mode: mode.clone(),
+            keep_config: p.keep_config,
+            delete_namespace: p.delete_namespace,
+            wait: !p.no_wait,
+            timeout,
+        };
+        let r = obi_ops::lifecycle::undeploy(&kube, &req, cx.events).await?;
+        let summary = if r.deleted.is_empty() && r.restored.is_empty() {
+            format!("obi: nothing to remove in namespace {}", r.namespace)
+        } else {
+            format!(
+                "obi: {} object(s) deleted, {} restored in namespace {}",
+                r.deleted.len(),
+                r.restored.len(),
+                r.namespace
+            )
+        };
+        Ok(Outcome::of(&r, summary))
+    })
+    .await)
+}
