@@ -669,10 +669,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             } else {
                 print_diagnostics(out, &r.validation, false);
             }
-            return Err(Error::msg(
-                Exit::Usage,
-                format!("{}; nothing was applied", r.validation.summary()),
-            ));
+            return r.result();
         }
         Stage::PreflightFailed => {
             let p = r
@@ -684,15 +681,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             } else {
                 render_preflight(out, p);
             }
-            return preflight_result(p).map_err(|e| {
-                Error::msg(
-                    e.exit(),
-                    format!(
-                        "{}; nothing was applied (--skip-preflight to deploy anyway)",
-                        e.chain()
-                    ),
-                )
-            });
+            return r.result();
         }
         Stage::DryRun => {
             super::k8s::print_objects(out, &r.manifests);
@@ -711,14 +700,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
     }
     let ns = format!(" -n {}", r.namespace);
     match (&r.failure, r.ready) {
-        (Some(f), _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "the obi agent did not become ready in namespace {}: {}",
-                r.namespace,
-                f.reasons.join("; ")
-            ),
-        )),
+        (Some(_), _) => r.result(),
         (None, Some(true)) => {
             match &r.target {
                 Some(t) => out.note(&format!(
@@ -813,34 +795,7 @@ fn render_rollout(out: &Out, r: &UpgradeReport, what: &str, document: bool) -> R
         }
         return Ok(());
     }
-    let reason = r
-        .failure
-        .as_ref()
-        .map(|f| f.reasons.join("; "))
-        .unwrap_or_default();
-    match (r.rolled_back, r.recovered) {
-        (true, Some(true)) => Err(Error::msg(
-            Exit::RolledBack,
-            format!(
-                "{what} to {} failed and was rolled back to {}: {reason}",
-                r.to_image, r.from_image
-            ),
-        )),
-        (true, _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{what} to {} failed, and after rolling back to {} the agents are still not ready: {reason}",
-                r.to_image, r.from_image
-            ),
-        )),
-        (false, _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{what} to {} failed (not rolled back): {reason}",
-                r.to_image
-            ),
-        )),
-    }
+    r.result(what)
 }
 
 #[derive(Debug, Args)]
@@ -972,13 +927,7 @@ async fn config_set_run(
         } else {
             print_diagnostics(out, &r.validation, false);
         }
-        return Err(Error::msg(
-            Exit::Usage,
-            format!(
-                "{}; the deployed config is unchanged",
-                r.validation.summary()
-            ),
-        ));
+        return r.result();
     }
     match &r.rollout {
         Some(u) => {

@@ -12,7 +12,7 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::json;
 
 use super::progress::McpEvents;
-use super::tools::{self, Cx, Effect, Outcome, ToolDef};
+use super::tools::{self, Cx, Outcome, ToolDef};
 use super::{ServeOptions, exit_class, resources};
 
 /// `b00t mcp serve`'s handler. Cheap to clone (HTTP makes one per session).
@@ -32,13 +32,14 @@ impl B00tServer {
     fn enabled(&self) -> impl Iterator<Item = ToolDef> + '_ {
         tools::all().into_iter().filter(|t| {
             self.opts.toolsets.contains(&t.toolset)
-                && !(self.opts.read_only && t.effect != Effect::Read)
-                && !(self.opts.disable_destructive && t.effect == Effect::Destructive)
+                && t.offered(self.opts.read_only, self.opts.disable_destructive)
         })
     }
 
     fn tool_list(&self) -> Vec<Tool> {
-        self.enabled().map(|t| t.tool()).collect()
+        self.enabled()
+            .map(|t| t.tool(self.opts.read_only))
+            .collect()
     }
 }
 
@@ -95,7 +96,9 @@ impl ServerHandler for B00tServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.enabled().find(|t| t.name == name).map(|t| t.tool())
+        self.enabled()
+            .find(|t| t.name == name)
+            .map(|t| t.tool(self.opts.read_only))
     }
 
     async fn call_tool(
@@ -113,6 +116,7 @@ impl ServerHandler for B00tServer {
         let events = McpEvents::new(&context.peer, context.meta.get_progress_token());
         let cx = Cx {
             defaults: &self.opts.defaults,
+            read_only: self.opts.read_only,
             events: &events,
         };
         let args = request.arguments.unwrap_or_default();

@@ -48,14 +48,38 @@ pub struct ToolDef {
     output: fn() -> Value,
 }
 
+/// Tools whose reading actions stay offered under `--read-only` (the writing ones refused).
+const READ_ONLY_SUBSET: &[&str] = &["obi_k8s_config"];
+
 impl ToolDef {
-    pub fn tool(&self) -> Tool {
-        let mut t = Tool::new(self.name, self.description, (self.input)());
+    /// Offered by a server with these flags.
+    pub fn offered(&self, read_only: bool, disable_destructive: bool) -> bool {
+        !(read_only && self.effect != Effect::Read && !READ_ONLY_SUBSET.contains(&self.name))
+            && !(disable_destructive && self.effect == Effect::Destructive)
+    }
+
+    /// The tool as `tools/list` shows it; under `--read-only` a tool of [`READ_ONLY_SUBSET`]
+    /// is read-only and its schema offers only the reading actions.
+    pub fn tool(&self, read_only: bool) -> Tool {
+        let mut input = (self.input)();
+        let effect = if read_only && self.effect != Effect::Read {
+            if let Some(Value::Array(actions)) = Arc::make_mut(&mut input)
+                .get_mut("$defs")
+                .and_then(|d| d.get_mut("ConfigAction"))
+                .and_then(|a| a.get_mut("enum"))
+            {
+                actions.retain(|a| a != "set");
+            }
+            Effect::Read
+        } else {
+            self.effect
+        };
+        let mut t = Tool::new(self.name, self.description, input);
         let mut a = ToolAnnotations::with_title(self.title)
-            .read_only(self.effect == Effect::Read)
+            .read_only(effect == Effect::Read)
             // Every tool talks to a cluster or engine the server does not own.
             .open_world(true);
-        match self.effect {
+        match effect {
             Effect::Read => {}
             Effect::Write { idempotent } => a = a.destructive(false).idempotent(idempotent),
             Effect::Destructive => a = a.destructive(true).idempotent(true),
@@ -149,6 +173,15 @@ pub fn all() -> Vec<ToolDef> {
             output: || object_with(&["name", "namespace", "restarted", "ready"]),
         },
         ToolDef {
+            name: "obi_k8s_deploy",
+            toolset: Obi,
+            effect: Write { idempotent: true },
+            title: "Deploy the OBI agent",
+            description: "Deploy the OBI eBPF agent: a DaemonSet on every node (or a sidecar in one Deployment), its config validated against the image's OBI version and preflight run first, then wait for the rollout (b00t obi deploy --json). Deploying twice changes nothing. dryRun returns the objects as a v1 List.",
+            input: schema::<ObiDeployParams>,
+            output: any_object,
+        },
+        ToolDef {
             name: "obi_k8s_status",
             toolset: Obi,
             effect: Read,
@@ -178,11 +211,28 @@ pub fn all() -> Vec<ToolDef> {
         ToolDef {
             name: "obi_k8s_config",
             toolset: Obi,
-            effect: Read,
-            title: "OBI config: show or validate",
-            description: "action=show: the deployed OBI config, image and checksum (b00t obi config show --json). action=validate: check a config (text in `config`, or a file in `configPath`) against the key set of the OBI version of `imageTag` (b00t obi config validate --json).",
+            effect: Write { idempotent: true },
+            title: "OBI config: show, validate or set",
+            description: "action=show: the deployed OBI config, image and checksum (b00t obi config show --json). action=validate: check a config (text in `config`, or a file in `configPath`) against the key set of the OBI version of `imageTag` (b00t obi config validate --json). action=set: validate, store it, roll the agents and roll back on failure (b00t obi config set --json); with restart=false only the ConfigMap changes.",
             input: schema::<ObiConfigParams>,
             output: any_object,
+        },
+        ToolDef {
+            name: "obi_k8s_upgrade",
+            toolset: Obi,
+            effect: Write { idempotent: true },
+            title: "Upgrade the OBI agent",
+            description: "Move the agent to another image tag (or image), watch the rollout node by node, and roll back and explain on failure (b00t obi upgrade --json). A rollback is an error with exit class \"rolled back\" carrying the report.",
+            input: schema::<UpgradeParams>,
+            output: || {
+                object_with(&[
+                    "namespace",
+                    "from_image",
+                    "to_image",
+                    "succeeded",
+                    "rolled_back",
+                ])
+            },
         },
         ToolDef {
             name: "obi_k8s_undeploy",
@@ -413,17 +463,18 @@ pub struct PreflightParams {
     #[serde(default)]
     pub mode: ModeParam,
     /// The Deployment to instrument (sidecar mode)
-    #[serde(rename = "targetDeployment")]
+    #[serde(rename = "target")]
     pub target_deployment: Option<String>,
     #[serde(flatten)]
     pub target: Target,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConfigAction {
     Show,
     Validate,
+    Set,
 }
 
 /// `obi config show|validate`.
@@ -438,6 +489,105 @@ pub struct ObiConfigParams {
     /// validate: image tag whose OBI version to check against (default main: every known version)
     #[serde(rename = "imageTag")]
     pub image_tag: Option<String>,
+    /// set: roll the agents so they read the new config (default true)
+    pub restart: Option<bool>,
+    #[serde(flatten)]
+    pub rollout: RolloutParams,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// How a change rolls out (`upgrade`, `config set`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct RolloutParams {
+    /// Leave a failed rollout as it is instead of putting back the previous image and config
+    #[serde(default)]
+    pub no_rollback: bool,
+    /// How long the rollout (and a rollback) may take (default 5m)
+    pub timeout: Option<String>,
+    /// Give up when the rollout makes no progress for this long (default 2m)
+    pub progress_deadline: Option<String>,
+}
+
+/// `obi upgrade`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UpgradeParams {
+    /// The tag to upgrade to (the repository stays)
+    #[serde(rename = "imageTag")]
+    pub image_tag: Option<String>,
+    /// Another image repository or full reference
+    pub image: Option<String>,
+    #[serde(flatten)]
+    pub rollout: RolloutParams,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
+/// `obi deploy`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ObiDeployParams {
+    /// One agent per node (daemonset, the default), or a sidecar in one Deployment's pods
+    #[serde(default)]
+    pub mode: ModeParam,
+    /// The Deployment to instrument (sidecar mode)
+    #[serde(rename = "target")]
+    pub target_deployment: Option<String>,
+    /// Agent image repository, or a full reference with a tag or digest
+    pub image: Option<String>,
+    /// Image tag (default main); also chooses the config key set to validate against
+    #[serde(rename = "imageTag")]
+    pub image_tag: Option<String>,
+    /// Run the agent privileged instead of with a list of capabilities (default false)
+    #[serde(default)]
+    pub privileged: bool,
+    /// OBI config (YAML text; default: b00t's config for the image tag)
+    pub config: Option<String>,
+    /// OBI config file to read instead of `config`
+    #[serde(rename = "configPath")]
+    pub config_path: Option<PathBuf>,
+    /// Run in the node's network namespace (default: on when the config enables network metrics)
+    pub host_network: Option<bool>,
+    /// Only nodes with these labels
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Do not tolerate every taint
+    #[serde(default)]
+    pub no_tolerations: bool,
+    /// CPU request (default 100m)
+    #[serde(rename = "resourcesRequestCpu")]
+    pub requests_cpu: Option<String>,
+    /// Memory request (default 256Mi)
+    #[serde(rename = "resourcesRequestMemory")]
+    pub requests_memory: Option<String>,
+    /// CPU limit (default 1)
+    #[serde(rename = "resourcesLimitCpu")]
+    pub limits_cpu: Option<String>,
+    /// Memory limit (default 1Gi)
+    #[serde(rename = "resourcesLimitMemory")]
+    pub limits_memory: Option<String>,
+    /// OTLP endpoint (base URL); the protocol follows the port (4317 grpc, 4318 http/protobuf)
+    #[serde(rename = "otlpEndpoint")]
+    pub otlp_endpoint: Option<String>,
+    /// OTLP protocol when the port does not say (grpc, http/protobuf, http/json)
+    pub otlp_protocol: Option<String>,
+    /// OTLP headers (k=v,k2=v2), kept in a Secret
+    pub otlp_headers: Option<String>,
+    /// Cluster name the agent reports (default: the kubeconfig context's name)
+    pub cluster_name: Option<String>,
+    /// Sidecar: ports that select the application (default: the Deployment's container ports)
+    pub open_port: Option<String>,
+    /// Do not run preflight first
+    #[serde(default)]
+    pub skip_preflight: bool,
+    /// Return the objects without applying them
+    #[serde(default, rename = "dryRun")]
+    pub dry_run: bool,
+    /// Wait for the rollout (default true)
+    pub wait: Option<bool>,
+    /// How long to wait (default 2m)
+    pub timeout: Option<String>,
+    /// Give up when the rollout makes no progress for this long (default 2m)
+    pub progress_deadline: Option<String>,
     #[serde(flatten)]
     pub target: Target,
 }
@@ -449,7 +599,7 @@ pub struct UndeployParams {
     #[serde(default)]
     pub mode: ModeParam,
     /// The Deployment whose sidecar to remove (sidecar mode)
-    #[serde(rename = "targetDeployment")]
+    #[serde(rename = "target")]
     pub target_deployment: Option<String>,
     /// Keep the config ConfigMap(s)
     #[serde(default, rename = "keepConfig")]
@@ -510,6 +660,8 @@ impl From<Error> for Outcome {
 /// What a call needs besides its parameters.
 pub struct Cx<'a> {
     pub defaults: &'a Defaults,
+    /// `--read-only`: `obi_k8s_config` offers show and validate only.
+    pub read_only: bool,
     pub events: &'a McpEvents,
 }
 
@@ -553,6 +705,8 @@ pub async fn call(
             .unwrap_or_else(Outcome::from),
         "obi_k8s_config" => obi_config(parse(args)?, cx).await?,
         "obi_k8s_undeploy" => undeploy(parse(args)?, cx).await?,
+        "obi_k8s_deploy" => obi_deploy(parse(args)?, cx).await?,
+        "obi_k8s_upgrade" => upgrade(parse(args)?, cx).await?,
         other => {
             return Err(McpError::invalid_params(
                 format!("unknown tool {other:?}"),
@@ -861,7 +1015,7 @@ fn mode(m: ModeParam, target: Option<&str>) -> std::result::Result<Mode, McpErro
             target: t.to_string(),
         }),
         (ModeParam::Sidecar, None) => Err(McpError::invalid_params(
-            "mode sidecar needs targetDeployment",
+            "mode sidecar needs target (the Deployment)",
             None,
         )),
     }
@@ -927,6 +1081,44 @@ async fn obi_config(p: ObiConfigParams, cx: &Cx<'_>) -> std::result::Result<Outc
             Ok(Outcome::of(&c, summary))
         })
         .await),
+        ConfigAction::Set => {
+            if cx.read_only {
+                return Err(McpError::invalid_params(
+                    "action set is not offered by this server (--read-only)",
+                    None,
+                ));
+            }
+            let (file, text) = config_input(p.config.as_deref(), p.config_path.as_deref())?;
+            let roll = rollout(&p.rollout)?;
+            Ok(run(async {
+                let kube = obi_kube(cx, &p.target, None).await?;
+                let (file, text) = match text {
+                    Some(t) => (file, t),
+                    None => (file.clone(), read_file(&file)?),
+                };
+                let req = obi_ops::lifecycle::ConfigSet {
+                    file,
+                    text,
+                    restart: p.restart.unwrap_or(true),
+                    wait: true,
+                    rollback: roll.0,
+                    timeout: roll.1,
+                    progress_deadline: roll.2,
+                };
+                let r = obi_ops::lifecycle::config_set(&kube, &req, cx.events).await?;
+                let summary = format!(
+                    "obi config in namespace {}: {}",
+                    r.namespace,
+                    match (r.changed, r.restarted) {
+                        (false, _) => "unchanged",
+                        (true, true) => "set and rolled out",
+                        (true, false) => "set (agents not restarted)",
+                    }
+                );
+                Ok(Outcome::checked(&r, r.result(), summary))
+            })
+            .await)
+        }
         ConfigAction::Validate => {
             let tag = p.image_tag.clone().unwrap_or_else(|| "main".into());
             let env = |name: &str| std::env::var(name).ok();
@@ -978,6 +1170,145 @@ async fn undeploy(p: UndeployParams, cx: &Cx<'_>) -> std::result::Result<Outcome
             )
         };
         Ok(Outcome::of(&r, summary))
+    })
+    .await)
+}
+
+/// `config` text or `configPath`: `(file name, Some(text))`, or `(path, None)` to read later.
+fn config_input(
+    text: Option<&str>,
+    path: Option<&std::path::Path>,
+) -> std::result::Result<(String, Option<String>), McpError> {
+    match (text, path) {
+        (Some(t), None) => Ok(("config".into(), Some(t.to_string()))),
+        (None, Some(p)) => Ok((p.display().to_string(), None)),
+        _ => Err(McpError::invalid_params(
+            "give exactly one of config (text) and configPath",
+            None,
+        )),
+    }
+}
+
+fn read_file(path: &str) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::msg(Exit::Usage, format!("reading {path}: {e}")))
+}
+
+/// `(rollback, timeout, progress deadline)`.
+fn rollout(p: &RolloutParams) -> std::result::Result<(bool, Duration, Duration), McpError> {
+    Ok((
+        !p.no_rollback,
+        duration(p.timeout.as_deref(), Duration::from_secs(300), "timeout")?,
+        duration(
+            p.progress_deadline.as_deref(),
+            Duration::from_secs(120),
+            "progress_deadline",
+        )?,
+    ))
+}
+
+async fn upgrade(p: UpgradeParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    if p.image.is_none() && p.image_tag.is_none() {
+        return Err(McpError::invalid_params("give imageTag or image", None));
+    }
+    let roll = rollout(&p.rollout)?;
+    Ok(run(async {
+        let kube = obi_kube(cx, &p.target, None).await?;
+        let req = obi_ops::lifecycle::Upgrade {
+            image: p.image.clone(),
+            image_tag: p.image_tag.clone(),
+            rollback: roll.0,
+            timeout: roll.1,
+            progress_deadline: roll.2,
+        };
+        let r = obi_ops::lifecycle::upgrade(&kube, &req, cx.events).await?;
+        let summary = if !r.changed {
+            format!("obi: nothing changed ({} already runs)", r.to_image)
+        } else {
+            format!("obi upgrade to {}: succeeded={}", r.to_image, r.succeeded)
+        };
+        Ok(Outcome::checked(&r, r.result("upgrade"), summary))
+    })
+    .await)
+}
+
+async fn obi_deploy(p: ObiDeployParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let mode = mode(p.mode, p.target_deployment.as_deref())?;
+    let (file, text) = match (&p.config, &p.config_path) {
+        (None, None) => (String::new(), None),
+        _ => config_input(p.config.as_deref(), p.config_path.as_deref())?,
+    };
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    let deadline = duration(
+        p.progress_deadline.as_deref(),
+        Duration::from_secs(120),
+        "progress_deadline",
+    )?;
+    if p.otlp_headers.is_some() && p.otlp_endpoint.is_none() {
+        return Err(McpError::invalid_params(
+            "otlp_headers needs otlpEndpoint (the headers go with the agent's OTLP export)",
+            None,
+        ));
+    }
+    Ok(run(async {
+        let config = match (p.config.is_some() || p.config_path.is_some(), text) {
+            (false, _) => None,
+            (true, Some(t)) => Some((file, t)),
+            (true, None) => Some((file.clone(), read_file(&file)?)),
+        };
+        let dry = p.dry_run.then_some(ops::DryRun::Client);
+        let kube = if dry.is_some() && mode == Mode::DaemonSet {
+            None
+        } else {
+            Some(obi_kube_for(cx, &p.target, &mode).await?)
+        };
+        let namespace = match &kube {
+            Some(k) => k.namespace.clone(),
+            None => obi_ops::namespace(cx.defaults.global(&p.target, false).namespace.as_deref()),
+        };
+        let req = obi_ops::lifecycle::ObiDeploy {
+            mode: mode.clone(),
+            image: p.image.clone(),
+            image_tag: p.image_tag.clone(),
+            privileged: p.privileged,
+            config,
+            host_network: p.host_network,
+            node_selector: p.node_selector.clone().into_iter().collect(),
+            tolerate_all_taints: !p.no_tolerations,
+            resources: crate::workload::Resources {
+                requests_cpu: Some(p.requests_cpu.clone().unwrap_or_else(|| "100m".into())),
+                requests_memory: Some(p.requests_memory.clone().unwrap_or_else(|| "256Mi".into())),
+                limits_cpu: Some(p.limits_cpu.clone().unwrap_or_else(|| "1".into())),
+                limits_memory: Some(p.limits_memory.clone().unwrap_or_else(|| "1Gi".into())),
+            },
+            otlp_endpoint: p.otlp_endpoint.clone(),
+            otlp_protocol: p.otlp_protocol.clone(),
+            otlp_headers: p.otlp_headers.clone(),
+            cluster_name: p.cluster_name.clone(),
+            open_ports: p.open_port.clone(),
+            skip_preflight: p.skip_preflight,
+            dry_run: dry,
+            wait: p.wait.unwrap_or(true),
+            timeout,
+            progress_deadline: deadline,
+        };
+        let r = obi_ops::lifecycle::deploy(kube.as_ref(), &namespace, &req, cx.events).await?;
+        if r.stage == obi_ops::lifecycle::Stage::DryRun {
+            return Ok(Outcome::of(
+                &ops::deploy::object_list(&r.manifests),
+                format!("obi: {} object(s) would be applied", r.manifests.len()),
+            ));
+        }
+        let summary = match (r.changed, r.ready) {
+            (false, _) => "obi: nothing changed (already deployed as described)".to_string(),
+            (true, Some(true)) => format!(
+                "obi is running on {} node(s) in namespace {}",
+                r.nodes.len(),
+                r.namespace
+            ),
+            _ => format!("obi applied in namespace {}", r.namespace),
+        };
+        Ok(Outcome::checked(&r, r.result(), summary))
     })
     .await)
 }

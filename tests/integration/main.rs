@@ -9,6 +9,7 @@ mod docker_runtime;
 mod docs;
 mod fake_api;
 mod k8s;
+mod mcp_serve;
 mod obi_agent;
 mod obi_apply;
 mod obi_config;
