@@ -243,6 +243,51 @@ pub fn all() -> Vec<ToolDef> {
             input: schema::<UndeployParams>,
             output: || object_with(&["mode", "namespace", "deleted", "restored", "kept"]),
         },
+        ToolDef {
+            name: "obi_docker_deploy",
+            toolset: Docker,
+            effect: Write { idempotent: true },
+            title: "Run the OBI agent in Docker",
+            description: "Run the OBI agent as a Docker container (host PID and network, capabilities unless privileged), its config validated and bind-mounted, and wait until it serves metrics (b00t obi docker deploy --json). A running container with the same settings is left alone; one with other settings is replaced.",
+            input: schema::<DockerDeployParams>,
+            output: || object_with(&["action", "name", "image", "ready"]),
+        },
+        ToolDef {
+            name: "obi_docker_status",
+            toolset: Docker,
+            effect: Read,
+            title: "OBI container status",
+            description: "State, uptime, restarts, CPU and memory of the OBI agent container, and whether it observes and exports (b00t obi docker status --json). An unhealthy agent is a successful call whose report says so.",
+            input: schema::<DockerNameParams>,
+            output: || object_with(&["name", "state", "running", "health", "reasons"]),
+        },
+        ToolDef {
+            name: "obi_docker_logs",
+            toolset: Docker,
+            effect: Read,
+            title: "OBI container logs",
+            description: "Log lines of the OBI agent container, filtered by level, as {\"items\": [{time, stream, line}]} (b00t obi docker logs -o json).",
+            input: schema::<DockerLogsParams>,
+            output: || object_with(&["items"]),
+        },
+        ToolDef {
+            name: "obi_docker_stop",
+            toolset: Docker,
+            effect: Destructive,
+            title: "Stop the OBI container",
+            description: "Stop the OBI agent container and (unless keep) remove it and its config file (b00t obi docker stop --json). Only containers b00t created.",
+            input: schema::<DockerStopParams>,
+            output: || object_with(&["name", "stopped", "removed"]),
+        },
+        ToolDef {
+            name: "obi_docker_compose",
+            toolset: Docker,
+            effect: Write { idempotent: true },
+            title: "Write a compose file for the OBI agent",
+            description: "Write compose.yaml and obi-config.yml (and, with includeCollector, an OpenTelemetry Collector and its config) into the directory `out` (b00t obi docker compose --json). Needs no engine.",
+            input: schema::<DockerComposeParams>,
+            output: || object_with(&["files", "services", "image", "validation"]),
+        },
     ]
 }
 
@@ -616,6 +661,103 @@ pub struct UndeployParams {
     pub target: Target,
 }
 
+/// The OBI agent container (obi docker …).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct DockerNameParams {
+    /// Container name (default obi)
+    pub name: Option<String>,
+}
+
+/// obi-mcp's `resources` of obi_docker_deploy.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct DockerResources {
+    /// CPU limit (default 1)
+    pub cpus: Option<f64>,
+    /// Memory limit (e.g. 512m, 1g; default 1g)
+    pub memory: Option<String>,
+}
+
+/// What the agent container looks like (obi docker deploy, compose).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct AgentParams {
+    /// Container name (default obi)
+    pub name: Option<String>,
+    /// Agent image repository, or a full reference with a tag or digest
+    pub image: Option<String>,
+    /// Image tag (default main); also chooses the config key set to validate against
+    #[serde(rename = "imageTag")]
+    pub image_tag: Option<String>,
+    /// OBI config (YAML text; default: b00t's config for the image tag)
+    pub config: Option<String>,
+    /// OBI config file to read instead of `config`
+    #[serde(rename = "configPath")]
+    pub config_path: Option<PathBuf>,
+    /// Run privileged instead of with a list of capabilities (default false)
+    #[serde(default)]
+    pub privileged: bool,
+    /// OTLP endpoint (base URL); the protocol follows the port
+    #[serde(rename = "otlpEndpoint")]
+    pub otlp_endpoint: Option<String>,
+    /// OTLP protocol when the port does not say (grpc, http/protobuf, http/json)
+    pub otlp_protocol: Option<String>,
+    /// Cluster name the agent reports (OTEL_EBPF_KUBE_CLUSTER_NAME)
+    pub cluster_name: Option<String>,
+    /// Host id the agent reports (OTEL_EBPF_HOST_ID)
+    pub host_id: Option<String>,
+    /// Limits
+    #[serde(default)]
+    pub resources: DockerResources,
+}
+
+/// `obi docker deploy`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DockerDeployParams {
+    #[serde(flatten)]
+    pub agent: AgentParams,
+    /// When to pull the image (default missing)
+    pub pull: Option<PullParam>,
+    /// Give up waiting for the agent's metrics after this long (default 2m)
+    pub timeout: Option<String>,
+}
+
+/// `obi docker logs`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct DockerLogsParams {
+    /// Container name (default obi)
+    pub name: Option<String>,
+    /// Only lines at this level or above (lines without a level, such as panics, are kept)
+    pub level: Option<LevelParam>,
+    /// Lines from the end (obi-mcp's name; default all)
+    pub lines: Option<u64>,
+    /// Only lines newer than this (e.g. 10m, 1h)
+    pub since: Option<String>,
+}
+
+/// `obi docker stop`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct DockerStopParams {
+    /// Container name (default obi)
+    pub name: Option<String>,
+    /// Only stop: keep the container and its config file
+    #[serde(default)]
+    pub keep: bool,
+}
+
+/// `obi docker compose`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DockerComposeParams {
+    #[serde(flatten)]
+    pub agent: AgentParams,
+    /// Directory to write compose.yaml and obi-config.yml into (created when missing)
+    pub out: PathBuf,
+    /// Also run an OpenTelemetry Collector that receives OTLP from the agent
+    #[serde(default, rename = "includeCollector")]
+    pub include_collector: bool,
+    /// Capabilities for engines before Docker 23
+    #[serde(default)]
+    pub legacy_capabilities: bool,
+}
+
 // ---------------------------------------------------------------------------------------------
 // calling
 
@@ -707,6 +849,11 @@ pub async fn call(
         "obi_k8s_undeploy" => undeploy(parse(args)?, cx).await?,
         "obi_k8s_deploy" => obi_deploy(parse(args)?, cx).await?,
         "obi_k8s_upgrade" => upgrade(parse(args)?, cx).await?,
+        "obi_docker_deploy" => docker_deploy(parse(args)?, cx).await?,
+        "obi_docker_status" => docker_status(parse(args)?, cx).await,
+        "obi_docker_logs" => docker_logs(parse(args)?, cx).await?,
+        "obi_docker_stop" => docker_stop(parse(args)?, cx).await,
+        "obi_docker_compose" => docker_compose(parse(args)?)?,
         other => {
             return Err(McpError::invalid_params(
                 format!("unknown tool {other:?}"),
@@ -1037,12 +1184,7 @@ async fn obi_logs(p: ObiLogsParams, cx: &Cx<'_>) -> std::result::Result<Outcome,
         Some(s) => Some(duration(Some(s), Duration::ZERO, "since")?),
     };
     let req = obi_ops::logs::ObiLogs {
-        level: p.level.map(|l| match l {
-            LevelParam::Error => obi_ops::logs::Level::Error,
-            LevelParam::Warn => obi_ops::logs::Level::Warn,
-            LevelParam::Info => obi_ops::logs::Level::Info,
-            LevelParam::Debug => obi_ops::logs::Level::Debug,
-        }),
+        level: p.level.map(level),
         log: LogOptions {
             follow: false,
             previous: p.previous,
@@ -1311,4 +1453,179 @@ async fn obi_deploy(p: ObiDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
         Ok(Outcome::checked(&r, r.result(), summary))
     })
     .await)
+}
+
+fn container(name: &Option<String>) -> String {
+    name.clone()
+        .unwrap_or_else(|| obi_ops::docker::DEFAULT_NAME.to_string())
+}
+
+async fn docker(cx: &Cx<'_>) -> Result<crate::runtime::docker::Docker> {
+    Ok(
+        crate::runtime::docker::Docker::connect(&crate::runtime::docker::ConnectOptions {
+            host: None,
+            timeout: Some(cx.defaults.request_timeout),
+        })
+        .await?,
+    )
+}
+
+/// The agent container of `deploy` and `compose`, with the CLI's defaults.
+fn agent(
+    p: &AgentParams,
+) -> std::result::Result<(obi_ops::docker::Agent, Option<String>), McpError> {
+    let memory = match p.resources.memory.as_deref() {
+        None => 1 << 30,
+        Some(m) => crate::translate::compose::parse_bytes(m)
+            .ok()
+            .filter(|b| *b > 0)
+            .and_then(|b| i64::try_from(b).ok())
+            .ok_or_else(|| {
+                McpError::invalid_params(
+                    format!("resources.memory: expected a size such as 512m or 1g, got {m:?}"),
+                    None,
+                )
+            })?,
+    };
+    let cpus = p.resources.cpus.unwrap_or(1.0);
+    if !(cpus > 0.0 && cpus.is_finite()) {
+        return Err(McpError::invalid_params(
+            "resources.cpus: expected a positive number",
+            None,
+        ));
+    }
+    let (file, text) = match (&p.config, &p.config_path) {
+        (None, None) => (String::new(), None),
+        _ => config_input(p.config.as_deref(), p.config_path.as_deref())?,
+    };
+    let config = text.map(|t| (file.clone(), t));
+    let path = (p.config_path.is_some()).then_some(file);
+    Ok((
+        obi_ops::docker::Agent {
+            name: container(&p.name),
+            image: p.image.clone(),
+            image_tag: p.image_tag.clone(),
+            config,
+            privileged: p.privileged,
+            otlp_endpoint: p.otlp_endpoint.clone(),
+            otlp_protocol: p.otlp_protocol.clone(),
+            cluster_name: p.cluster_name.clone(),
+            host_id: p.host_id.clone(),
+            memory_bytes: Some(memory),
+            cpus: Some(cpus),
+        },
+        path,
+    ))
+}
+
+/// Read a `configPath` into the agent.
+fn with_config_file(
+    mut a: obi_ops::docker::Agent,
+    path: Option<String>,
+) -> Result<obi_ops::docker::Agent> {
+    if let Some(path) = path {
+        let text = read_file(&path)?;
+        a.config = Some((path, text));
+    }
+    Ok(a)
+}
+
+async fn docker_deploy(
+    p: DockerDeployParams,
+    cx: &Cx<'_>,
+) -> std::result::Result<Outcome, McpError> {
+    let (a, path) = agent(&p.agent)?;
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    Ok(run(async {
+        let agent = with_config_file(a, path)?;
+        let d = docker(cx).await?;
+        let req = obi_ops::docker::DockerDeploy {
+            state_dir: obi_ops::docker::state_dir(&agent.name),
+            agent,
+            pull: match p.pull {
+                None | Some(PullParam::Missing) => crate::runtime::docker::PullPolicy::Missing,
+                Some(PullParam::Always) => crate::runtime::docker::PullPolicy::Always,
+                Some(PullParam::Never) => crate::runtime::docker::PullPolicy::Never,
+            },
+            timeout,
+        };
+        let r = obi_ops::docker::deploy(&d, &req, cx.events).await?;
+        let summary = format!("container/{} {:?}", r.name, r.action).to_lowercase();
+        Ok(Outcome::checked(&r, r.result(), summary))
+    })
+    .await)
+}
+
+async fn docker_status(p: DockerNameParams, cx: &Cx<'_>) -> Outcome {
+    run(async {
+        let d = docker(cx).await?;
+        let st = obi_ops::docker::status(&d, &container(&p.name)).await?;
+        let summary = format!("obi container {}: {}", st.name, st.health);
+        Ok(Outcome::of(&st, summary))
+    })
+    .await
+}
+
+async fn docker_logs(p: DockerLogsParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    let since = match p.since.as_deref() {
+        None => None,
+        Some(s) => Some(duration(Some(s), Duration::ZERO, "since")?),
+    };
+    Ok(run(async {
+        let d = docker(cx).await?;
+        let req = obi_ops::docker::DockerLogs {
+            level: p.level.map(level),
+            log: crate::runtime::docker::LogOptions {
+                follow: false,
+                since: since.map(|d| jiff::Timestamp::now().as_second() - d.as_secs() as i64),
+                tail: p.lines,
+            },
+        };
+        let mut items = Vec::new();
+        let mut sink = |e: crate::runtime::docker::LogEntry| items.push(e);
+        let name = container(&p.name);
+        obi_ops::docker::logs(&d, &name, &req, &mut sink).await?;
+        let summary = format!("{name}: {} line(s)", items.len());
+        Ok(Outcome::of(&json!({ "items": items }), summary))
+    })
+    .await)
+}
+
+async fn docker_stop(p: DockerStopParams, cx: &Cx<'_>) -> Outcome {
+    run(async {
+        let d = docker(cx).await?;
+        let r = obi_ops::docker::stop(&d, &container(&p.name), p.keep, cx.events).await?;
+        let summary = format!(
+            "container/{} {}",
+            r.name,
+            if r.removed { "removed" } else { "stopped" }
+        );
+        Ok(Outcome::of(&r, summary))
+    })
+    .await
+}
+
+fn docker_compose(p: DockerComposeParams) -> std::result::Result<Outcome, McpError> {
+    let (a, path) = agent(&p.agent)?;
+    Ok((|| -> Result<Outcome> {
+        let req = obi_ops::docker::DockerCompose {
+            agent: with_config_file(a, path)?,
+            with_collector: p.include_collector,
+            legacy_capabilities: p.legacy_capabilities,
+            out: p.out.clone(),
+        };
+        let r = obi_ops::docker::compose(&req)?;
+        let summary = format!("wrote {}", r.files.join(", "));
+        Ok(Outcome::checked(&r, r.result(), summary))
+    })()
+    .unwrap_or_else(Outcome::from))
+}
+
+fn level(l: LevelParam) -> obi_ops::logs::Level {
+    match l {
+        LevelParam::Error => obi_ops::logs::Level::Error,
+        LevelParam::Warn => obi_ops::logs::Level::Warn,
+        LevelParam::Info => obi_ops::logs::Level::Info,
+        LevelParam::Debug => obi_ops::logs::Level::Debug,
+    }
 }

@@ -196,6 +196,11 @@ const ALL_TOOLS: &[&str] = &[
     "obi_k8s_config",
     "obi_k8s_upgrade",
     "obi_k8s_undeploy",
+    "obi_docker_deploy",
+    "obi_docker_status",
+    "obi_docker_logs",
+    "obi_docker_stop",
+    "obi_docker_compose",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -233,15 +238,23 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
         "obi_k8s_status",
         "obi_k8s_logs",
         "obi_k8s_preflight",
+        "obi_docker_status",
+        "obi_docker_logs",
     ] {
         assert_eq!(a(read).read_only_hint, Some(true), "{read}");
     }
-    for write in ["obi_k8s_deploy", "obi_k8s_upgrade", "obi_k8s_config"] {
+    for write in [
+        "obi_k8s_deploy",
+        "obi_k8s_upgrade",
+        "obi_k8s_config",
+        "obi_docker_deploy",
+        "obi_docker_compose",
+    ] {
         assert_eq!(a(write).read_only_hint, Some(false), "{write}");
         assert_eq!(a(write).destructive_hint, Some(false), "{write}");
         assert_eq!(a(write).idempotent_hint, Some(true), "{write}");
     }
-    for destructive in ["k8s_delete", "obi_k8s_undeploy"] {
+    for destructive in ["k8s_delete", "obi_k8s_undeploy", "obi_docker_stop"] {
         assert_eq!(a(destructive).read_only_hint, Some(false));
         assert_eq!(a(destructive).destructive_hint, Some(true), "{destructive}");
     }
@@ -973,6 +986,147 @@ async fn obi_deploy_config_set_and_undeploy_match_the_cli() {
     );
     let r = s.call("obi_k8s_status", json!({})).await;
     let o = cli(&ctx, &["obi", "status"]);
+    assert_eq!(o.code, 4, "{o}");
+    let sc = r.structured_content.unwrap();
+    assert_eq!(sc["exit_class"], "not found");
+    assert_eq!(
+        format!("error: {}", sc["error"].as_str().unwrap()),
+        o.error_line()
+    );
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obi_docker_compose_needs_no_engine_and_matches_the_cli() {
+    let ctx = ctx();
+    let s = serve(&ctx, &["--toolsets", "docker"]).await;
+    let a = ctx.home.path().join("mcp");
+    let b = ctx.home.path().join("cli");
+    let tool = s
+        .ok(
+            "obi_docker_compose",
+            json!({"out": a, "includeCollector": true, "otlpEndpoint": "http://127.0.0.1:4318"}),
+        )
+        .await;
+    let o = cli(
+        &ctx,
+        &[
+            "obi",
+            "docker",
+            "compose",
+            "--out",
+            b.to_str().unwrap(),
+            "--with-collector",
+            "--otlp-endpoint",
+            "http://127.0.0.1:4318",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o}");
+    let cli_doc = o.json();
+    let mut files = Vec::new();
+    for (t, c) in tool["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cli_doc["files"].as_array().unwrap())
+    {
+        let (t, c) = (t.as_str().unwrap(), c.as_str().unwrap());
+        assert_eq!(
+            std::fs::read_to_string(t).unwrap(),
+            std::fs::read_to_string(c).unwrap()
+        );
+        files.push(t.replace(a.to_str().unwrap(), b.to_str().unwrap()));
+    }
+    assert_eq!(json!(files), cli_doc["files"]);
+    let strip = |mut v: Value| {
+        v.as_object_mut().unwrap().remove("files");
+        v
+    };
+    assert_eq!(strip(tool), strip(cli_doc));
+    s.finish().await;
+}
+
+/// The real dockerd: a broken agent (busybox that prints `fatal: boom` and exits 1) through
+/// deploy, status, logs and stop, each compared with the CLI. Skips without an engine, fails
+/// under CI=true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obi_docker_tools_on_the_real_engine_match_the_cli() {
+    const IMAGE: &str = "b00t-test/busybox-broken-mcp:1";
+    let up = std::process::Command::new("docker")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let ready = if up {
+        crate::common::import_busybox_image(IMAGE, "echo fatal: boom >&2; exit 1")
+    } else {
+        Err("docker engine not reachable".into())
+    };
+    if let Err(why) = ready {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "required under CI=true: {why}"
+        );
+        eprintln!("skipping: {why}");
+        return;
+    }
+    let name = format!("b00t-mcp-obi-{}", std::process::id());
+    struct Rm(String);
+    impl Drop for Rm {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("docker")
+                .args(["rm", "-f", &self.0])
+                .output();
+        }
+    }
+    let _rm = Rm(name.clone());
+    let ctx = ctx();
+    let s = serve(&ctx, &["--toolsets", "docker"]).await;
+    let r = s
+        .call(
+            "obi_docker_deploy",
+            json!({"name": name, "image": IMAGE, "pull": "never", "timeout": "60s"}),
+        )
+        .await;
+    assert_eq!(r.is_error, Some(true), "{r:?}");
+    let sc = r.structured_content.unwrap();
+    assert_eq!(sc["exit_code"], 1, "{sc}");
+    assert!(
+        sc["error"].as_str().unwrap().contains("exited with code 1"),
+        "{sc}"
+    );
+    assert_eq!(sc["report"]["name"], name.as_str());
+    assert!(
+        sc["report"]["failure"]["logs"]
+            .to_string()
+            .contains("fatal: boom")
+    );
+
+    let o = cli(
+        &ctx,
+        &["obi", "docker", "status", "--name", &name, "--json"],
+    );
+    let tool = s.ok("obi_docker_status", json!({"name": name})).await;
+    assert_eq!(tool["health"], "DOWN");
+    assert_eq!(stable(&tool), stable(&o.json()), "{o}");
+
+    let o = cli(
+        &ctx,
+        &["obi", "docker", "logs", "--name", &name, "-o", "json"],
+    );
+    let lines: Vec<Value> = o
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tool = s.ok("obi_docker_logs", json!({"name": name})).await;
+    assert_eq!(tool["items"], Value::Array(lines), "{o}");
+    assert!(tool.to_string().contains("fatal: boom"));
+
+    let tool = s.ok("obi_docker_stop", json!({"name": name})).await;
+    assert_eq!(tool["removed"], true);
+    let r = s.call("obi_docker_status", json!({"name": name})).await;
+    let o = cli(&ctx, &["obi", "docker", "status", "--name", &name]);
     assert_eq!(o.code, 4, "{o}");
     let sc = r.structured_content.unwrap();
     assert_eq!(sc["exit_class"], "not found");
