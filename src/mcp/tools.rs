@@ -54,8 +54,10 @@ const READ_ONLY_SUBSET: &[&str] = &["obi_k8s_config"];
 impl ToolDef {
     /// Offered by a server with these flags.
     pub fn offered(&self, read_only: bool, disable_destructive: bool) -> bool {
-        !(read_only && self.effect != Effect::Read && !READ_ONLY_SUBSET.contains(&self.name))
-            && !(disable_destructive && self.effect == Effect::Destructive)
+        let writes = self.effect != Effect::Read && !READ_ONLY_SUBSET.contains(&self.name);
+        let refused =
+            (read_only && writes) || (disable_destructive && self.effect == Effect::Destructive);
+        !refused
     }
 
     /// The tool as `tools/list` shows it; under `--read-only` a tool of [`READ_ONLY_SUBSET`]

@@ -145,7 +145,7 @@ pub async fn list(rt: &dyn Runtime, req: &ListRequest) -> Result<Vec<WorkloadSum
 #[serde(untagged)]
 pub enum StatusReport {
     Overview(Overview),
-    Workload(Box<WorkloadStatus>),
+    Workload(WorkloadStatus),
 }
 
 impl StatusReport {
@@ -174,6 +174,6 @@ pub async fn status(
 ) -> Result<StatusReport> {
     Ok(match name {
         None => StatusReport::Overview(rt.overview(all_namespaces).await?),
-        Some(name) => StatusReport::Workload(Box::new(rt.status(name).await?)),
+        Some(name) => StatusReport::Workload(rt.status(name).await?),
     })
 }
