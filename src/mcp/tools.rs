@@ -290,6 +290,24 @@ pub fn all() -> Vec<ToolDef> {
             input: schema::<DockerComposeParams>,
             output: || object_with(&["files", "services", "image", "validation"]),
         },
+        ToolDef {
+            name: "obi_sensor_probe",
+            toolset: Sensor,
+            effect: Read,
+            title: "Can the eBPF sensor run here?",
+            description: "Kernel features, privileges (root, CAP_BPF, CAP_PERFMON), tracefs, and a real load-and-attach test of the embedded eBPF sensor on the machine running b00t (b00t obi sensor probe --json). When the sensor cannot run, the call is an error carrying the report.",
+            input: schema::<SensorProbeParams>,
+            output: || object_with(&["checks", "run_will_work"]),
+        },
+        ToolDef {
+            name: "obi_sensor_snapshot",
+            toolset: Sensor,
+            effect: Read,
+            title: "Watch TCP connections for N seconds",
+            description: "Run the embedded eBPF sensor on the machine running b00t for `seconds`, then return every TCP flow with its totals and a summary, as {\"items\": [flow records], \"summary\": {…}} (the last lines of b00t obi sensor run --duration Ns -o json). Needs root (CAP_BPF, CAP_PERFMON).",
+            input: schema::<SensorSnapshotParams>,
+            output: || object_with(&["items", "summary"]),
+        },
     ]
 }
 
@@ -760,6 +778,23 @@ pub struct DockerComposeParams {
     pub legacy_capabilities: bool,
 }
 
+/// `obi sensor probe` takes no parameters.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct SensorProbeParams {}
+
+/// `obi sensor run --duration`, as one document.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SensorSnapshotParams {
+    /// How long to watch, in seconds (1 to 300; default 5)
+    pub seconds: Option<u64>,
+    /// Only connections of this process
+    pub pid: Option<u32>,
+    /// Only connections with this local or remote port
+    pub port: Option<u16>,
+    /// Only processes whose command name matches this regular expression
+    pub comm: Option<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // calling
 
@@ -856,6 +891,11 @@ pub async fn call(
         "obi_docker_logs" => docker_logs(parse(args)?, cx).await?,
         "obi_docker_stop" => docker_stop(parse(args)?, cx).await,
         "obi_docker_compose" => docker_compose(parse(args)?)?,
+        "obi_sensor_probe" => {
+            let _: SensorProbeParams = parse(args)?;
+            sensor_probe().await
+        }
+        "obi_sensor_snapshot" => sensor_snapshot(parse(args)?, cx).await?,
         other => {
             return Err(McpError::invalid_params(
                 format!("unknown tool {other:?}"),
@@ -1630,4 +1670,51 @@ fn level(l: LevelParam) -> obi_ops::logs::Level {
         LevelParam::Info => obi_ops::logs::Level::Info,
         LevelParam::Debug => obi_ops::logs::Level::Debug,
     }
+}
+
+async fn sensor_probe() -> Outcome {
+    run(async {
+        let p = ops::sensor::probe().await?;
+        let summary = if p.run_will_work {
+            "the sensor can run here".to_string()
+        } else {
+            "the sensor cannot run here".to_string()
+        };
+        Ok(Outcome::checked(&p, p.result(), summary))
+    })
+    .await
+}
+
+async fn sensor_snapshot(
+    p: SensorSnapshotParams,
+    cx: &Cx<'_>,
+) -> std::result::Result<Outcome, McpError> {
+    let seconds = p.seconds.unwrap_or(5);
+    if !(1..=300).contains(&seconds) {
+        return Err(McpError::invalid_params("seconds: between 1 and 300", None));
+    }
+    let comm = match p.comm.as_deref() {
+        None => None,
+        Some(c) => Some(
+            regex::Regex::new(c)
+                .map_err(|e| McpError::invalid_params(format!("comm: {e}"), None))?,
+        ),
+    };
+    let config = crate::sensor::SensorConfig {
+        pid: p.pid,
+        port: p.port,
+        comm,
+        ..Default::default()
+    };
+    cx.events
+        .send(format!("watching TCP connections for {seconds}s"));
+    Ok(run(async {
+        let snap = ops::sensor::snapshot(&config, Duration::from_secs(seconds)).await?;
+        let summary = format!(
+            "{} connections ({} failed) in {} flows over {seconds}s",
+            snap.summary.connections, snap.summary.failed, snap.summary.flows
+        );
+        Ok(Outcome::of(&snap, summary))
+    })
+    .await)
 }

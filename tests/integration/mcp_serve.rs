@@ -201,6 +201,8 @@ const ALL_TOOLS: &[&str] = &[
     "obi_docker_logs",
     "obi_docker_stop",
     "obi_docker_compose",
+    "obi_sensor_probe",
+    "obi_sensor_snapshot",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,6 +242,8 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
         "obi_k8s_preflight",
         "obi_docker_status",
         "obi_docker_logs",
+        "obi_sensor_probe",
+        "obi_sensor_snapshot",
     ] {
         assert_eq!(a(read).read_only_hint, Some(true), "{read}");
     }
@@ -1134,5 +1138,80 @@ async fn obi_docker_tools_on_the_real_engine_match_the_cli() {
         format!("error: {}", sc["error"].as_str().unwrap()),
         o.error_line()
     );
+    s.finish().await;
+}
+
+/// The embedded sensor through MCP: probe (compared with the CLI) and a snapshot that sees
+/// connections this test makes. Needs root; skips without, fails under CI=true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obi_sensor_probe_and_snapshot_see_our_connections() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true: the sensor tools need root"
+        );
+        eprintln!("skipping: the sensor tools need root");
+        return;
+    }
+    let ctx = ctx();
+    let mut s = serve(&ctx, &["--toolsets", "sensor"]).await;
+    let o = cli(&ctx, &["obi", "sensor", "probe", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let tool = s.ok("obi_sensor_probe", json!({})).await;
+    assert_eq!(tool["run_will_work"], true);
+    assert_eq!(stable(&tool), stable(&o.json()));
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for c in listener.incoming() {
+            drop(c);
+        }
+    });
+    let handle = s
+        .client
+        .send_cancellable_request(
+            ClientRequest::CallToolRequest(Request::new(
+                CallToolRequestParams::new("obi_sensor_snapshot")
+                    .with_arguments(args(json!({"seconds": 3, "port": port}))),
+            )),
+            PeerRequestOptions::no_options(),
+        )
+        .await
+        .unwrap();
+    let p = tokio::time::timeout(Duration::from_secs(10), s.progress.recv())
+        .await
+        .expect("progress")
+        .unwrap();
+    assert!(
+        p.message
+            .unwrap()
+            .contains("watching TCP connections for 3s")
+    );
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = std::net::TcpStream::connect(("127.0.0.1", port));
+    }
+    let r = match handle.await_response().await.unwrap() {
+        rmcp::model::ServerResult::CallToolResult(r) => r,
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    let sc = r.structured_content.unwrap();
+    let flows = sc["items"].as_array().unwrap();
+    assert!(
+        flows
+            .iter()
+            .any(|f| f["remote_port"] == port && f["connections"].as_u64() > Some(0)),
+        "{sc}"
+    );
+    assert!(
+        flows
+            .iter()
+            .all(|f| f["local_port"] == port || f["remote_port"] == port)
+    );
+    assert_eq!(sc["summary"]["type"], "summary");
+    assert!(sc["summary"]["connections"].as_u64().unwrap() > 0);
     s.finish().await;
 }
