@@ -11,17 +11,21 @@ use crate::ops::{Event, Events};
 /// synchronous; sending is not).
 pub struct McpEvents {
     tx: Option<mpsc::UnboundedSender<String>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl McpEvents {
     /// Without a token nothing is sent.
     pub fn new(peer: &Peer<RoleServer>, token: Option<ProgressToken>) -> McpEvents {
         let Some(token) = token else {
-            return McpEvents { tx: None };
+            return McpEvents {
+                tx: None,
+                task: None,
+            };
         };
         let (tx, mut rx) = mpsc::unbounded_channel::<String>();
         let peer = peer.clone();
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let mut n = 0f64;
             while let Some(message) = rx.recv().await {
                 n += 1.0;
@@ -32,7 +36,18 @@ impl McpEvents {
                 }
             }
         });
-        McpEvents { tx: Some(tx) }
+        McpEvents {
+            tx: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Send what is queued, then stop: no progress may follow the request's response.
+    pub async fn finish(mut self) {
+        self.tx = None;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
 
     /// Send one message (a log line of a followed stream, say).

@@ -114,15 +114,25 @@ impl ServerHandler for B00tServer {
             ));
         }
         let events = McpEvents::new(&context.peer, context.meta.get_progress_token());
-        let cx = Cx {
-            defaults: &self.opts.defaults,
-            read_only: self.opts.read_only,
-            events: &events,
-        };
         let args = request.arguments.unwrap_or_default();
-        tokio::select! {
-            r = tools::call(&name, args, &cx) => Ok(result(r?).into()),
-            () = context.ct.cancelled() => {
+        let outcome = {
+            let cx = Cx {
+                defaults: &self.opts.defaults,
+                read_only: self.opts.read_only,
+                events: &events,
+            };
+            tokio::select! {
+                r = tools::call(&name, args, &cx) => Some(r),
+                () = context.ct.cancelled() => None,
+            }
+        };
+        match outcome {
+            Some(r) => {
+                // Every progress notification goes out before the response.
+                events.finish().await;
+                Ok(result(r?).into())
+            }
+            None => {
                 tracing::info!("{name}: cancelled by the client; stopped");
                 Err(McpError::internal_error("cancelled by the client", None))
             }

@@ -175,6 +175,24 @@ pub fn all() -> Vec<ToolDef> {
             output: || object_with(&["name", "namespace", "restarted", "ready"]),
         },
         ToolDef {
+            name: "k8s_translate",
+            toolset: K8s,
+            effect: Read,
+            title: "Translate a Dockerfile or compose file",
+            description: "Translate a Dockerfile or compose file(s) into Kubernetes objects, returned as a v1 List (b00t k8s translate -o json). Needs no cluster. Translation warnings arrive as progress notifications and in the text summary; with strict they are an error (exit 2).",
+            input: schema::<TranslateParams>,
+            output: || object_with(&["apiVersion", "kind", "items"]),
+        },
+        ToolDef {
+            name: "k8s_deploy",
+            toolset: K8s,
+            effect: Write { idempotent: true },
+            title: "Translate and deploy",
+            description: "Translate a Dockerfile or compose file(s), or take an image, and apply the objects, waiting until every workload is ready (b00t k8s deploy --json). Deploying twice changes nothing. With runtime docker only `image` is supported.",
+            input: schema::<K8sDeployParams>,
+            output: any_object,
+        },
+        ToolDef {
             name: "obi_k8s_deploy",
             toolset: Obi,
             effect: Write { idempotent: true },
@@ -795,6 +813,64 @@ pub struct SensorSnapshotParams {
     pub comm: Option<String>,
 }
 
+/// What to translate (`translate`, `deploy`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct SourceParams {
+    /// Dockerfile to translate
+    pub from_dockerfile: Option<PathBuf>,
+    /// Compose file(s) to translate, merged in order
+    #[serde(default)]
+    pub from_compose: Vec<PathBuf>,
+    /// Application name (default: the compose project, directory or image name)
+    pub name: Option<String>,
+    /// Image to run (Dockerfile, a single-service compose project, or alone: a plain image)
+    pub image: Option<String>,
+    /// Dockerfile stage (default: the last)
+    pub target: Option<String>,
+    /// Compose profiles to enable
+    #[serde(default)]
+    pub profile: Vec<String>,
+    /// Turn depends_on into initContainers that wait for the dependency's Service port
+    #[serde(default)]
+    pub wait_deps: bool,
+}
+
+/// `k8s translate`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TranslateParams {
+    #[serde(flatten)]
+    pub source: SourceParams,
+    /// Fail (exit 2) when the translation produced warnings
+    #[serde(default)]
+    pub strict: bool,
+    /// Namespace written into the objects (default: none)
+    pub namespace: Option<String>,
+}
+
+/// `k8s deploy`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct K8sDeployParams {
+    #[serde(flatten)]
+    pub source: SourceParams,
+    /// Extra environment variables for every container; secret-looking names go into a Secret
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Print (client) or validate on the server (server) without changing anything
+    pub dry_run: Option<DryRunParam>,
+    /// Wait until ready (default true)
+    pub wait: Option<bool>,
+    /// How long to wait for readiness of each workload (default 2m)
+    pub timeout: Option<String>,
+    /// Docker only: when to pull the image
+    pub pull: Option<PullParam>,
+    /// Docker only: publish ports on every interface, not only 127.0.0.1
+    #[serde(default)]
+    pub publish_all_interfaces: bool,
+    pub runtime: Option<RuntimeParam>,
+    #[serde(flatten)]
+    pub target: Target,
+}
+
 // ---------------------------------------------------------------------------------------------
 // calling
 
@@ -875,6 +951,8 @@ pub async fn call(
         "k8s_status" => status(parse(args)?, cx).await.unwrap_or_else(Outcome::from),
         "k8s_delete" => delete(parse(args)?, cx).await?,
         "k8s_restart_mcp" => restart(parse(args)?, cx).await?,
+        "k8s_translate" => translate(parse(args)?, cx)?,
+        "k8s_deploy" => k8s_deploy(parse(args)?, cx).await?,
         "obi_k8s_status" => obi_status(parse(args)?, cx)
             .await
             .unwrap_or_else(Outcome::from),
@@ -1014,18 +1092,7 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
         )
         .await?;
         let report = ops::deploy_workload(backend.rt(), &w, &req, cx.events).await?;
-        if report.dry_run == Some(ops::DryRun::Server) {
-            return Ok(Outcome::of(
-                &ops::deploy::object_list(&report.manifests),
-                format!("{}: the server accepted {} object(s)", report.name, report.manifests.len()),
-            ));
-        }
-        let summary = match (report.changed, report.ready) {
-            (false, _) => format!("{}: nothing changed (already deployed as described)", report.name),
-            (true, Some(true)) => format!("{}: deployed and ready", report.name),
-            (true, _) => format!("{}: applied", report.name),
-        };
-        Ok(Outcome::checked(&report, report.result(), summary))
+        deploy_outcome(report)
     })
     .await)
 }
@@ -1717,4 +1784,192 @@ async fn sensor_snapshot(
         Ok(Outcome::of(&snap, summary))
     })
     .await)
+}
+
+impl SourceParams {
+    fn source<'a>(&'a self, env: &'a [(String, String)]) -> ops::translate::Source<'a> {
+        ops::translate::Source {
+            dockerfile: self.from_dockerfile.as_deref(),
+            compose: &self.from_compose,
+            stdin: None,
+            image: self.image.as_deref(),
+            name: self.name.as_deref(),
+            target: self.target.as_deref(),
+            profiles: &self.profile,
+            env,
+            wait_deps: self.wait_deps,
+        }
+    }
+
+    fn check(&self) -> std::result::Result<(), McpError> {
+        let inputs = usize::from(self.from_dockerfile.is_some())
+            + usize::from(!self.from_compose.is_empty());
+        if inputs > 1 || (inputs == 0 && self.image.is_none()) {
+            return Err(McpError::invalid_params(
+                "give one of from_dockerfile, from_compose, or image",
+                None,
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The bundle's translation warnings, as events; their texts for the summary.
+fn warnings(b: &crate::workload::Bundle, cx: &Cx<'_>) -> Vec<String> {
+    b.warnings
+        .iter()
+        .map(|w| {
+            let w = w.to_string();
+            ops::Events::emit(cx.events, ops::Event::Warning(w.clone()));
+            w
+        })
+        .collect()
+}
+
+fn translate(p: TranslateParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    if p.source.from_dockerfile.is_none() && p.source.from_compose.is_empty() {
+        return Err(McpError::invalid_params(
+            "give from_dockerfile or from_compose",
+            None,
+        ));
+    }
+    p.source.check()?;
+    Ok((|| -> Result<Outcome> {
+        let b = ops::translate::bundle(&p.source.source(&[]))?;
+        let warned = warnings(&b, cx);
+        if p.strict && !warned.is_empty() {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!("{} warning(s) and --strict was given", warned.len()),
+            ));
+        }
+        let objects = crate::render::render_bundle(
+            &b,
+            &crate::render::RenderOptions {
+                namespace: p.namespace.clone(),
+            },
+        );
+        let mut summary = format!("{} object(s)", objects.len());
+        for w in &warned {
+            summary.push_str(&format!("\nwarning: {w}"));
+        }
+        Ok(Outcome::of(
+            &ops::deploy::object_list(&ops::deploy::values(&objects)),
+            summary,
+        ))
+    })()
+    .unwrap_or_else(Outcome::from))
+}
+
+async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
+    p.source.check()?;
+    let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
+    let env: Vec<(String, String)> = p.env.clone().into_iter().collect();
+    Ok(run(async {
+        let kind = runtime_kind(p.runtime)?;
+        let global = cx.defaults.global(&p.target, false);
+        let flags = cli_runtime::DockerDeployFlags {
+            pull: p.pull.map(|p| match p {
+                PullParam::Missing => crate::cli::obi_docker::PullArg::Missing,
+                PullParam::Always => crate::cli::obi_docker::PullArg::Always,
+                PullParam::Never => crate::cli::obi_docker::PullArg::Never,
+            }),
+            publish_all_interfaces: p.publish_all_interfaces,
+        };
+        let apply = flags.apply(kind)?;
+        let dry_run = p.dry_run.map(|d| match d {
+            DryRunParam::Client => ops::DryRun::Client,
+            DryRunParam::Server => ops::DryRun::Server,
+        });
+        let b = ops::translate::bundle(&p.source.source(&env))?;
+        warnings(&b, cx);
+        let report = if kind == RuntimeKind::Docker {
+            if p.source.from_dockerfile.is_some() || !p.source.from_compose.is_empty() {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
+                ));
+            }
+            if dry_run == Some(ops::DryRun::Server) {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+                ));
+            }
+            let [w] = b.workloads.as_slice() else {
+                return Err(Error::msg(
+                    Exit::Usage,
+                    format!(
+                        "--image made {} workloads; the Docker runtime deploys one",
+                        b.workloads.len()
+                    ),
+                ));
+            };
+            if dry_run == Some(ops::DryRun::Client) {
+                let specs = ops::deploy::planned_containers(w, &apply);
+                let n = specs.len();
+                return Ok(Outcome::of(
+                    &json!({"items": specs}),
+                    format!("{}: {n} container(s) would be created", w.name),
+                ));
+            }
+            let req = ops::deploy::DeployMcp {
+                wait: p.wait.unwrap_or(true),
+                timeout,
+                apply,
+                ..Default::default()
+            };
+            let backend = cli_runtime::connect(
+                kind,
+                &global,
+                None,
+                cx.defaults.request_timeout,
+                false,
+            )
+            .await?;
+            ops::deploy_workload(backend.rt(), w, &req, cx.events).await?
+        } else {
+            let (report, _objects) = ops::deploy_bundle(
+                &ConnectOptions {
+                    kubeconfig: global.kubeconfig.clone(),
+                    context: global.context.clone(),
+                    namespace: global.namespace.clone(),
+                    request_timeout: Some(cx.defaults.request_timeout),
+                },
+                &b,
+                dry_run,
+                p.wait.unwrap_or(true),
+                timeout,
+                cx.events,
+            )
+            .await?;
+            report
+        };
+        deploy_outcome(report)
+    })
+    .await)
+}
+
+/// A deploy report as the CLI renders it with `--json`: the objects of a dry run as a v1
+/// List, else the report and its verdict.
+fn deploy_outcome(report: ops::DeployReport) -> Result<Outcome> {
+    if report.dry_run.is_some() {
+        return Ok(Outcome::of(
+            &ops::deploy::object_list(&report.manifests),
+            format!(
+                "{}: {} object(s) (dry run)",
+                report.name,
+                report.manifests.len()
+            ),
+        ));
+    }
+    let summary = match (report.changed, report.ready) {
+        (false, _) => format!(
+            "{}: nothing changed (already deployed as described)",
+            report.name
+        ),
+        (true, Some(true)) => format!("{}: deployed and ready", report.name),
+        (true, _) => format!("{}: applied", report.name),
+    };
+    Ok(Outcome::checked(&report, report.result(), summary))
 }

@@ -56,13 +56,15 @@ fn ctx() -> KubeCtx {
 /// `b00t --kubeconfig K --path fixtures/datums ARGS` (blocking; the CLI to compare with).
 fn cli(ctx: &KubeCtx, args: &[&str]) -> Out {
     let mut c = ctx.cmd(&["--path"]);
-    c.arg(datums()).args(args);
+    c.arg(datums()).args(args).current_dir(ctx.home.path());
     Out::from(c.output().expect("run b00t"))
 }
 
 async fn serve(ctx: &KubeCtx, extra: &[&str]) -> Server {
     let mut c = ctx.cmd(&["--path"]);
     c.arg(datums()).args(["mcp", "serve"]).args(extra);
+    // k8s_deploy writes .b00t/k8s/ into the working directory.
+    c.current_dir(ctx.home.path());
     let mut c = tokio::process::Command::from(c);
     c.stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -136,6 +138,18 @@ impl Server {
             .unwrap_or_else(|| panic!("{tool}: no structured content"))
     }
 
+    /// The progress messages received so far (waiting until none comes for 300 ms: the
+    /// client's notification handlers run as tasks of their own).
+    async fn progress_messages(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(Some(p)) =
+            tokio::time::timeout(Duration::from_millis(300), self.progress.recv()).await
+        {
+            out.push(p.message.unwrap_or_default());
+        }
+        out
+    }
+
     /// Wait for a stderr line containing `needle`.
     async fn stderr_line(&mut self, needle: &str) -> String {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -189,6 +203,8 @@ const ALL_TOOLS: &[&str] = &[
     "k8s_status",
     "k8s_delete",
     "k8s_restart_mcp",
+    "k8s_translate",
+    "k8s_deploy",
     "obi_k8s_deploy",
     "obi_k8s_status",
     "obi_k8s_logs",
@@ -237,6 +253,7 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
         "k8s_list",
         "k8s_logs",
         "k8s_status",
+        "k8s_translate",
         "obi_k8s_status",
         "obi_k8s_logs",
         "obi_k8s_preflight",
@@ -248,6 +265,7 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
         assert_eq!(a(read).read_only_hint, Some(true), "{read}");
     }
     for write in [
+        "k8s_deploy",
         "obi_k8s_deploy",
         "obi_k8s_upgrade",
         "obi_k8s_config",
@@ -428,10 +446,7 @@ async fn deploy_and_delete_with_progress_match_the_cli() {
             .is_some()
     );
     // The events of the deploy arrived as progress notifications.
-    let mut messages = Vec::new();
-    while let Ok(p) = s.progress.try_recv() {
-        messages.push(p.message.unwrap_or_default());
-    }
+    let messages = s.progress_messages().await;
     assert!(
         messages
             .iter()
@@ -1213,5 +1228,74 @@ async fn obi_sensor_probe_and_snapshot_see_our_connections() {
     );
     assert_eq!(sc["summary"]["type"], "summary");
     assert!(sc["summary"]["connections"].as_u64().unwrap() > 0);
+    s.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn translate_and_deploy_a_compose_project_match_the_cli() {
+    let ctx = ctx();
+    let mut s = serve(&ctx, &["--toolsets", "k8s"]).await;
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/translate/bind-mounts-warn/compose.yaml");
+    let f = fixture.to_str().unwrap();
+    let r = s.call("k8s_translate", json!({"from_compose": [f]})).await;
+    let o = cli(
+        &ctx,
+        &["k8s", "translate", "--from-compose", f, "-o", "json"],
+    );
+    assert_eq!(o.code, 0, "{o}");
+    assert_eq!(r.structured_content.clone().unwrap(), o.json());
+    let text = r.content[0].as_text().unwrap().text.clone();
+    assert!(
+        text.contains("warning: app: volumes[0]: bind mount ./src"),
+        "{text}"
+    );
+    // The warnings came as progress, before the response.
+    let m = s.progress_messages().await;
+    assert!(m[0].starts_with("warning: app: volumes[0]"), "{m:?}");
+    let r = s
+        .call(
+            "k8s_translate",
+            json!({"from_compose": [f], "strict": true}),
+        )
+        .await;
+    let o = cli(&ctx, &["k8s", "translate", "--from-compose", f, "--strict"]);
+    assert_eq!(o.code, 2, "{o}");
+    let sc = r.structured_content.unwrap();
+    assert_eq!(
+        format!("error: {}", sc["error"].as_str().unwrap()),
+        o.error_line()
+    );
+
+    let compose = ctx.home.path().join("compose.yaml");
+    std::fs::write(
+        &compose,
+        "name: shop\nservices:\n  web:\n    image: nginx:1.25\n    ports: [\"8080:80\"]\n",
+    )
+    .unwrap();
+    let c = compose.to_str().unwrap();
+    let first = s
+        .ok("k8s_deploy", json!({"from_compose": [c], "timeout": "20s"}))
+        .await;
+    assert_eq!(first["changed"], true, "{first}");
+    assert_eq!(first["ready"], true, "{first}");
+    let again = s
+        .ok("k8s_deploy", json!({"from_compose": [c], "timeout": "20s"}))
+        .await;
+    let o = cli(
+        &ctx,
+        &[
+            "k8s",
+            "deploy",
+            "--from-compose",
+            c,
+            "--timeout",
+            "20s",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o}");
+    assert_eq!(again, o.json());
+    assert_eq!(again["changed"], false);
     s.finish().await;
 }
