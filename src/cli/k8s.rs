@@ -275,12 +275,7 @@ impl DeployMcpArgs {
         let kind = self.runtime.kind()?;
         let apply = self.docker.apply(kind)?;
         let dry_run = self.apply.dry_run.map(DryRun::op);
-        if kind == RuntimeKind::Docker && dry_run == Some(ops::DryRun::Server) {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
-        }
+        ops::deploy::check_dry_run(kind, dry_run)?;
         let req = ops::deploy::DeployMcp {
             server: self.server.clone(),
             dirs: datum::search_dirs(global.path.as_deref()),

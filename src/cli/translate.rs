@@ -211,23 +211,11 @@ impl DeployArgs {
         request_timeout: Duration,
         apply: crate::runtime::ApplyWorkload,
     ) -> Result<()> {
-        if self.from_dockerfile.is_some() || !self.from_compose.is_empty() || self.from_stdin {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
-            ));
-        }
         let dry_run = self.apply.dry_run.map(DryRun::op);
-        if dry_run == Some(ops::DryRun::Server) {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
-        }
         let src = Source {
-            dockerfile: None,
-            compose: &[],
-            stdin: None,
+            dockerfile: self.from_dockerfile.as_deref(),
+            compose: &self.from_compose,
+            stdin: self.from_stdin.then(String::new),
             image: self.image.as_deref(),
             name: self.name.as_deref(),
             target: None,
@@ -235,19 +223,13 @@ impl DeployArgs {
             env: &self.env,
             wait_deps: false,
         };
+        ops::translate::docker_only(&src)?;
+        ops::deploy::check_dry_run(crate::runtime::RuntimeKind::Docker, dry_run)?;
         let b = bundle(&src)?;
         for w in &b.warnings {
             out.warn(&w.to_string());
         }
-        let [w] = b.workloads.as_slice() else {
-            return Err(Error::msg(
-                Exit::Usage,
-                format!(
-                    "--image made {} workloads; the Docker runtime deploys one",
-                    b.workloads.len()
-                ),
-            ));
-        };
+        let w = ops::translate::single_workload(&b)?;
         if dry_run == Some(ops::DryRun::Client) {
             super::k8s::print_containers(out, w, &apply);
             return Ok(());

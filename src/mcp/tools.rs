@@ -367,6 +367,31 @@ pub enum PullParam {
     Never,
 }
 
+impl DryRunParam {
+    fn op(self) -> ops::DryRun {
+        match self {
+            DryRunParam::Client => ops::DryRun::Client,
+            DryRunParam::Server => ops::DryRun::Server,
+        }
+    }
+}
+
+/// The Docker-only deploy options, checked as the CLI checks its flags.
+fn docker_flags(
+    pull: Option<PullParam>,
+    publish_all_interfaces: bool,
+) -> cli_runtime::DockerDeployFlags {
+    use crate::cli::obi_docker::PullArg;
+    cli_runtime::DockerDeployFlags {
+        pull: pull.map(|p| match p {
+            PullParam::Missing => PullArg::Missing,
+            PullParam::Always => PullArg::Always,
+            PullParam::Never => PullArg::Never,
+        }),
+        publish_all_interfaces,
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TypeParam {
@@ -1037,25 +1062,10 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
     Ok(run(async {
         let kind = runtime_kind(p.runtime)?;
         let global = cx.defaults.global(&p.target, false);
-        let flags = cli_runtime::DockerDeployFlags {
-            pull: p.pull.map(|p| match p {
-                PullParam::Missing => crate::cli::obi_docker::PullArg::Missing,
-                PullParam::Always => crate::cli::obi_docker::PullArg::Always,
-                PullParam::Never => crate::cli::obi_docker::PullArg::Never,
-            }),
-            publish_all_interfaces: p.publish_all_interfaces,
-        };
+        let flags = docker_flags(p.pull, p.publish_all_interfaces);
         let apply: ApplyWorkload = flags.apply(kind)?;
-        let dry_run = p.dry_run.map(|d| match d {
-            DryRunParam::Client => ops::DryRun::Client,
-            DryRunParam::Server => ops::DryRun::Server,
-        });
-        if kind == RuntimeKind::Docker && dry_run == Some(ops::DryRun::Server) {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
-        }
+        let dry_run = p.dry_run.map(DryRunParam::op);
+        ops::deploy::check_dry_run(kind, dry_run)?;
         let req = ops::deploy::DeployMcp {
             server: p.server.clone(),
             dirs: datum::search_dirs(global.path.as_deref()),
@@ -1080,7 +1090,11 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
             let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns));
             return Ok(Outcome::of(
                 &ops::deploy::object_list(&report.manifests),
-                format!("{}: {} object(s) would be applied", w.name, report.manifests.len()),
+                format!(
+                    "{}: {} object(s) would be applied",
+                    w.name,
+                    report.manifests.len()
+                ),
             ));
         }
         let backend = cli_runtime::connect(
@@ -1868,43 +1882,18 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
     Ok(run(async {
         let kind = runtime_kind(p.runtime)?;
         let global = cx.defaults.global(&p.target, false);
-        let flags = cli_runtime::DockerDeployFlags {
-            pull: p.pull.map(|p| match p {
-                PullParam::Missing => crate::cli::obi_docker::PullArg::Missing,
-                PullParam::Always => crate::cli::obi_docker::PullArg::Always,
-                PullParam::Never => crate::cli::obi_docker::PullArg::Never,
-            }),
-            publish_all_interfaces: p.publish_all_interfaces,
-        };
+        let flags = docker_flags(p.pull, p.publish_all_interfaces);
         let apply = flags.apply(kind)?;
-        let dry_run = p.dry_run.map(|d| match d {
-            DryRunParam::Client => ops::DryRun::Client,
-            DryRunParam::Server => ops::DryRun::Server,
-        });
-        let b = ops::translate::bundle(&p.source.source(&env))?;
+        let dry_run = p.dry_run.map(DryRunParam::op);
+        let src = p.source.source(&env);
+        if kind == RuntimeKind::Docker {
+            ops::translate::docker_only(&src)?;
+        }
+        let b = ops::translate::bundle(&src)?;
         warnings(&b, cx);
         let report = if kind == RuntimeKind::Docker {
-            if p.source.from_dockerfile.is_some() || !p.source.from_compose.is_empty() {
-                return Err(Error::msg(
-                    Exit::Usage,
-                    "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
-                ));
-            }
-            if dry_run == Some(ops::DryRun::Server) {
-                return Err(Error::msg(
-                    Exit::Usage,
-                    "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-                ));
-            }
-            let [w] = b.workloads.as_slice() else {
-                return Err(Error::msg(
-                    Exit::Usage,
-                    format!(
-                        "--image made {} workloads; the Docker runtime deploys one",
-                        b.workloads.len()
-                    ),
-                ));
-            };
+            ops::deploy::check_dry_run(kind, dry_run)?;
+            let w = ops::translate::single_workload(&b)?;
             if dry_run == Some(ops::DryRun::Client) {
                 let specs = ops::deploy::planned_containers(w, &apply);
                 let n = specs.len();
@@ -1919,14 +1908,9 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 apply,
                 ..Default::default()
             };
-            let backend = cli_runtime::connect(
-                kind,
-                &global,
-                None,
-                cx.defaults.request_timeout,
-                false,
-            )
-            .await?;
+            let backend =
+                cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, false)
+                    .await?;
             ops::deploy_workload(backend.rt(), w, &req, cx.events).await?
         } else {
             let (report, _objects) = ops::deploy_bundle(

@@ -26,6 +26,22 @@ pub enum DryRun {
     Server,
 }
 
+/// A server dry run needs a Kubernetes API server: refused on Docker before connecting.
+pub fn check_dry_run(kind: RuntimeKind, dry_run: Option<DryRun>) -> Result<()> {
+    if kind == RuntimeKind::Docker && dry_run == Some(DryRun::Server) {
+        return Err(server_dry_run_on_docker());
+    }
+    Ok(())
+}
+
+/// The error of a server dry run on Docker.
+pub fn server_dry_run_on_docker() -> crate::error::Error {
+    crate::error::Error::msg(
+        crate::error::Exit::Usage,
+        "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+    )
+}
+
 /// Why one workload did not become ready.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {

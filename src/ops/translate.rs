@@ -85,3 +85,28 @@ pub fn bundle(src: &Source<'_>) -> Result<Bundle> {
     };
     Ok(translate::translate_compose(&input)?)
 }
+
+/// `deploy --runtime docker` runs a plain image only.
+pub fn docker_only(src: &Source<'_>) -> Result<()> {
+    if src.dockerfile.is_some() || !src.compose.is_empty() || src.stdin.is_some() {
+        return Err(Error::msg(
+            Exit::Usage,
+            "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
+        ));
+    }
+    Ok(())
+}
+
+/// The one workload the Docker runtime deploys.
+pub fn single_workload(b: &Bundle) -> Result<&crate::workload::Workload> {
+    match b.workloads.as_slice() {
+        [w] => Ok(w),
+        ws => Err(Error::msg(
+            Exit::Usage,
+            format!(
+                "--image made {} workloads; the Docker runtime deploys one",
+                ws.len()
+            ),
+        )),
+    }
+}

@@ -175,6 +175,27 @@ impl Server {
     }
 }
 
+/// `k8s deploy-mcp --server echo` with the CLI; the name of its pod.
+fn deploy_echo(ctx: &KubeCtx) -> String {
+    let o = cli(
+        ctx,
+        &["k8s", "deploy-mcp", "--server", "echo", "--timeout", "20s"],
+    );
+    assert_eq!(o.code, 0, "{o}");
+    ctx.cluster.pods_with_prefix("default", "echo-mcp-")[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// stdout as JSON Lines.
+fn json_lines(o: &Out) -> Vec<Value> {
+    o.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
 /// Drop fields that change between two calls (ages, usage figures, times).
 fn stable(v: &Value) -> Value {
     match v {
@@ -319,15 +340,7 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_tools_return_the_cli_json() {
     let ctx = ctx();
-    let o = cli(
-        &ctx,
-        &["k8s", "deploy-mcp", "--server", "echo", "--timeout", "20s"],
-    );
-    assert_eq!(o.code, 0, "{o}");
-    let pod = ctx.cluster.pods_with_prefix("default", "echo-mcp-")[0]["metadata"]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pod = deploy_echo(&ctx);
     for i in 0..3 {
         ctx.cluster
             .append_log("default", &pod, "echo", &format!("hello {i}"));
@@ -356,11 +369,7 @@ async fn read_tools_return_the_cli_json() {
 
     // logs: the CLI's JSON Lines as items.
     let o = cli(&ctx, &["k8s", "logs", "echo", "-o", "json"]);
-    let lines: Vec<Value> = o
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     assert!(lines.iter().any(|l| l["line"] == "hello 2"), "{o}");
     let tool = s.ok("k8s_logs", json!({"name": "echo"})).await;
     assert_eq!(tool["items"], Value::Array(lines));
@@ -388,11 +397,7 @@ async fn read_tools_return_the_cli_json() {
         _ => assert_eq!(tool.structured_content.unwrap()["report"], cli_pf.json()),
     }
     let o = cli(&ctx, &["obi", "logs", "-o", "json"]);
-    let lines: Vec<Value> = o
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     let tool = s.ok("obi_k8s_logs", json!({})).await;
     assert_eq!(tool["items"], Value::Array(lines));
 
@@ -645,15 +650,7 @@ async fn read_only_offers_and_runs_only_read_tools() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_a_followed_log_and_a_deploy_wait_stops_them() {
     let ctx = ctx();
-    let o = cli(
-        &ctx,
-        &["k8s", "deploy-mcp", "--server", "echo", "--timeout", "20s"],
-    );
-    assert_eq!(o.code, 0, "{o}");
-    let pod = ctx.cluster.pods_with_prefix("default", "echo-mcp-")[0]["metadata"]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let pod = deploy_echo(&ctx);
     let mut s = serve(&ctx, &["-v"]).await;
     let call = |a: Value| {
         ClientRequest::CallToolRequest(Request::new(
@@ -1133,11 +1130,7 @@ async fn obi_docker_tools_on_the_real_engine_match_the_cli() {
         &ctx,
         &["obi", "docker", "logs", "--name", &name, "-o", "json"],
     );
-    let lines: Vec<Value> = o
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&o);
     let tool = s.ok("obi_docker_logs", json!({"name": name})).await;
     assert_eq!(tool["items"], Value::Array(lines), "{o}");
     assert!(tool.to_string().contains("fatal: boom"));
