@@ -112,7 +112,7 @@ pub async fn serve_http(opts: ServeOptions, addr: SocketAddr, token: Option<Stri
     let mut config = StreamableHttpServerConfig::default();
     if !addr.ip().is_loopback() {
         // `--listen-any`: clients reach us by names we cannot know; the bearer token guards.
-        config.allowed_hosts = Vec::new();
+        config = config.disable_allowed_hosts();
     }
     let service: StreamableHttpService<B00tServer, LocalSessionManager> =
         StreamableHttpService::new(

@@ -65,6 +65,11 @@ async fn serve(ctx: &KubeCtx, extra: &[&str]) -> Server {
     c.arg(datums()).args(["mcp", "serve"]).args(extra);
     // k8s_deploy writes .b00t/k8s/ into the working directory.
     c.current_dir(ctx.home.path());
+    serve_cmd(c).await
+}
+
+/// Start this `b00t … mcp serve` command and connect a client over its stdio.
+async fn serve_cmd(c: std::process::Command) -> Server {
     let mut c = tokio::process::Command::from(c);
     c.stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -1290,5 +1295,53 @@ async fn translate_and_deploy_a_compose_project_match_the_cli() {
     assert_eq!(o.code, 0, "{o}");
     assert_eq!(again, o.json());
     assert_eq!(again["changed"], false);
+    s.finish().await;
+}
+
+/// `runtime: "docker"` on the k8s tools runs on the real engine, as `--runtime docker` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_tools_with_runtime_docker_match_the_cli() {
+    let up = std::process::Command::new("docker")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !up {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "required under CI=true: a Docker engine"
+        );
+        eprintln!("skipping: docker engine not reachable");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    // No kubeconfig: the Docker runtime refuses --kubeconfig, as the CLI does.
+    let mut c = crate::common::bin(home.path());
+    c.args(["mcp", "serve", "--toolsets", "k8s"]);
+    let run = |args: &[&str]| {
+        let mut c = crate::common::bin(home.path());
+        Out::from(c.args(args).output().unwrap())
+    };
+    let s = serve_cmd(c).await;
+    let o = run(&["k8s", "list", "--runtime", "docker", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let tool = s.ok("k8s_list", json!({"runtime": "docker"})).await;
+    assert_eq!(stable(&tool), stable(&json!({ "items": o.json() })));
+    let o = run(&["k8s", "status", "--runtime", "docker", "--json"]);
+    assert_eq!(o.code, 0, "{o}");
+    let tool = s.ok("k8s_status", json!({"runtime": "docker"})).await;
+    assert_eq!(tool["host"], o.json()["host"]);
+    assert_eq!(tool["version"], o.json()["version"]);
+    // A namespace does not apply to Docker: the CLI's usage error.
+    let r = s
+        .call("k8s_list", json!({"runtime": "docker", "namespace": "x"}))
+        .await;
+    let o = run(&["k8s", "list", "--runtime", "docker", "-n", "x"]);
+    assert_eq!(o.code, 2, "{o}");
+    let sc = r.structured_content.unwrap();
+    assert_eq!(sc["exit_class"], "usage");
+    assert_eq!(
+        format!("error: {}", sc["error"].as_str().unwrap()),
+        o.error_line()
+    );
     s.finish().await;
 }
