@@ -48,6 +48,14 @@ pub struct ToolDef {
     output: fn() -> Value,
 }
 
+/// Tools that touch only this machine (files, its own kernel), not a cluster or engine.
+const LOCAL_TOOLS: &[&str] = &[
+    "k8s_translate",
+    "obi_docker_compose",
+    "obi_sensor_probe",
+    "obi_sensor_snapshot",
+];
+
 /// Tools whose reading actions stay offered under `--read-only` (the writing ones refused).
 const READ_ONLY_SUBSET: &[&str] = &["obi_k8s_config"];
 
@@ -79,8 +87,8 @@ impl ToolDef {
         let mut t = Tool::new(self.name, self.description, input);
         let mut a = ToolAnnotations::with_title(self.title)
             .read_only(effect == Effect::Read)
-            // Every tool talks to a cluster or engine the server does not own.
-            .open_world(true);
+            // A cluster or engine is a world the server does not own; local files are not.
+            .open_world(!LOCAL_TOOLS.contains(&self.name));
         match effect {
             Effect::Read => {}
             Effect::Write { idempotent } => a = a.destructive(false).idempotent(idempotent),

@@ -271,7 +271,18 @@ async fn initialize_and_tools_list_with_schemas_and_annotations() {
         assert!(t.description.is_some(), "{}", t.name);
         let a = t.annotations.as_ref().expect("annotations");
         assert!(a.title.is_some());
-        assert_eq!(a.open_world_hint, Some(true));
+        let local = [
+            "k8s_translate",
+            "obi_docker_compose",
+            "obi_sensor_probe",
+            "obi_sensor_snapshot",
+        ];
+        assert_eq!(
+            a.open_world_hint,
+            Some(!local.contains(&t.name.as_ref())),
+            "{}",
+            t.name
+        );
     }
     let tool = |n: &str| tools.iter().find(|t| t.name == n).unwrap();
     let a = |n: &str| tool(n).annotations.clone().unwrap();
