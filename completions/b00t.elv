@@ -37,6 +37,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --version 'Print version'
             cand k8s 'MCP servers and applications on Kubernetes'
             cand obi 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+            cand mcp 'b00t as an MCP server: every use case as a tool'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1122,6 +1123,61 @@ set edit:completion:arg-completer[b00t] = {|@words|
         }
         &'b00t;obi;help;help'= {
         }
+        &'b00t;mcp'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;mcp;serve'= {
+            cand --http 'Serve streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765)'
+            cand --token-env 'With --http: require `Authorization: Bearer <token>`, the token read from this env var'
+            cand --toolsets 'Tool groups to offer (comma-separated: k8s, obi, docker, sensor)'
+            cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'Namespace (default: the context''s, else "default")'
+            cand --namespace 'Namespace (default: the context''s, else "default")'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colours (NO_COLOR is honoured)'
+            cand --path 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)'
+            cand --listen-any 'Allow --http on a non-loopback address'
+            cand --read-only 'Offer only tools that change nothing'
+            cand --disable-destructive 'Offer no tool that deletes or stops anything'
+            cand -A 'Read across all namespaces'
+            cand --all-namespaces 'Read across all namespaces'
+            cand --json 'Same as -o json'
+            cand -v 'More logs on stderr (-v, -vv)'
+            cand --verbose 'More logs on stderr (-v, -vv)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'b00t;mcp;help'= {
+            cand serve 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'b00t;mcp;help;serve'= {
+        }
+        &'b00t;mcp;help;help'= {
+        }
         &'b00t;completions'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
@@ -1164,6 +1220,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help'= {
             cand k8s 'MCP servers and applications on Kubernetes'
             cand obi 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+            cand mcp 'b00t as an MCP server: every use case as a tool'
             cand completions 'Print a shell completion script'
             cand man 'Write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -1264,6 +1321,11 @@ set edit:completion:arg-completer[b00t] = {|@words|
         &'b00t;help;obi;docker;stop'= {
         }
         &'b00t;help;obi;docker;compose'= {
+        }
+        &'b00t;help;mcp'= {
+            cand serve 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
+        }
+        &'b00t;help;mcp;serve'= {
         }
         &'b00t;help;completions'= {
         }

@@ -43,6 +43,7 @@ complete -c b00t -n "__fish_b00t_needs_command" -s h -l help -d 'Print help'
 complete -c b00t -n "__fish_b00t_needs_command" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "k8s" -d 'MCP servers and applications on Kubernetes'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "obi" -d 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+complete -c b00t -n "__fish_b00t_needs_command" -f -a "mcp" -d 'b00t as an MCP server: every use case as a tool'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "man" -d 'Write man pages'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -693,6 +694,51 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l http -d 'Serve streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l token-env -d 'With --http: require `Authorization: Bearer <token>`, the token read from this env var' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l toolsets -d 'Tool groups to offer (comma-separated: k8s, obi, docker, sensor)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to use colours (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l listen-any -d 'Allow --http on a non-loopback address'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l read-only -d 'Offer only tools that change nothing'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l disable-destructive -d 'Offer no tool that deletes or stops anything'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s A -l all-namespaces -d 'Read across all namespaces'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l json -d 'Same as -o json'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
@@ -728,11 +774,12 @@ complete -c b00t -n "__fish_b00t_using_subcommand man" -l json -d 'Same as -o js
 complete -c b00t -n "__fish_b00t_using_subcommand man" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
 complete -c b00t -n "__fish_b00t_using_subcommand man" -s h -l help -d 'Print help'
 complete -c b00t -n "__fish_b00t_using_subcommand man" -s V -l version -d 'Print version'
-complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "k8s" -d 'MCP servers and applications on Kubernetes'
-complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "obi" -d 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
-complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "man" -d 'Write man pages'
-complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "k8s" -d 'MCP servers and applications on Kubernetes'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "obi" -d 'The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "mcp" -d 'b00t as an MCP server: every use case as a tool'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "man" -d 'Write man pages'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and not __fish_seen_subcommand_from k8s obi mcp completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "deploy-mcp" -d 'Deploy an MCP server from its datum (<name>.mcp.toml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "list" -d 'List b00t-managed workloads (every pod with --all)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from k8s" -f -a "logs" -d 'Logs of every pod and container of a workload, merged by time'
@@ -753,3 +800,4 @@ complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcomma
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "rules" -d 'Write Prometheus alert rules for the OBI agent (obi-alerts.yaml)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "sensor" -d 'The embedded eBPF sensor: watch this machine\'s TCP connections (needs root)'
 complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from obi" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
+complete -c b00t -n "__fish_b00t_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod datum;
 pub mod error;
+pub mod mcp;
 pub mod obi;
 pub mod ops;
 pub mod output;

@@ -11,12 +11,11 @@ use super::runtime::{self, Backend, DockerDeployFlags, RuntimeFlag};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
-use crate::ops::{self, workloads::DeleteTarget};
+use crate::ops::{self, workloads::DeleteTarget, workloads::StatusReport};
 use crate::output::{Out, table};
-use crate::render::labels;
+use crate::runtime::kube::ConnectOptions;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
-use crate::runtime::kube::{ConnectOptions, KubeError};
 use crate::runtime::mcp::{EndpointOptions, McpTransport};
 use crate::runtime::{ApplyWorkload, Overview, RuntimeKind};
 
@@ -135,13 +134,7 @@ pub struct McpFlags {
 
 impl McpFlags {
     fn endpoint(&self) -> EndpointOptions {
-        EndpointOptions {
-            mcp_path: if self.mcp_path.starts_with('/') {
-                self.mcp_path.clone()
-            } else {
-                format!("/{}", self.mcp_path)
-            },
-        }
+        EndpointOptions::at(&self.mcp_path)
     }
 }
 
@@ -175,6 +168,16 @@ pub enum TypeFilter {
     Mcp,
     App,
     Obi,
+}
+
+impl TypeFilter {
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeFilter::Mcp => "mcp",
+            TypeFilter::App => "app",
+            TypeFilter::Obi => "obi",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -289,7 +292,7 @@ async fn connect(flag: &RuntimeFlag, global: &Global, timeout: Duration) -> Resu
 /// Print rendered objects as a multi-document YAML stream or a JSON `List`.
 pub fn print_objects(out: &Out, objects: &[serde_json::Value]) {
     if out.format() == Some(OutputFormat::Json) {
-        out.json(&serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects}));
+        out.json(&ops::deploy::object_list(objects));
     } else {
         let mut s = String::new();
         for o in objects {
@@ -324,12 +327,7 @@ impl DeployMcpArgs {
         let kind = self.runtime.kind()?;
         let apply = self.docker.apply(kind)?;
         let dry_run = self.apply.dry_run.map(DryRun::op);
-        if kind == RuntimeKind::Docker && dry_run == Some(ops::DryRun::Server) {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
-        }
+        ops::deploy::check_dry_run(kind, dry_run)?;
         let req = ops::deploy::DeployMcp {
             server: self.server.clone(),
             dirs: datum::search_dirs(global.path.as_deref()),
@@ -359,27 +357,7 @@ impl DeployMcpArgs {
 
 /// The containers a Docker deploy would create, as YAML or JSON, with secret values hidden.
 pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyWorkload) {
-    let secret: std::collections::BTreeSet<&str> = w
-        .containers
-        .iter()
-        .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
-        .collect();
-    let specs: Vec<serde_json::Value> = crate::render::docker::render_containers(
-        w,
-        &crate::render::docker::DockerOptions {
-            publish_all_interfaces: apply.publish_all_interfaces,
-        },
-    )
-    .into_iter()
-    .map(|mut s| {
-        for (k, v) in s.env.iter_mut() {
-            if secret.contains(k.as_str()) {
-                *v = "<hidden>".into();
-            }
-        }
-        serde_json::to_value(&s).expect("a spec serialises")
-    })
-    .collect();
+    let specs = ops::deploy::planned_containers(w, apply);
     if out.format() == Some(OutputFormat::Json) {
         out.json(&specs);
     } else {
@@ -454,58 +432,23 @@ impl ListArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let backend = connect(&self.runtime, global, request_timeout).await?;
         let rt = backend.rt();
-        let type_label = self.type_.map(|t| {
-            labels::type_label(match t {
-                TypeFilter::Mcp => "mcp",
-                TypeFilter::App => "app",
-                TypeFilter::Obi => "obi",
-            })
-            .expect("known type")
-            .to_string()
-        });
-        let opts = ListOptions {
+        let req = ops::workloads::ListRequest {
             all_namespaces: global.all_namespaces,
             all_pods: self.all,
             selector: self.selector.clone(),
-            type_label,
-        };
-        let rows = rt.list(&opts).await?;
-        let probes = if self.probe {
-            let popts = ops::mcp::ProbeOptions {
+            type_: self.type_.map(|t| t.name().to_string()),
+            probe: self.probe.then(|| ops::mcp::ProbeOptions {
                 endpoint: self.mcp.endpoint(),
                 ..Default::default()
-            };
-            let popts = &popts;
-            Some(
-                futures::future::join_all(rows.iter().map(|r| async move {
-                    if r.type_ == labels::type_label("mcp").unwrap_or("mcp-server") {
-                        Some(ops::mcp::probe_or_reason(rt, &r.name, popts).await)
-                    } else {
-                        None
-                    }
-                }))
-                .await,
-            )
-        } else {
-            None
+            }),
         };
-        let probed = |rows: &[WorkloadSummary]| -> Vec<serde_json::Value> {
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut v = serde_json::to_value(r).unwrap_or_default();
-                    if let (Some(p), Some(o)) = (&probes, v.as_object_mut()) {
-                        o.insert("probe".into(), serde_json::json!(p[i]));
-                    }
-                    v
-                })
-                .collect()
-        };
+        let listed = ops::workloads::list(rt, &req).await?;
+        let rows = &listed.rows;
         match out.format() {
-            Some(OutputFormat::Json) => out.json(&probed(&rows)),
-            Some(OutputFormat::Yaml) => out.yaml(&probed(&rows)),
+            Some(OutputFormat::Json) => out.json(&listed.document()),
+            Some(OutputFormat::Yaml) => out.yaml(&listed.document()),
             Some(OutputFormat::Name) => {
-                for r in &rows {
+                for r in rows {
                     out.line(&format!("{}/{}", r.kind.to_lowercase(), r.name));
                 }
             }
@@ -524,16 +467,13 @@ impl ListArgs {
                 }
                 out.write(&list_table(
                     out,
-                    &rows,
+                    rows,
                     global.all_namespaces,
-                    probes.as_deref(),
+                    listed.probes.as_deref(),
                 ));
             }
         }
-        match probes.iter().flatten().flatten().find(|p| !p.healthy) {
-            Some(p) => Err(Error::msg(Exit::Failed, p.unhealthy_error())),
-            None => Ok(()),
-        }
+        listed.result()
     }
 }
 
@@ -759,11 +699,7 @@ impl RestartArgs {
         }
         if let Some(f) = &report.failure {
             report_failures(out, std::slice::from_ref(f));
-            return Err(KubeError::Failed {
-                what: format!("the rollout of {} failed", report.name),
-                reason: f.reasons.join("; "),
-            }
-            .into());
+            return report.result();
         }
         if report.ready == Some(true) {
             out.note(&format!("{} restarted and ready", report.name));
@@ -777,58 +713,45 @@ impl StatusArgs {
         let backend = connect(&self.runtime, global, request_timeout).await?;
         let rt = backend.rt();
         let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
-        let Some(name) = &self.name else {
-            let st = match rt.overview(global.all_namespaces).await? {
-                Overview::Cluster(st) => st,
-                Overview::Engine(e) => {
-                    if structured {
-                        out.document(&e);
-                    } else {
-                        engine_lines(out, &e);
-                    }
-                    return Ok(());
-                }
-            };
-            if structured {
-                out.document(&st);
+        let probe = self.probe.then(|| ops::mcp::ProbeOptions {
+            endpoint: self.mcp.endpoint(),
+            ..Default::default()
+        });
+        let report = ops::workloads::status(
+            rt,
+            self.name.as_deref(),
+            global.all_namespaces,
+            probe.as_ref(),
+        )
+        .await?;
+        if structured {
+            out.document(&report);
+            return report.health();
+        }
+        let st = match &report {
+            StatusReport::Overview(Overview::Engine(e)) => {
+                engine_lines(out, e);
                 return Ok(());
             }
-            let w = &st.workloads;
-            out.line(&format!("context:    {}", st.context));
-            out.line(&format!("server:     {} ({})", st.server, st.version));
-            out.line(&format!("namespace:  {}", st.namespace));
-            out.line(&format!(
-                "nodes:      {}/{} ready",
-                st.nodes_ready, st.nodes_total
-            ));
-            out.line(&format!(
-                "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
-                w.total, w.running, w.pending, w.failing, w.stopped
-            ));
-            return Ok(());
-        };
-        let st = rt.status(name).await?;
-        let probe = if self.probe {
-            let popts = ops::mcp::ProbeOptions {
-                endpoint: self.mcp.endpoint(),
-                ..Default::default()
-            };
-            Some(ops::mcp::probe_or_reason(rt, name, &popts).await)
-        } else {
-            None
-        };
-        if structured {
-            match &probe {
-                Some(p) => {
-                    let mut v = serde_json::to_value(&st).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("probe".into(), serde_json::json!(p));
-                    }
-                    out.document(&v);
-                }
-                None => out.document(&st),
+            StatusReport::Overview(Overview::Cluster(st)) => {
+                let w = &st.workloads;
+                out.line(&format!("context:    {}", st.context));
+                out.line(&format!("server:     {} ({})", st.server, st.version));
+                out.line(&format!("namespace:  {}", st.namespace));
+                out.line(&format!(
+                    "nodes:      {}/{} ready",
+                    st.nodes_ready, st.nodes_total
+                ));
+                out.line(&format!(
+                    "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
+                    w.total, w.running, w.pending, w.failing, w.stopped
+                ));
+                return Ok(());
             }
-        } else {
+            StatusReport::Workload(w) => w,
+        };
+        let (st, probe) = (&st.status, &st.probe);
+        {
             let s = &st.summary;
             let mark = mark(&s.status);
             let status = status_word(out, &s.status);
@@ -879,37 +802,13 @@ impl StatusArgs {
                 }
             }
         }
-        if let Some(p) = &probe
-            && !structured
-        {
+        if let Some(p) = probe {
             out.line(&format!("  mcp: {}", p.summary()));
             for l in &p.stderr {
                 out.line(&format!("    {l}"));
             }
         }
-        if let Some(p) = probe.as_ref().filter(|p| st.healthy && !p.healthy) {
-            return Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "{} runs but its MCP server is unhealthy: {}",
-                    st.summary.name,
-                    p.reason.as_deref().unwrap_or("unknown reason")
-                ),
-            ));
-        }
-        if st.healthy {
-            Ok(())
-        } else {
-            // Scripts can use `status NAME` as a health check.
-            Err(Error::msg(
-                Exit::Failed,
-                format!(
-                    "{} is {}",
-                    st.summary.name,
-                    st.summary.status.to_lowercase()
-                ),
-            ))
-        }
+        report.health()
     }
 }
 

@@ -8,6 +8,7 @@ use crate::error::Result;
 
 pub mod events;
 pub mod k8s;
+pub mod mcp;
 pub mod obi;
 pub mod obi_docker;
 pub mod runtime;
@@ -31,6 +32,8 @@ pub enum Command {
     K8s(k8s::K8sArgs),
     /// The OBI eBPF agent and the embedded eBPF sensor (also runs as `obi`)
     Obi(obi::ObiArgs),
+    /// b00t as an MCP server: every use case as a tool
+    Mcp(mcp::McpArgs),
     /// Print a shell completion script
     #[command(hide = true)]
     Completions(tools::CompletionsArgs),
@@ -194,6 +197,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::K8s(a) => a.run(&cli.global, &out).await,
         Command::Obi(a) => a.run(&cli.global, &out).await,
+        Command::Mcp(a) => a.run(&cli.global).await,
         Command::Completions(a) => a.run(&out),
         Command::Man(a) => a.run(),
     }

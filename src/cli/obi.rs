@@ -12,7 +12,7 @@ use crate::obi::Validation;
 use crate::obi::{manifest, rules};
 use crate::ops::obi::lifecycle::{self, ObiDeployReport, Stage, UpgradeReport};
 use crate::ops::obi::preflight::{CheckStatus, PreflightReport};
-use crate::ops::obi::status::{Budget, Health, ObiStatus};
+use crate::ops::obi::status::{Budget, ObiStatus};
 use crate::ops::obi::{self as obi_ops, Mode, logs::Level};
 use crate::output::{Out, table};
 use crate::runtime::kube::logs::{LogLine, LogOptions};
@@ -211,20 +211,7 @@ impl StatusArgs {
     }
 }
 
-/// Exit 1 unless HEALTHY, naming the first reason: `status` is a health check for scripts.
-pub fn health_result(health: Health, subject: &str, reasons: &[String]) -> Result<()> {
-    match health {
-        Health::Healthy => Ok(()),
-        h => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{subject} is {}: {}",
-                h.to_string().to_lowercase(),
-                reasons.first().cloned().unwrap_or_default()
-            ),
-        )),
-    }
-}
+pub use crate::ops::obi::status::health_result;
 
 fn render_status(out: &Out, st: &ObiStatus) {
     out.line(&format!(
@@ -352,17 +339,9 @@ pub fn render_preflight(out: &Out, r: &PreflightReport) {
 }
 
 /// Exit 1 on a blocker, naming the first.
+/// Exit 1 on a blocker, naming the first.
 pub fn preflight_result(r: &PreflightReport) -> Result<()> {
-    match r.checks.iter().find(|c| c.status == CheckStatus::Blocker) {
-        None => Ok(()),
-        Some(c) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "preflight found {} blocker(s); first: {} {}: {}",
-                r.blockers, c.category, c.name, c.detail
-            ),
-        )),
-    }
+    r.result()
 }
 
 /// `b00t obi rules`.
@@ -690,10 +669,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             } else {
                 print_diagnostics(out, &r.validation, false);
             }
-            return Err(Error::msg(
-                Exit::Usage,
-                format!("{}; nothing was applied", r.validation.summary()),
-            ));
+            return r.result();
         }
         Stage::PreflightFailed => {
             let p = r
@@ -705,15 +681,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
             } else {
                 render_preflight(out, p);
             }
-            return preflight_result(p).map_err(|e| {
-                Error::msg(
-                    e.exit(),
-                    format!(
-                        "{}; nothing was applied (--skip-preflight to deploy anyway)",
-                        e.chain()
-                    ),
-                )
-            });
+            return r.result();
         }
         Stage::DryRun => {
             super::k8s::print_objects(out, &r.manifests);
@@ -732,14 +700,7 @@ fn render_deploy(out: &Out, r: &ObiDeployReport) -> Result<()> {
     }
     let ns = format!(" -n {}", r.namespace);
     match (&r.failure, r.ready) {
-        (Some(f), _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "the obi agent did not become ready in namespace {}: {}",
-                r.namespace,
-                f.reasons.join("; ")
-            ),
-        )),
+        (Some(_), _) => r.result(),
         (None, Some(true)) => {
             match &r.target {
                 Some(t) => out.note(&format!(
@@ -834,34 +795,7 @@ fn render_rollout(out: &Out, r: &UpgradeReport, what: &str, document: bool) -> R
         }
         return Ok(());
     }
-    let reason = r
-        .failure
-        .as_ref()
-        .map(|f| f.reasons.join("; "))
-        .unwrap_or_default();
-    match (r.rolled_back, r.recovered) {
-        (true, Some(true)) => Err(Error::msg(
-            Exit::RolledBack,
-            format!(
-                "{what} to {} failed and was rolled back to {}: {reason}",
-                r.to_image, r.from_image
-            ),
-        )),
-        (true, _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{what} to {} failed, and after rolling back to {} the agents are still not ready: {reason}",
-                r.to_image, r.from_image
-            ),
-        )),
-        (false, _) => Err(Error::msg(
-            Exit::Failed,
-            format!(
-                "{what} to {} failed (not rolled back): {reason}",
-                r.to_image
-            ),
-        )),
-    }
+    r.result(what)
 }
 
 #[derive(Debug, Args)]
@@ -993,13 +927,7 @@ async fn config_set_run(
         } else {
             print_diagnostics(out, &r.validation, false);
         }
-        return Err(Error::msg(
-            Exit::Usage,
-            format!(
-                "{}; the deployed config is unchanged",
-                r.validation.summary()
-            ),
-        ));
+        return r.result();
     }
     match &r.rollout {
         Some(u) => {

@@ -265,10 +265,7 @@ fn render_deploy(out: &Out, r: &DockerDeployReport) -> Result<()> {
         if !structured {
             diagnostics(out, &r.validation);
         }
-        return Err(Error::msg(
-            Exit::Usage,
-            format!("{}; nothing was created", r.validation.summary()),
-        ));
+        return r.result();
     }
     if !structured {
         let what = match r.action {
@@ -288,24 +285,7 @@ fn render_deploy(out: &Out, r: &DockerDeployReport) -> Result<()> {
                 out.note(&format!("    {l}"));
             }
         }
-        let exit = if f.timed_out {
-            Exit::TimedOut
-        } else {
-            Exit::Failed
-        };
-        return Err(Error::msg(
-            exit,
-            format!(
-                "the obi agent (container {}) did not come up: {}{}",
-                r.name,
-                f.reasons.join("; "),
-                if f.timed_out {
-                    ""
-                } else {
-                    "; it was stopped (see b00t obi docker logs, or remove it with b00t obi docker stop)"
-                }
-            ),
-        ));
+        return r.result();
     }
     if !structured {
         if let Some(u) = &r.metrics_url {
@@ -432,10 +412,7 @@ impl ComposeArgs {
             if !structured(out) {
                 diagnostics(out, &r.validation);
             }
-            return Err(Error::msg(
-                Exit::Usage,
-                format!("{}; nothing was written", r.validation.summary()),
-            ));
+            return r.result();
         }
         if !structured(out) {
             for f in &r.files {

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use super::{Global, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::output::{Out, table};
-use crate::sensor::flows::FlowRecord;
+use crate::sensor::flows::{FlowRecord, Snapshot};
 use crate::sensor::{Aggregator, FlowKey, FlowStats, Health, Sensor, SensorConfig, metrics, otlp};
 
 #[derive(Debug, Args)]
@@ -93,9 +93,7 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
 }
 
 async fn probe(out: &Out) -> Result<()> {
-    let p = tokio::task::spawn_blocking(crate::sensor::probe)
-        .await
-        .map_err(|e| Error::msg(Exit::Failed, format!("probing the sensor: {e}")))?;
+    let p = crate::ops::sensor::probe().await?;
     if out.is_table() {
         let mut t = table::new(["CHECK", "RESULT", "DETAIL"]);
         for c in &p.checks {
@@ -110,32 +108,7 @@ async fn probe(out: &Out) -> Result<()> {
     } else {
         out.document(&p);
     }
-    if p.run_will_work {
-        return Ok(());
-    }
-    if !p.missing_kernel_features.is_empty() {
-        return Err(Error::msg(
-            Exit::Unreachable,
-            format!(
-                "this kernel cannot run the sensor: {}",
-                p.missing_kernel_features.join(", ")
-            ),
-        ));
-    }
-    if !p.missing_privileges.is_empty() {
-        return Err(Error::new(
-            crate::sensor::privileges::missing_privileges_error(&p.missing_privileges),
-        ));
-    }
-    Err(Error::msg(
-        Exit::Failed,
-        format!(
-            "the sensor cannot run: {}",
-            p.load_test
-                .as_ref()
-                .map_or("the load test failed", |c| c.detail.as_str())
-        ),
-    ))
+    p.result()
 }
 
 /// Shared between the event loop, the Prometheus endpoint and the OTLP exporter.
@@ -488,22 +461,6 @@ fn print_interval(
     out.write(&format!("# {header}\n{body}\n"));
 }
 
-/// The `type: "summary"` JSON Lines record that ends a run.
-#[derive(serde::Serialize)]
-struct Summary {
-    #[serde(rename = "type")]
-    record_type: &'static str,
-    start: jiff::Timestamp,
-    end: jiff::Timestamp,
-    flows: usize,
-    connections: u64,
-    failed: u64,
-    bytes_sent: u64,
-    bytes_received: u64,
-    #[serde(flatten)]
-    health: Health,
-}
-
 fn print_final(
     out: &Out,
     json: bool,
@@ -513,24 +470,15 @@ fn print_final(
     health: &Health,
     top: usize,
 ) {
-    let summary = Summary {
-        record_type: "summary",
-        start,
-        end,
-        flows: totals.len(),
-        connections: totals.iter().map(|(_, s)| s.connections()).sum(),
-        failed: totals.iter().map(|(_, s)| s.failed()).sum(),
-        bytes_sent: totals.iter().map(|(_, s)| s.bytes_sent).sum(),
-        bytes_received: totals.iter().map(|(_, s)| s.bytes_received).sum(),
-        health: *health,
-    };
+    let snapshot = Snapshot::new(totals, start, end, health);
     if json {
-        for (k, s) in totals {
-            out.json_line(&FlowRecord::new(k, s, "total", start, end));
+        for r in &snapshot.items {
+            out.json_line(r);
         }
-        out.json_line(&summary);
+        out.json_line(&snapshot.summary);
         return;
     }
+    let summary = &snapshot.summary;
     let secs = (end.as_millisecond() - start.as_millisecond()) as f64 / 1000.0;
     out.write(&format!(
         "# summary: {} connections ({} failed) in {} flows over {secs:.1}s; sent {}, received {}; {}\n",

@@ -1,9 +1,8 @@
 //! `b00t k8s translate` and `b00t k8s deploy`: thin adapters from flags to the translator
 //! (`crate::translate`), the renderer and the shared apply path of `deploy-mcp`.
 
-use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgGroup, Args};
@@ -14,9 +13,7 @@ use super::{Global, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::ops;
 use crate::output::Out;
-use crate::render::{self, Object, RenderOptions};
-use crate::translate::{self, ComposeInput, ComposeMapOptions, DockerfileInput};
-use crate::workload::Bundle;
+use crate::render::{self, RenderOptions};
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("input").required(true).args(["from_dockerfile", "from_compose"])))]
@@ -88,90 +85,7 @@ pub struct DeployArgs {
     pub docker: super::runtime::DockerDeployFlags,
 }
 
-fn process_env() -> BTreeMap<String, String> {
-    std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect()
-}
-
-fn dir_name(path: &Path) -> Option<String> {
-    let abs = std::path::absolute(path).ok()?;
-    abs.parent()?
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-}
-
-/// Everything that selects and shapes the input, shared by both commands.
-struct Source<'a> {
-    dockerfile: Option<&'a Path>,
-    compose: &'a [PathBuf],
-    stdin: Option<String>,
-    image: Option<&'a str>,
-    name: Option<&'a str>,
-    target: Option<&'a str>,
-    profiles: &'a [String],
-    env: &'a [(String, String)],
-    wait_deps: bool,
-}
-
-fn bundle(src: &Source<'_>) -> Result<Bundle> {
-    if src.target.is_some() && src.dockerfile.is_none() {
-        return Err(Error::msg(
-            Exit::Usage,
-            "--target selects a Dockerfile stage; it needs --from-dockerfile",
-        ));
-    }
-    if let Some(path) = src.dockerfile {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::msg(Exit::Usage, format!("reading {}: {e}", path.display())))?;
-        let input = DockerfileInput {
-            path: path.display().to_string(),
-            text,
-            target: src.target.map(str::to_string),
-            build_args: BTreeMap::new(),
-            name: src.name.map(str::to_string),
-            dir_name: dir_name(path),
-            image: src.image.map(str::to_string),
-            extra_env: src.env.to_vec(),
-        };
-        return Ok(translate::translate_dockerfile(&input)?);
-    }
-    if src.compose.is_empty() && src.stdin.is_none() {
-        let image = src.image.unwrap_or_default();
-        return Ok(translate::translate_image(image, src.name, src.env)?);
-    }
-    let map = ComposeMapOptions {
-        name: src.name.map(str::to_string),
-        image: src.image.map(str::to_string),
-        extra_env: src.env.to_vec(),
-        source: src
-            .compose
-            .first()
-            .map(|p| p.display().to_string())
-            .or(src.stdin.as_ref().map(|_| "<stdin>".into())),
-        wait_deps: src.wait_deps,
-    };
-    let input = ComposeInput {
-        files: src.compose.to_vec(),
-        sources: src
-            .stdin
-            .clone()
-            .map(|t| vec![("<stdin>".to_string(), t)])
-            .unwrap_or_default(),
-        profiles: src.profiles.to_vec(),
-        env: process_env(),
-        working_dir: src.stdin.as_ref().map(|_| PathBuf::from(".")),
-        map,
-    };
-    Ok(translate::translate_compose(&input)?)
-}
-
-fn values(objects: &[Object]) -> Vec<serde_json::Value> {
-    objects
-        .iter()
-        .map(|o| serde_json::to_value(o).expect("objects serialise"))
-        .collect()
-}
+use crate::ops::translate::{Source, bundle};
 
 impl TranslateArgs {
     pub async fn run(self, global: &Global, out: &Out) -> Result<()> {
@@ -212,7 +126,7 @@ impl TranslateArgs {
                 namespace: global.namespace.clone(),
             },
         )?;
-        let vals = values(&objects);
+        let vals = ops::deploy::values(&objects);
         match &self.out {
             None => print_objects(out, &vals),
             Some(dir) => {
@@ -290,23 +204,11 @@ impl DeployArgs {
         request_timeout: Duration,
         apply: crate::runtime::ApplyWorkload,
     ) -> Result<()> {
-        if self.from_dockerfile.is_some() || !self.from_compose.is_empty() || self.from_stdin {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--runtime docker deploys --image only; --from-dockerfile, --from-compose and --from-stdin need Kubernetes (or run docker compose yourself)",
-            ));
-        }
         let dry_run = self.apply.dry_run.map(DryRun::op);
-        if dry_run == Some(ops::DryRun::Server) {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
-        }
         let src = Source {
-            dockerfile: None,
-            compose: &[],
-            stdin: None,
+            dockerfile: self.from_dockerfile.as_deref(),
+            compose: &self.from_compose,
+            stdin: self.from_stdin.then(String::new),
             image: self.image.as_deref(),
             name: self.name.as_deref(),
             target: None,
@@ -314,19 +216,13 @@ impl DeployArgs {
             env: &self.env,
             wait_deps: false,
         };
+        ops::translate::docker_only(&src)?;
+        ops::deploy::check_dry_run(crate::runtime::RuntimeKind::Docker, dry_run)?;
         let b = bundle(&src)?;
         for w in &b.warnings {
             out.warn(&w.to_string());
         }
-        let [w] = b.workloads.as_slice() else {
-            return Err(Error::msg(
-                Exit::Usage,
-                format!(
-                    "--image made {} workloads; the Docker runtime deploys one",
-                    b.workloads.len()
-                ),
-            ));
-        };
+        let w = ops::translate::single_workload(&b)?;
         if dry_run == Some(ops::DryRun::Client) {
             super::k8s::print_containers(out, w, &apply);
             return Ok(());

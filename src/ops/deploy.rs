@@ -26,6 +26,22 @@ pub enum DryRun {
     Server,
 }
 
+/// A server dry run needs a Kubernetes API server: refused on Docker before connecting.
+pub fn check_dry_run(kind: RuntimeKind, dry_run: Option<DryRun>) -> Result<()> {
+    if kind == RuntimeKind::Docker && dry_run == Some(DryRun::Server) {
+        return Err(server_dry_run_on_docker());
+    }
+    Ok(())
+}
+
+/// The error of a server dry run on Docker.
+pub fn server_dry_run_on_docker() -> crate::error::Error {
+    crate::error::Error::msg(
+        crate::error::Exit::Usage,
+        "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
+    )
+}
+
 /// Why one workload did not become ready.
 #[derive(Debug, Clone, Serialize)]
 pub struct Failure {
@@ -275,6 +291,38 @@ pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
     };
     let w = datum::to_workload(&d, &opts)?;
     Ok((w, d.namespace().map(str::to_string)))
+}
+
+/// Rendered objects as one JSON document, a `v1` `List` (what a client dry run prints with
+/// `--json`).
+pub fn object_list(objects: &[serde_json::Value]) -> serde_json::Value {
+    serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects})
+}
+
+/// The containers a Docker deploy would create (a client dry run with `--runtime docker`), with
+/// secret values hidden.
+pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json::Value> {
+    let secret: std::collections::BTreeSet<&str> = w
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
+        .collect();
+    crate::render::docker::render_containers(
+        w,
+        &crate::render::docker::DockerOptions {
+            publish_all_interfaces: apply.publish_all_interfaces,
+        },
+    )
+    .into_iter()
+    .map(|mut s| {
+        for (k, v) in s.env.iter_mut() {
+            if secret.contains(k.as_str()) {
+                *v = "<hidden>".into();
+            }
+        }
+        serde_json::to_value(&s).expect("a spec serialises")
+    })
+    .collect()
 }
 
 /// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).

@@ -10,6 +10,8 @@ use crate::runtime::kube::apply::Applied;
 pub mod deploy;
 pub mod mcp;
 pub mod obi;
+pub mod sensor;
+pub mod translate;
 pub mod workloads;
 
 pub use deploy::{DeployReport, DryRun, Failure, apply_and_wait, deploy_bundle, deploy_workload};

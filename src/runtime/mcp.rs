@@ -21,6 +21,19 @@ pub struct EndpointOptions {
     pub mcp_path: String,
 }
 
+impl EndpointOptions {
+    /// For an HTTP server whose MCP endpoint is at `path` (a missing leading `/` is added).
+    pub fn at(path: &str) -> EndpointOptions {
+        EndpointOptions {
+            mcp_path: if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("/{path}")
+            },
+        }
+    }
+}
+
 impl Default for EndpointOptions {
     fn default() -> Self {
         EndpointOptions {

@@ -12,6 +12,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::event::{ConnEvent, EventKind, FailureReason, Role};
+use super::loader::Health;
 
 /// Upper bounds (seconds) of the RTT histogram exported to Prometheus/OTLP.
 pub const RTT_BOUNDS_S: [f64; 16] = [
@@ -396,6 +397,57 @@ fn sorted(mut v: Vec<(FlowKey, FlowStats)>) -> Vec<(FlowKey, FlowStats)> {
         wb.cmp(&wa).then_with(|| ka.cmp(kb))
     });
     v
+}
+
+/// The `type: "summary"` JSON Lines record that ends a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    #[serde(rename = "type")]
+    pub record_type: &'static str,
+    pub start: jiff::Timestamp,
+    pub end: jiff::Timestamp,
+    pub flows: usize,
+    pub connections: u64,
+    pub failed: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    #[serde(flatten)]
+    pub health: Health,
+}
+
+/// What a run ends with: a `total` record per flow, then the summary (`sensor run -o json`'s
+/// last lines; `obi_sensor_snapshot`'s result).
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    pub items: Vec<FlowRecord>,
+    pub summary: Summary,
+}
+
+impl Snapshot {
+    pub fn new(
+        totals: &[(FlowKey, FlowStats)],
+        start: jiff::Timestamp,
+        end: jiff::Timestamp,
+        health: &Health,
+    ) -> Snapshot {
+        Snapshot {
+            items: totals
+                .iter()
+                .map(|(k, s)| FlowRecord::new(k, s, "total", start, end))
+                .collect(),
+            summary: Summary {
+                record_type: "summary",
+                start,
+                end,
+                flows: totals.len(),
+                connections: totals.iter().map(|(_, s)| s.connections()).sum(),
+                failed: totals.iter().map(|(_, s)| s.failed()).sum(),
+                bytes_sent: totals.iter().map(|(_, s)| s.bytes_sent).sum(),
+                bytes_received: totals.iter().map(|(_, s)| s.bytes_received).sum(),
+                health: *health,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

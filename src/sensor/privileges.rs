@@ -318,6 +318,39 @@ pub struct Probe {
     pub checks: Vec<Check>,
 }
 
+impl Probe {
+    /// The error `sensor probe` ends with when `sensor run` would not work: the kernel lacks
+    /// features (exit 3), privileges are missing (exit 5), or the load test failed.
+    pub fn result(&self) -> crate::error::Result<()> {
+        if self.run_will_work {
+            return Ok(());
+        }
+        if !self.missing_kernel_features.is_empty() {
+            return Err(crate::error::Error::msg(
+                crate::error::Exit::Unreachable,
+                format!(
+                    "this kernel cannot run the sensor: {}",
+                    self.missing_kernel_features.join(", ")
+                ),
+            ));
+        }
+        if !self.missing_privileges.is_empty() {
+            return Err(crate::error::Error::new(missing_privileges_error(
+                &self.missing_privileges,
+            )));
+        }
+        Err(crate::error::Error::msg(
+            crate::error::Exit::Failed,
+            format!(
+                "the sensor cannot run: {}",
+                self.load_test
+                    .as_ref()
+                    .map_or("the load test failed", |c| c.detail.as_str())
+            ),
+        ))
+    }
+}
+
 /// Probe the machine. When the privileges are there, the real object is loaded and attached
 /// (then detached) as the final proof.
 pub fn probe() -> Probe {

@@ -10,6 +10,8 @@ mod docs;
 mod fake_api;
 mod k8s;
 mod mcp_connect;
+mod mcp_inspector;
+mod mcp_serve;
 mod obi_agent;
 mod obi_apply;
 mod obi_config;

@@ -257,6 +257,40 @@ fn probe_reports_handshake_and_latency_as_table_json_status_and_list() {
     // Without --probe, list stays as it was.
     let rows = ctx.run(&["k8s", "list", "--json"]).json();
     assert!(rows[0].get("probe").is_none(), "{rows}");
+
+    // The same probe as the `k8s_probe` tool of `b00t mcp serve`, called by the MCP Inspector:
+    // the CLI's document, apart from the timings and the pod's process.
+    let cli = ctx.run(&["k8s", "probe", "everything", "--json"]).json();
+    let mut argv = vec![
+        m.inspector.display().to_string(),
+        "--cli".into(),
+        "--method".into(),
+        "tools/call".into(),
+        "--tool-name".into(),
+        "k8s_probe".into(),
+        "--tool-arg".into(),
+        "name=everything".into(),
+        "--".into(),
+    ];
+    argv.extend(ctx.argv(&["mcp", "serve", "--read-only"]));
+    let o = Out::from(
+        Command::new(&m.node)
+            .args(&argv)
+            .env("HOME", ctx.kube.home.path())
+            .output()
+            .expect("run the MCP Inspector"),
+    );
+    assert_eq!(o.code, 0, "{o}");
+    let r = o.json();
+    assert_ne!(r["isError"], true, "{r}");
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        for k in ["initialize_ms", "tools_list_ms"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    assert_eq!(strip(&r["structuredContent"]), strip(&cli), "{r}");
 }
 
 fn free_port() -> u16 {

@@ -314,6 +314,40 @@ pub struct DockerDeployReport {
     pub failure: Option<AgentFailure>,
 }
 
+impl DockerDeployReport {
+    /// The error `obi docker deploy` ends with: an invalid config (exit 2, nothing created),
+    /// or an agent that did not come up (timed out: exit 6).
+    pub fn result(&self) -> Result<()> {
+        if self.action == DeployAction::ConfigInvalid {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!("{}; nothing was created", self.validation.summary()),
+            ));
+        }
+        let Some(f) = &self.failure else {
+            return Ok(());
+        };
+        let exit = if f.timed_out {
+            Exit::TimedOut
+        } else {
+            Exit::Failed
+        };
+        Err(Error::msg(
+            exit,
+            format!(
+                "the obi agent (container {}) did not come up: {}{}",
+                self.name,
+                f.reasons.join("; "),
+                if f.timed_out {
+                    ""
+                } else {
+                    "; it was stopped (see b00t obi docker logs, or remove it with b00t obi docker stop)"
+                }
+            ),
+        ))
+    }
+}
+
 /// Deploy (or leave alone, or replace) the agent container and wait until it serves metrics.
 pub async fn deploy(
     docker: &Docker,
@@ -791,6 +825,20 @@ pub struct ComposeReport {
     pub services: Vec<String>,
     pub image: String,
     pub validation: Validation,
+}
+
+impl ComposeReport {
+    /// An invalid config writes nothing (exit 2).
+    pub fn result(&self) -> Result<()> {
+        if self.validation.valid {
+            Ok(())
+        } else {
+            Err(Error::msg(
+                Exit::Usage,
+                format!("{}; nothing was written", self.validation.summary()),
+            ))
+        }
+    }
 }
 
 fn q(s: &str) -> String {

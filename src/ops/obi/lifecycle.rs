@@ -161,6 +161,100 @@ pub struct ObiDeployReport {
     pub dry_run: Option<DryRun>,
 }
 
+impl ObiDeployReport {
+    /// The error `obi deploy` ends with: an invalid config (exit 2) or a preflight blocker
+    /// (nothing applied), or agents that did not become ready.
+    pub fn result(&self) -> Result<()> {
+        match self.stage {
+            Stage::ConfigInvalid => Err(Error::msg(
+                Exit::Usage,
+                format!("{}; nothing was applied", self.validation.summary()),
+            )),
+            Stage::PreflightFailed => match &self.preflight {
+                Some(p) => p.result().map_err(|e| {
+                    Error::msg(
+                        e.exit(),
+                        format!(
+                            "{}; nothing was applied (--skip-preflight to deploy anyway)",
+                            e.chain()
+                        ),
+                    )
+                }),
+                None => Ok(()),
+            },
+            Stage::DryRun | Stage::Applied => match &self.failure {
+                Some(f) => Err(Error::msg(
+                    Exit::Failed,
+                    format!(
+                        "the obi agent did not become ready in namespace {}: {}",
+                        self.namespace,
+                        f.reasons.join("; ")
+                    ),
+                )),
+                None => Ok(()),
+            },
+        }
+    }
+}
+
+impl UpgradeReport {
+    /// The error a rollout (`what`: `upgrade`, `config change`) ends with: rolled back
+    /// (exit 7), or failed.
+    pub fn result(&self, what: &str) -> Result<()> {
+        let r = self;
+        if r.succeeded {
+            return Ok(());
+        }
+        let reason = r
+            .failure
+            .as_ref()
+            .map(|f| f.reasons.join("; "))
+            .unwrap_or_default();
+        match (r.rolled_back, r.recovered) {
+            (true, Some(true)) => Err(Error::msg(
+                Exit::RolledBack,
+                format!(
+                    "{what} to {} failed and was rolled back to {}: {reason}",
+                    r.to_image, r.from_image
+                ),
+            )),
+            (true, _) => Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "{what} to {} failed, and after rolling back to {} the agents are still not ready: {reason}",
+                    r.to_image, r.from_image
+                ),
+            )),
+            (false, _) => Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "{what} to {} failed (not rolled back): {reason}",
+                    r.to_image
+                ),
+            )),
+        }
+    }
+}
+
+impl ConfigSetReport {
+    /// An invalid config (exit 2, nothing changed), or the rollout's verdict.
+    pub fn result(&self) -> Result<()> {
+        if !self.validation.valid {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!(
+                    "{}; the deployed config is unchanged",
+                    self.validation.summary()
+                ),
+            ));
+        }
+        match &self.rollout {
+            Some(u) => u.result("config change"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Options of `obi deploy`.
 #[derive(Debug, Clone)]
 pub struct ObiDeploy {

@@ -7,7 +7,7 @@ use kube::api::{Api, ListParams};
 use serde::Serialize;
 
 use super::{Mode, POD_SECURITY_ENFORCE};
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use crate::render::labels;
 use crate::runtime::kube::Kube;
 use crate::runtime::kube::cluster::Permission;
@@ -377,6 +377,23 @@ pub async fn preflight(kube: &Kube, mode: &Mode) -> Result<PreflightReport> {
         warnings,
         ok: blockers == 0,
     })
+}
+
+impl PreflightReport {
+    /// Exit 1 on a blocker, naming the first: preflight is a check for scripts.
+    pub fn result(&self) -> Result<()> {
+        let r = self;
+        match r.checks.iter().find(|c| c.status == CheckStatus::Blocker) {
+            None => Ok(()),
+            Some(c) => Err(Error::msg(
+                Exit::Failed,
+                format!(
+                    "preflight found {} blocker(s); first: {} {}: {}",
+                    r.blockers, c.category, c.name, c.detail
+                ),
+            )),
+        }
+    }
 }
 
 #[cfg(test)]

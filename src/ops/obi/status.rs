@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::scrape::{Observed, observe};
 use super::{CONTAINER, NAME};
-use crate::error::Result;
+use crate::error::{Error, Exit, Result};
 use crate::runtime::kube::cluster::PodUsage;
 use crate::runtime::kube::list::{pod_problems, restarts};
 use crate::runtime::kube::wait::pod_ready;
@@ -407,6 +407,21 @@ pub async fn status(kube: &Kube, budget: Budget) -> Result<ObiStatus> {
         budget,
         nodes: rows,
     })
+}
+
+/// Exit 1 unless HEALTHY, naming the first reason: `status` is a health check for scripts.
+pub fn health_result(health: Health, subject: &str, reasons: &[String]) -> Result<()> {
+    match health {
+        Health::Healthy => Ok(()),
+        h => Err(Error::msg(
+            Exit::Failed,
+            format!(
+                "{subject} is {}: {}",
+                h.to_string().to_lowercase(),
+                reasons.first().cloned().unwrap_or_default()
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

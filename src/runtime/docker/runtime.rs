@@ -358,10 +358,7 @@ impl Docker {
         progress: Progress<'_>,
     ) -> Result<Vec<Applied>> {
         if opts.server_dry_run {
-            return Err(Error::msg(
-                Exit::Usage,
-                "--dry-run=server needs a Kubernetes API server; with --runtime docker use --dry-run (client)",
-            ));
+            return Err(crate::ops::deploy::server_dry_run_on_docker());
         }
         if w.containers.len() != 1 || !w.init_containers.is_empty() || !w.volumes.is_empty() {
             return Err(Error::msg(
