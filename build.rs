@@ -18,7 +18,9 @@ fn main() {
     for f in [SOURCE, HEADER, COMMITTED] {
         println!("cargo:rerun-if-changed={f}");
     }
-    for v in ["CLANG", "LLVM_STRIP", "B00T_BPF_PREBUILT"] {
+    // PATH: installing clang/llvm after a first build must switch from the committed object
+    // to compiling it (the freshness test needs the compiled one).
+    for v in ["CLANG", "LLVM_STRIP", "B00T_BPF_PREBUILT", "PATH"] {
         println!("cargo:rerun-if-env-changed={v}");
     }
     let manifest =
