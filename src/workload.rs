@@ -178,33 +178,43 @@ pub struct EnvVar {
 }
 
 impl EnvVar {
-    /// An env var whose secrecy is decided by its name (see [`looks_secret`]).
+    /// An env var whose secrecy is decided by its name and value (see [`looks_secret`]).
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
-        let secret = looks_secret(&name);
+        let value = value.into();
+        let secret = looks_secret(&name, &value);
         EnvVar {
             name,
-            value: value.into(),
+            value,
             secret,
         }
     }
 }
 
-/// Names that look like they hold credentials: `*_KEY`, `*_TOKEN`, `*PASSWORD*`, `*_SECRET`
-/// (and a few obvious relatives), case-insensitively.
-pub fn looks_secret(name: &str) -> bool {
+/// Whether an environment variable holds a credential; the one rule for datums, compose files
+/// and Dockerfiles (documented in the README's translation reference). Case-insensitive:
+///
+/// - a name ending in `_FILE` is a path to a secret, never a secret itself;
+/// - a value that is a switch (`yes`/`no`/`true`/`false`/`on`/`off`/`1`/`0`) is not a secret
+///   (`ALLOW_EMPTY_PASSWORD=yes`);
+/// - otherwise a name that is, or ends in `_` followed by, `KEY`, `TOKEN`, `SECRET`, `PAT`,
+///   `PASS` or `CREDENTIALS`, or that contains `PASSWORD`, `PASSWD`, `API_KEY` or `CREDENTIAL`
+///   anywhere, is a secret.
+pub fn looks_secret(name: &str, value: &str) -> bool {
+    const SUFFIXES: [&str; 6] = ["KEY", "TOKEN", "SECRET", "PAT", "PASS", "CREDENTIALS"];
+    const WORDS: [&str; 4] = ["PASSWORD", "PASSWD", "API_KEY", "CREDENTIAL"];
     let n = name.to_ascii_uppercase();
-    n.ends_with("_KEY")
-        || n == "KEY"
-        || n.ends_with("_TOKEN")
-        || n == "TOKEN"
-        || n.contains("PASSWORD")
-        || n.contains("PASSWD")
-        || n.ends_with("_SECRET")
-        || n == "SECRET"
-        || n.ends_with("_PAT")
-        || n.contains("API_KEY")
-        || n.contains("CREDENTIAL")
+    let switch = matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "yes" | "no" | "true" | "false" | "on" | "off" | "1" | "0"
+    );
+    if n.ends_with("_FILE") || switch {
+        return false;
+    }
+    SUFFIXES
+        .iter()
+        .any(|s| n == *s || n.strip_suffix(s).is_some_and(|p| p.ends_with('_')))
+        || WORDS.iter().any(|w| n.contains(w))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
@@ -381,23 +391,39 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for n in [
-            "GITHUB_TOKEN",
-            "brave_api_key",
-            "DB_PASSWORD",
-            "APP_SECRET",
-            "PASSWORD",
+        for (n, v) in [
+            ("GITHUB_TOKEN", "x"),
+            ("brave_api_key", "x"),
+            ("DB_PASSWORD", "x"),
+            ("PASSWORD_MIN_LENGTH", "12"),
+            ("APP_SECRET", "x"),
+            ("PASSWORD", "x"),
+            ("MYSQL_PASS", "x"),
+            ("FTP_PASSWD", "x"),
+            ("AWS_CREDENTIALS", "x"),
+            ("OPENAI_API_KEY", "x"),
+            ("PASSWORD_HASH", "x"),
+            ("API_KEY_PRIMARY", "x"),
         ] {
-            assert!(looks_secret(n), "{n}");
+            assert!(looks_secret(n, v), "{n}={v}");
         }
-        for n in [
-            "FILESYSTEM_ROOT",
-            "HOME",
-            "KEYBOARD",
-            "TOKENIZER_PATH",
-            "PORT",
+        for (n, v) in [
+            ("FILESYSTEM_ROOT", "x"),
+            ("HOME", "x"),
+            ("KEYBOARD", "x"),
+            ("TOKENIZER_PATH", "x"),
+            ("PORT", "x"),
+            ("BYPASS", "x"),
+            ("COMPASS", "x"),
+            ("ALLOW_EMPTY_PASSWORD", "yes"),
+            ("ALLOW_EMPTY_PASSWORD", "No"),
+            ("DB_PASSWORD", "true"),
+            ("API_TOKEN", "1"),
+            ("REQUIRE_CREDENTIALS_CHECK", "false"),
+            ("POSTGRES_PASSWORD_FILE", "/run/secrets/db"),
+            ("API_KEY_FILE", "/k"),
         ] {
-            assert!(!looks_secret(n), "{n}");
+            assert!(!looks_secret(n, v), "{n}={v}");
         }
     }
 }

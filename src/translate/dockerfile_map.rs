@@ -109,7 +109,7 @@ pub fn map_image_config(cfg: &ImageConfig, opts: &DockerfileMapOptions) -> Bundl
     for (k, _) in cfg
         .env
         .iter()
-        .filter(|(k, _)| crate::workload::looks_secret(k))
+        .filter(|(k, v)| crate::workload::looks_secret(k, v))
     {
         warnings.push(Warning {
             subject: name.clone(),
