@@ -117,6 +117,12 @@ pub struct Workload {
     pub pod_security: PodSecurity,
     /// Node selector (`key=value`).
     pub node_selector: BTreeMap<String, String>,
+    /// Required node affinity: every requirement must hold (one node selector term).
+    pub node_affinity: Vec<NodeRequirement>,
+    /// Pod `subdomain` (compose `domainname`).
+    pub subdomain: Option<String>,
+    /// Pod `runtimeClassName` (compose `runtime`).
+    pub runtime_class_name: Option<String>,
     /// Give the pods a Service even when nothing is published: a headless one (`clusterIP:
     /// None`, no ports), so the workload's name resolves in cluster DNS as a compose service's
     /// name does on its network. Off for MCP servers (a stdio server has no clients to find it).
@@ -136,12 +142,22 @@ impl Workload {
     }
 }
 
+/// One node label requirement: `key` has (`In`) or has not (`NotIn`) one of `values`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeRequirement {
+    pub key: String,
+    pub operator: &'static str,
+    pub values: Vec<String>,
+}
+
 /// Pod-level security settings.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PodSecurity {
     pub run_as_user: Option<i64>,
     pub run_as_group: Option<i64>,
     pub fs_group: Option<i64>,
+    /// Extra groups of the pod's processes (compose `group_add`).
+    pub supplemental_groups: Vec<i64>,
     pub run_as_non_root: Option<bool>,
     /// Apply Pod Security "restricted" defaults (seccomp RuntimeDefault, drop ALL, no
     /// escalation, read-only root with a writable /tmp) where the workload does not ask for more.

@@ -302,6 +302,7 @@ pub fn to_workload(datum: &Datum, opts: &DeployOptions) -> Result<Workload> {
             fs_group: Some(group),
             run_as_non_root: Some(true),
             restricted: true,
+            ..PodSecurity::default()
         },
         source: Some(datum.path.display().to_string()),
         ..Workload::default()

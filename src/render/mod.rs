@@ -346,6 +346,8 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
         run_as_user: ps.run_as_user,
         run_as_group: ps.run_as_group,
         fs_group: ps.fs_group,
+        supplemental_groups: (!ps.supplemental_groups.is_empty())
+            .then(|| ps.supplemental_groups.clone()),
         run_as_non_root: ps.run_as_non_root.or(restricted.then_some(true)),
         seccomp_profile: restricted.then(|| core::SeccompProfile {
             type_: "RuntimeDefault".into(),
@@ -406,9 +408,36 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
         service_account_name: w.service_account.clone(),
         automount_service_account_token: Some(w.automount_service_account_token),
         node_selector: (!w.node_selector.is_empty()).then(|| w.node_selector.clone()),
+        affinity: node_affinity(&w.node_affinity),
+        subdomain: w.subdomain.clone(),
+        runtime_class_name: w.runtime_class_name.clone(),
         security_context: security,
         ..Default::default()
     }
+}
+
+/// Required node affinity: one term whose expressions must all hold.
+fn node_affinity(reqs: &[crate::workload::NodeRequirement]) -> Option<core::Affinity> {
+    (!reqs.is_empty()).then(|| core::Affinity {
+        node_affinity: Some(core::NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(core::NodeSelector {
+                node_selector_terms: vec![core::NodeSelectorTerm {
+                    match_expressions: Some(
+                        reqs.iter()
+                            .map(|r| core::NodeSelectorRequirement {
+                                key: r.key.clone(),
+                                operator: r.operator.into(),
+                                values: Some(r.values.clone()),
+                            })
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }],
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
 }
 
 /// The kubelet expands `$(VAR)` in command, args and env values; our inputs (datums, Docker,
@@ -744,6 +773,7 @@ mod tests {
                 fs_group: Some(1000),
                 run_as_non_root: Some(true),
                 restricted: true,
+                ..PodSecurity::default()
             },
             ..Default::default()
         }

@@ -17,8 +17,8 @@ use super::{MapError, ReadConfigSnafu, SplitSnafu};
 use crate::render::{labels, validate};
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
-    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Protocol, RestartPolicy, Volume,
-    VolumeSource, Warning, Workload, dns_label,
+    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, NodeRequirement, Port, Protocol, RestartPolicy,
+    Volume, VolumeSource, Warning, Workload, dns_label,
 };
 
 /// Default size of a PersistentVolumeClaim for a named volume.
@@ -147,6 +147,9 @@ const MAPPED: &[&str] = &[
     "platform",
     "security_opt",
     "networks",
+    "group_add",
+    "domainname",
+    "runtime",
 ];
 
 struct Cx<'a> {
@@ -287,7 +290,22 @@ fn top_level(cx: &mut Cx<'_>) {
     for (kind, objs) in [("configs", &p.configs), ("secrets", &p.secrets)] {
         for (name, o) in objs {
             for k in o.keys.keys() {
-                if !matches!(
+                if k == "driver" {
+                    let driver = o.driver.as_deref().unwrap_or_default();
+                    let why = if o.file.is_none()
+                        && o.content.is_none()
+                        && o.environment.is_none()
+                        && !o.external
+                    {
+                        "not mapped; treated as external (the object must exist in the cluster)"
+                    } else {
+                        "not mapped"
+                    };
+                    cx.warn(
+                        &format!("{kind}.{name}"),
+                        format!("driver: {driver:?} {why}"),
+                    );
+                } else if !matches!(
                     k.as_str(),
                     "file" | "content" | "environment" | "external" | "name"
                 ) {
@@ -578,13 +596,17 @@ fn service(
                     &subject,
                     "deploy.placement: not mapped (use nodeSelector/affinity)",
                 ),
-                "placement" => cx.warn(
-                    &subject,
-                    format!(
-                        "deploy.placement: constraints {:?} not mapped (use nodeSelector/affinity)",
-                        d.placement_constraints
-                    ),
-                ),
+                "placement" => {
+                    for c in &d.placement_constraints {
+                        match placement(c) {
+                            Ok(r) => w.node_affinity.push(r),
+                            Err(why) => cx.warn(
+                                &subject,
+                                format!("deploy.placement.constraints: {c:?} not mapped ({why})"),
+                            ),
+                        }
+                    }
+                }
                 other => cx.warn(&subject, format!("deploy.{other}: not mapped")),
             }
         }
@@ -735,6 +757,57 @@ fn service(
                 format!("hostname: {h:?} is not usable as a pod hostname"),
             ),
         }
+    }
+    for g in &s.group_add {
+        match g.trim().parse::<i64>() {
+            Ok(n) if !(0..=validate::MAX_ID).contains(&n) => {
+                return Err(refused(
+                    s,
+                    key_pos(s, &s.keys, "group_add"),
+                    "group_add",
+                    format!("gid {n} is out of range (0 to {})", validate::MAX_ID),
+                ));
+            }
+            Ok(n) => {
+                if !w.pod_security.supplemental_groups.contains(&n) {
+                    w.pod_security.supplemental_groups.push(n);
+                }
+            }
+            Err(_) => cx.warn(
+                &subject,
+                format!("group_add: {g:?} is a group name; not mapped (supplementalGroups takes numeric gids)"),
+            ),
+        }
+    }
+    if let Some(d) = &s.domainname {
+        if validate::is_dns1123_label(d) {
+            w.subdomain = Some(d.clone());
+        } else {
+            cx.warn(
+                &subject,
+                format!("domainname: {d:?} is not a DNS label; not mapped (a pod subdomain is one label, the name of a headless Service)"),
+            );
+        }
+    }
+    match s.runtime.as_deref() {
+        None => {}
+        Some("runc") => cx.warn(
+            &subject,
+            "runtime: runc is the default runtime; no runtimeClassName",
+        ),
+        Some(r) if validate::is_dns1123_subdomain(r) => {
+            w.runtime_class_name = Some(r.to_string());
+            cx.warn(
+                &subject,
+                format!(
+                    "runtime: {r:?} → runtimeClassName {r}; a RuntimeClass named {r} must exist"
+                ),
+            );
+        }
+        Some(r) => cx.warn(
+            &subject,
+            format!("runtime: {r:?} is not a valid RuntimeClass name; not mapped"),
+        ),
     }
     if let Some(g) = s.stop_grace_period {
         w.termination_grace_period_seconds = Some(common::seconds(g, 0));
@@ -930,7 +1003,6 @@ fn service(
             "logging" => "logging: not mapped (the cluster's log collection applies)".into(),
             "pull_policy" => "pull_policy: not mapped (imagePullPolicy is IfNotPresent)".into(),
             "devices" => "devices: not mapped (use a device plugin)".into(),
-            "group_add" => "group_add: not mapped".into(),
             other => format!("{other}: not mapped (no Kubernetes equivalent)"),
         };
         cx.warn(&subject, why);
@@ -971,6 +1043,47 @@ fn user_id(s: &Service, n: i64, what: &str, pos: String) -> Result<i64, MapError
             format!("{what} {n} is out of range (0 to {})", validate::MAX_ID),
         ))
     }
+}
+
+/// A swarm placement constraint (`node.hostname==x`, `node.labels.k!=v`,
+/// `node.platform.os==linux`, `node.platform.arch==x86_64`) as a node affinity requirement.
+fn placement(c: &str) -> Result<NodeRequirement, String> {
+    let (lhs, rhs, operator) = if let Some((l, r)) = c.split_once("!=") {
+        (l, r, "NotIn")
+    } else if let Some((l, r)) = c.split_once("==") {
+        (l, r, "In")
+    } else {
+        return Err("expected == or !=".into());
+    };
+    let (lhs, value) = (lhs.trim(), rhs.trim());
+    let (key, value) = match lhs {
+        "node.hostname" => ("kubernetes.io/hostname", value),
+        "node.platform.os" => ("kubernetes.io/os", value),
+        "node.platform.arch" => (
+            "kubernetes.io/arch",
+            match value {
+                "x86_64" => "amd64",
+                "aarch64" => "arm64",
+                "armv7l" => "arm",
+                v => v,
+            },
+        ),
+        _ => match lhs.strip_prefix("node.labels.") {
+            Some(k) => (k, value),
+            None => return Err(format!("{lhs} has no node label equivalent")),
+        },
+    };
+    if !validate::is_qualified_name(key) {
+        return Err(format!("{key:?} is not a valid label key"));
+    }
+    if !validate::is_label_value(value) {
+        return Err(format!("{value:?} is not a valid label value"));
+    }
+    Ok(NodeRequirement {
+        key: key.into(),
+        operator,
+        values: vec![value.into()],
+    })
 }
 
 /// `deploy.replicas` / `scale` as the int32 Kubernetes stores.
@@ -1504,7 +1617,8 @@ fn file_mounts(
                 }
             })
             .collect();
-        if def.external {
+        let sourceless = def.file.is_none() && def.content.is_none() && def.environment.is_none();
+        if def.external || sourceless {
             cx.warn(
                 &subject,
                 format!(
@@ -1733,7 +1847,6 @@ mod tests {
             "container_name: c",
             "init: true",
             "stop_signal: SIGINT",
-            "runtime: runc",
             "isolation: default",
             "cpu_shares: 5",
             "oom_kill_disable: true",

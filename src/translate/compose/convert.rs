@@ -1662,6 +1662,7 @@ pub(crate) fn file_object(
             "file" => d.file = Some(PathBuf::from(host_path(&string(v, &f)?, cx))),
             "content" => d.content = opt_string(v, &f)?,
             "environment" => d.environment = opt_string(v, &f)?,
+            "driver" => d.driver = opt_string(v, &f)?,
             "labels" => d.labels = string_map(v, &f)?,
             "external" => {
                 let (e, n) = top_name_external(v, &f)?;
@@ -1682,7 +1683,7 @@ pub(crate) fn file_object(
     .iter()
     .filter(|b| **b)
     .count();
-    if sources == 0 {
+    if sources == 0 && d.driver.is_none() {
         return Err(bad(
             n,
             &f,

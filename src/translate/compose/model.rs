@@ -403,6 +403,8 @@ pub struct FileObject {
     /// Name of the environment variable holding the value.
     pub environment: Option<String>,
     pub external: bool,
+    /// A secret `driver` (Swarm plugins); such a secret has no source here.
+    pub driver: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub pos: Pos,
     pub keys: Keys,
