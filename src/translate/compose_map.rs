@@ -150,6 +150,7 @@ const MAPPED: &[&str] = &[
     "group_add",
     "domainname",
     "runtime",
+    "volumes_from",
 ];
 
 struct Cx<'a> {
@@ -989,9 +990,6 @@ fn service(
             "links" | "external_links" => {
                 format!("{key}: not mapped (services reach each other by Service name)")
             }
-            "volumes_from" => {
-                "volumes_from: not mapped (share a PersistentVolumeClaim instead)".into()
-            }
             "ulimits" => "ulimits: not mapped (Kubernetes has no per-pod ulimits)".into(),
             "init" => {
                 "init: not mapped (no init process is injected; use an image with one)".into()
@@ -1377,8 +1375,8 @@ fn add_volume(w: &mut Workload, v: Volume) {
 fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
     let subject = s.name.clone();
     let mut anon = 0usize;
-    for (i, m) in s.volumes.iter().enumerate() {
-        let field = format!("volumes[{i}]");
+    let mounts = shared_mounts(cx, s);
+    for (field, m) in &mounts {
         match m.kind {
             MountType::Volume => {
                 let Some(src) = &m.source else {
@@ -1443,9 +1441,9 @@ fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
                         format!("{field}: nocopy not mapped (a new claim starts empty)"),
                     );
                 }
-                let all_ro = s
-                    .volumes
+                let all_ro = mounts
                     .iter()
+                    .map(|(_, o)| o)
                     .filter(|o| {
                         o.kind == MountType::Volume && o.source.as_deref() == Some(src.as_str())
                     })
@@ -1523,6 +1521,58 @@ fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
             );
         }
     }
+}
+
+/// The service's own mounts, then those it takes from `volumes_from` services (as Docker: the
+/// other service's named volumes and bind mounts at the same paths, read-only with `:ro`; a
+/// path the service mounts itself wins), each with the field to name in warnings.
+fn shared_mounts(cx: &mut Cx<'_>, s: &Service) -> Vec<(String, compose::Mount)> {
+    let mut out: Vec<(String, compose::Mount)> = s
+        .volumes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (format!("volumes[{i}]"), m.clone()))
+        .collect();
+    for (j, from) in s.volumes_from.iter().enumerate() {
+        let (name, mode) = match from.split_once(':') {
+            Some((n, m)) if n != "container" => (n, Some(m)),
+            _ => (from.as_str(), None),
+        };
+        let project = cx.project;
+        let other = project.services.get(name);
+        let Some(other) = other.filter(|_| !from.starts_with("container:")) else {
+            cx.warn(
+                &s.name,
+                format!("volumes_from[{j}]: {from:?} not mapped (only services of this project can share volumes)"),
+            );
+            continue;
+        };
+        if let Some(m) = mode.filter(|m| !matches!(*m, "ro" | "rw")) {
+            cx.warn(
+                &s.name,
+                format!("volumes_from[{j}]: mode {m:?} not understood; read-write"),
+            );
+        }
+        for (i, m) in other.volumes.iter().enumerate() {
+            let field = format!("volumes_from[{j}] ({name} volumes[{i}])");
+            if out.iter().any(|(_, o)| o.target == m.target) {
+                continue;
+            }
+            match m.kind {
+                MountType::Volume if m.source.is_none() => cx.warn(
+                    &s.name,
+                    format!("{field}: anonymous volume at {} cannot be shared between pods; not mounted", m.target),
+                ),
+                MountType::Volume | MountType::Bind => {
+                    let mut m = m.clone();
+                    m.read_only |= mode == Some("ro");
+                    out.push((field, m));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn tmpfs(
