@@ -1433,6 +1433,12 @@ fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
                     let e = cx.claims.entry(claim.clone()).or_insert((size, true));
                     e.1 &= m.read_only;
                 }
+                if let Some(l) = m.bind.as_ref().and_then(|b| b.selinux.as_deref()) {
+                    cx.warn(
+                        &subject,
+                        format!("{field}: SELinux relabel {l:?} not mapped (the kubelet labels a pod's volumes itself)"),
+                    );
+                }
                 if let Some(vo) = &m.volume
                     && vo.nocopy
                 {

@@ -642,7 +642,8 @@ fn short_mount(s: &str, n: &Node, f: &str, cx: &Cx<'_>) -> R<Mount> {
         match opt {
             "ro" => m.read_only = true,
             "rw" => m.read_only = false,
-            "z" | "Z" if kind == MountType::Bind => {
+            // Docker relabels named volumes too; compose-go keeps it in the bind options.
+            "z" | "Z" => {
                 m.bind.get_or_insert_with(Default::default).selinux = Some(opt.to_string());
             }
             "nocopy" if kind == MountType::Volume => {
