@@ -222,8 +222,9 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
                 .unwrap_or_default(),
         });
     }
-    let mut workloads = Vec::new();
+    let mut workloads: Vec<Workload> = Vec::new();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut of_service: BTreeMap<String, usize> = BTreeMap::new();
     for (name, svc) in &project.services {
         let w = service(&mut cx, name, svc, opts)?;
         fits(svc, &w)?;
@@ -234,8 +235,10 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
                 name: w.name,
             });
         }
+        of_service.insert(name.clone(), workloads.len());
         workloads.push(w);
     }
+    let workloads = share_network(&mut cx, workloads, &of_service)?;
     for (key, def) in &project.volumes {
         if !cx.used_volumes.contains(key) {
             let _ = def;
@@ -816,6 +819,8 @@ fn service(
     match s.network_mode.as_deref() {
         None => {}
         Some("host") => w.host_network = true,
+        // Merged into the other service's pod by `share_network`.
+        Some(m) if m.starts_with("service:") => {}
         Some(m) => cx.warn(
             &subject,
             format!("network_mode: {m:?} not mapped (every pod has its own network namespace)"),
@@ -1008,6 +1013,130 @@ fn service(
 
     w.containers.push(c);
     Ok(w)
+}
+
+/// `network_mode: service:X`: as in Compose the containers share one network namespace, so the
+/// service runs as an extra container in X's pod (one controller, one Service with both
+/// containers' ports); its own pod-level settings give way to X's, with a warning.
+fn share_network(
+    cx: &mut Cx<'_>,
+    mut workloads: Vec<Workload>,
+    of_service: &BTreeMap<String, usize>,
+) -> Result<Vec<Workload>, MapError> {
+    let project = cx.project;
+    let mut removed = BTreeSet::new();
+    for (name, s) in &project.services {
+        let Some(mut host) = s
+            .network_mode
+            .as_deref()
+            .and_then(|m| m.strip_prefix("service:"))
+        else {
+            continue;
+        };
+        // Follow a chain (a → b → c) to the service that owns the namespace.
+        let mut seen = BTreeSet::from([name.as_str()]);
+        while let Some(next) = project
+            .services
+            .get(host)
+            .and_then(|h| h.network_mode.as_deref())
+            .and_then(|m| m.strip_prefix("service:"))
+        {
+            if !seen.insert(host) {
+                break;
+            }
+            host = next;
+        }
+        let pos = key_pos(s, &s.keys, "network_mode");
+        let (Some(&from), Some(&to)) = (of_service.get(name), of_service.get(host)) else {
+            return Err(refused(
+                s,
+                pos,
+                "network_mode",
+                format!("service:{host}: no such service"),
+            ));
+        };
+        if from == to || seen.contains(host) {
+            return Err(refused(
+                s,
+                pos,
+                "network_mode",
+                "services share a network namespace in a cycle",
+            ));
+        }
+        let guest = std::mem::take(&mut workloads[from]);
+        let target = &mut workloads[to];
+        for c in &guest.containers {
+            for p in &c.ports {
+                let taken = target
+                    .containers
+                    .iter()
+                    .flat_map(|t| &t.ports)
+                    .any(|q| q.container_port == p.container_port && q.protocol == p.protocol);
+                if taken {
+                    return Err(refused(
+                        s,
+                        pos,
+                        "network_mode",
+                        format!(
+                            "service:{host}: port {}/{} is used in both services, which share one network namespace",
+                            p.container_port,
+                            p.protocol.as_k8s()
+                        ),
+                    ));
+                }
+            }
+            for e in c.env.iter().filter(|e| e.secret) {
+                let clash = target
+                    .containers
+                    .iter()
+                    .flat_map(|t| &t.env)
+                    .any(|x| x.secret && x.name == e.name && x.value != e.value);
+                if clash {
+                    return Err(refused(
+                        s,
+                        pos,
+                        "network_mode",
+                        format!(
+                            "service:{host}: {} has different values in the two services, which share one pod and its Secret",
+                            e.name
+                        ),
+                    ));
+                }
+            }
+        }
+        // Volume names are per pod: the same claim or data object is one volume; an emptyDir
+        // (anonymous volume, tmpfs) is the guest's own, as is anything else of the same name.
+        let mut containers = guest.containers;
+        for v in guest.volumes {
+            let own = matches!(v.source, VolumeSource::EmptyDir { .. });
+            match target.volumes.iter().find(|x| x.name == v.name) {
+                Some(x) if x.source == v.source && !own => {}
+                Some(_) => {
+                    let renamed = format!("{}-{}", guest.name, v.name);
+                    for m in containers.iter_mut().flat_map(|c| c.mounts.iter_mut()) {
+                        if m.volume == v.name {
+                            m.volume = renamed.clone();
+                        }
+                    }
+                    target.volumes.push(Volume { name: renamed, ..v });
+                }
+                None => target.volumes.push(v),
+            }
+        }
+        target.containers.extend(containers);
+        target.init_containers.extend(guest.init_containers);
+        cx.warn(
+            name,
+            format!("network_mode: service:{host}: runs as container {} in {host}'s pod ({}); its own pod settings (replicas, restart, hostname, host namespaces, dns, sysctls, security context, labels) are {host}'s", guest.name, target.name),
+        );
+        removed.insert(from);
+    }
+    Ok(workloads
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !removed.contains(i))
+        .map(|(_, w)| w)
+        .collect())
 }
 
 /// Every object of the workload fits in one etcd value (a port range of thousands of ports
