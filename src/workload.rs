@@ -49,6 +49,17 @@ pub enum Controller {
     Pod,
 }
 
+/// The type of a workload's Service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum ServiceType {
+    #[default]
+    ClusterIp,
+    NodePort,
+    LoadBalancer,
+    /// ClusterIP `None`, with the ports.
+    Headless,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub enum RestartPolicy {
     #[default]
@@ -121,6 +132,12 @@ pub struct Workload {
     /// None`, no ports), so the workload's name resolves in cluster DNS as a compose service's
     /// name does on its network. Off for MCP servers (a stdio server has no clients to find it).
     pub reachable_by_name: bool,
+    /// Type of the Service (when there is one).
+    pub service_type: ServiceType,
+    /// `nodePort` of the Service's only port (NodePort Services).
+    pub node_port: Option<u16>,
+    /// Secrets for pulling the images (`imagePullSecrets`).
+    pub image_pull_secrets: Vec<String>,
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
@@ -167,6 +184,8 @@ pub struct Container {
     pub startup: Option<Probe>,
     pub security: ContainerSecurity,
     pub mounts: Vec<Mount>,
+    /// `imagePullPolicy` (`Always`, `Never`, `IfNotPresent`); `None` is `IfNotPresent`.
+    pub image_pull_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -320,6 +339,8 @@ pub struct Claim {
     pub name: String,
     pub size: String,
     pub access_mode: AccessMode,
+    /// `storageClassName`; `None` uses the cluster's default StorageClass.
+    pub storage_class: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, Controller, DataObject, Probe, ProbeAction,
-    RestartPolicy, VolumeSource, Workload,
+    RestartPolicy, ServiceType, VolumeSource, Workload,
 };
 
 pub mod docker;
@@ -238,11 +238,21 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
     // A workload that publishes nothing but must be reachable by name gets a headless Service:
     // no ports (valid when `clusterIP: None`), DNS A records are the ready pods' IPs.
     let headless = ports.is_empty() && w.reachable_by_name;
+    let mut ports = ports;
+    if let (Some(np), [p]) = (w.node_port, ports.as_mut_slice()) {
+        p.node_port = Some(i32::from(np));
+    }
     if (!ports.is_empty() || headless) && w.controller != Controller::DaemonSet {
+        let type_ = match w.service_type {
+            ServiceType::NodePort if !headless => "NodePort",
+            ServiceType::LoadBalancer if !headless => "LoadBalancer",
+            _ => "ClusterIP",
+        };
+        let headless = headless || w.service_type == ServiceType::Headless;
         out.push(Object::Service(core::Service {
             metadata: meta(&w.name),
             spec: Some(core::ServiceSpec {
-                type_: Some("ClusterIP".into()),
+                type_: Some(type_.into()),
                 cluster_ip: headless.then(|| "None".into()),
                 selector: Some(labels::selector_labels(w)),
                 ports: (!ports.is_empty()).then_some(ports),
@@ -375,6 +385,12 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
             }
             .into(),
         ),
+        image_pull_secrets: (!w.image_pull_secrets.is_empty()).then(|| {
+            w.image_pull_secrets
+                .iter()
+                .map(|n| core::LocalObjectReference { name: n.clone() })
+                .collect()
+        }),
         host_network: w.host_network.then_some(true),
         host_pid: w.host_pid.then_some(true),
         host_ipc: w.host_ipc.then_some(true),
@@ -509,7 +525,11 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
     core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
-        image_pull_policy: Some("IfNotPresent".into()),
+        image_pull_policy: Some(
+            c.image_pull_policy
+                .clone()
+                .unwrap_or_else(|| "IfNotPresent".into()),
+        ),
         command: escape_all(&c.command),
         args: escape_all(&c.args),
         working_dir: c.working_dir.clone(),
@@ -688,6 +708,7 @@ fn claim(
                 )])),
                 ..Default::default()
             }),
+            storage_class_name: c.storage_class.clone(),
             ..Default::default()
         }),
         ..Default::default()

@@ -1,0 +1,247 @@
+//! kompose labels (`kompose.*` on services, `kompose.volume.*` on volumes): the ones with a
+//! Kubernetes meaning are read into the workload, as kompose documents them (user guide,
+//! "Labels"); the others are named in a warning. None is copied into an annotation.
+//!
+//! A value Kubernetes cannot take is an error at the label's `file:line:col`.
+
+use super::MapError;
+use super::compose::{Keys, Pos, Service, VolumeDef};
+use crate::render::validate;
+use crate::workload::{ServiceType, Warning};
+
+/// Prefix of every kompose label.
+pub const PREFIX: &str = "kompose.";
+
+pub const SERVICE_TYPE: &str = "kompose.service.type";
+pub const NODEPORT_PORT: &str = "kompose.service.nodeport.port";
+pub const IMAGE_PULL_POLICY: &str = "kompose.image-pull-policy";
+pub const IMAGE_PULL_SECRET: &str = "kompose.image-pull-secret";
+pub const FSGROUP: &str = "kompose.security-context.fsgroup";
+pub const CONTROLLER_TYPE: &str = "kompose.controller.type";
+pub const VOLUME_SIZE: &str = "kompose.volume.size";
+pub const VOLUME_STORAGE_CLASS: &str = "kompose.volume.storage-class-name";
+
+/// Service labels this mapping honours.
+const SERVICE_LABELS: &[&str] = &[
+    SERVICE_TYPE,
+    NODEPORT_PORT,
+    IMAGE_PULL_POLICY,
+    IMAGE_PULL_SECRET,
+    FSGROUP,
+    CONTROLLER_TYPE,
+    VOLUME_SIZE,
+    VOLUME_STORAGE_CLASS,
+];
+
+/// Volume labels this mapping honours.
+const VOLUME_LABELS: &[&str] = &[VOLUME_SIZE, VOLUME_STORAGE_CLASS];
+
+/// Whether `k` is a kompose label (never copied into an annotation).
+pub fn is_kompose(k: &str) -> bool {
+    k.starts_with(PREFIX)
+}
+
+/// `kompose.controller.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControllerType {
+    Deployment,
+    DaemonSet,
+}
+
+/// What a service's kompose labels ask for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceLabels {
+    pub service_type: Option<ServiceType>,
+    pub node_port: Option<(u16, Pos)>,
+    pub image_pull_policy: Option<&'static str>,
+    pub image_pull_secret: Option<String>,
+    pub fs_group: Option<i64>,
+    pub controller: Option<(ControllerType, Pos)>,
+    pub volume: VolumeLabels,
+}
+
+/// `kompose.volume.size` and `kompose.volume.storage-class-name`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VolumeLabels {
+    pub size: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+/// Where label `k` is, for errors.
+fn pos_of(keys: &Keys, k: &str, fallback: &Pos) -> String {
+    keys.get(k).unwrap_or(fallback).to_string()
+}
+
+fn bad(pos: String, key: String, message: String) -> MapError {
+    MapError::Refused { pos, key, message }
+}
+
+/// Read the volume labels of `labels` (positions in `keys`); `key` is the dotted `labels` key.
+fn volume_labels(
+    labels: &std::collections::BTreeMap<String, String>,
+    keys: &Keys,
+    fallback: &Pos,
+    key: &str,
+) -> Result<VolumeLabels, MapError> {
+    let mut out = VolumeLabels::default();
+    if let Some(v) = labels.get(VOLUME_SIZE) {
+        let v = v.trim();
+        if validate::quantity(v).is_none_or(|q| q <= 0.0) {
+            return Err(bad(
+                pos_of(keys, VOLUME_SIZE, fallback),
+                format!("{key}.{VOLUME_SIZE}"),
+                format!("{v:?} is not a storage size (a positive quantity such as 500Mi or 10Gi)"),
+            ));
+        }
+        out.size = Some(v.to_string());
+    }
+    if let Some(v) = labels.get(VOLUME_STORAGE_CLASS) {
+        let v = v.trim();
+        if !validate::is_dns1123_subdomain(v) {
+            return Err(bad(
+                pos_of(keys, VOLUME_STORAGE_CLASS, fallback),
+                format!("{key}.{VOLUME_STORAGE_CLASS}"),
+                format!("{v:?} is not a StorageClass name (a DNS-1123 subdomain)"),
+            ));
+        }
+        out.storage_class = Some(v.to_string());
+    }
+    Ok(out)
+}
+
+/// The kompose labels of top-level volume `name`, warning about the ones not honoured.
+pub fn volume(
+    name: &str,
+    d: &VolumeDef,
+    warnings: &mut Vec<Warning>,
+) -> Result<VolumeLabels, MapError> {
+    for k in d.labels.keys().filter(|k| is_kompose(k)) {
+        if !VOLUME_LABELS.contains(&k.as_str()) {
+            warnings.push(Warning {
+                subject: format!("volumes.{name}"),
+                message: format!("labels.{k}: kompose label not honoured by b00t; left out"),
+            });
+        }
+    }
+    volume_labels(
+        &d.labels,
+        &d.label_keys,
+        &d.pos,
+        &format!("volumes.{name}.labels"),
+    )
+}
+
+/// The kompose labels of service `s`, warning (subject: the service) about the ones not
+/// honoured.
+pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels, MapError> {
+    let key = |k: &str| format!("services.{}.labels.{k}", s.name);
+    let pos = |k: &str| pos_of(&s.label_keys, k, &s.pos);
+    for k in s.labels.keys().filter(|k| is_kompose(k)) {
+        if !SERVICE_LABELS.contains(&k.as_str()) {
+            warnings.push(Warning {
+                subject: s.name.clone(),
+                message: format!("labels.{k}: kompose label not honoured by b00t; left out"),
+            });
+        }
+    }
+    let mut out = ServiceLabels {
+        volume: volume_labels(
+            &s.labels,
+            &s.label_keys,
+            &s.pos,
+            &format!("services.{}.labels", s.name),
+        )?,
+        ..Default::default()
+    };
+    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
+
+    if let Some(v) = get(SERVICE_TYPE) {
+        out.service_type = Some(match v.to_ascii_lowercase().as_str() {
+            "clusterip" => ServiceType::ClusterIp,
+            "nodeport" => ServiceType::NodePort,
+            "loadbalancer" => ServiceType::LoadBalancer,
+            "headless" => ServiceType::Headless,
+            _ => {
+                return Err(bad(
+                    pos(SERVICE_TYPE),
+                    key(SERVICE_TYPE),
+                    format!(
+                        "{v:?} is not a Service type (clusterip, nodeport, loadbalancer or headless)"
+                    ),
+                ));
+            }
+        });
+    }
+    if let Some(v) = get(NODEPORT_PORT) {
+        let n = v.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            bad(
+                pos(NODEPORT_PORT),
+                key(NODEPORT_PORT),
+                format!("{v:?} is not a port number (1 to 65535)"),
+            )
+        })?;
+        if out.service_type != Some(ServiceType::NodePort) {
+            return Err(bad(
+                pos(NODEPORT_PORT),
+                key(NODEPORT_PORT),
+                format!("needs {SERVICE_TYPE}: nodeport"),
+            ));
+        }
+        let p = s.label_keys.get(NODEPORT_PORT).unwrap_or(&s.pos).clone();
+        out.node_port = Some((n, p));
+    }
+    if let Some(v) = get(IMAGE_PULL_POLICY) {
+        out.image_pull_policy = Some(match v.to_ascii_lowercase().as_str() {
+            "always" => "Always",
+            "never" => "Never",
+            "ifnotpresent" => "IfNotPresent",
+            _ => {
+                return Err(bad(
+                    pos(IMAGE_PULL_POLICY),
+                    key(IMAGE_PULL_POLICY),
+                    format!("{v:?} is not an image pull policy (Always, Never or IfNotPresent)"),
+                ));
+            }
+        });
+    }
+    if let Some(v) = get(IMAGE_PULL_SECRET) {
+        if !validate::is_dns1123_subdomain(v) {
+            return Err(bad(
+                pos(IMAGE_PULL_SECRET),
+                key(IMAGE_PULL_SECRET),
+                format!("{v:?} is not a Secret name (a DNS-1123 subdomain)"),
+            ));
+        }
+        out.image_pull_secret = Some(v.to_string());
+    }
+    if let Some(v) = get(FSGROUP) {
+        let n = v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=validate::MAX_ID).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    pos(FSGROUP),
+                    key(FSGROUP),
+                    format!("{v:?} is not a group id (0 to {})", validate::MAX_ID),
+                )
+            })?;
+        out.fs_group = Some(n);
+    }
+    if let Some(v) = get(CONTROLLER_TYPE) {
+        let c = match v.to_ascii_lowercase().as_str() {
+            "deployment" => ControllerType::Deployment,
+            "daemonset" => ControllerType::DaemonSet,
+            _ => {
+                return Err(bad(
+                    pos(CONTROLLER_TYPE),
+                    key(CONTROLLER_TYPE),
+                    format!("{v:?} is not a controller type b00t makes (deployment or daemonset)"),
+                ));
+            }
+        };
+        let p = s.label_keys.get(CONTROLLER_TYPE).unwrap_or(&s.pos).clone();
+        out.controller = Some((c, p));
+    }
+    Ok(out)
+}
