@@ -18,8 +18,8 @@ use super::{MapError, ReadConfigSnafu, SplitSnafu};
 use crate::render::{labels, validate};
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
-    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Protocol, RestartPolicy, ServiceType,
-    Volume, VolumeSource, Warning, Workload, dns_label,
+    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Probe, Protocol, RestartPolicy,
+    ServiceType, Volume, VolumeSource, Warning, Workload, dns_label,
 };
 
 /// Default size of a PersistentVolumeClaim for a named volume.
@@ -521,6 +521,14 @@ fn service(
     // ---- healthcheck
     if let Some(h) = &s.healthcheck {
         healthcheck(cx, s, h, &mut c);
+    }
+    for (labels, slot) in [
+        (&kl.readiness, &mut c.readiness),
+        (&kl.liveness, &mut c.liveness),
+    ] {
+        if let Some(l) = labels {
+            *slot = Some(label_probe(l, s.healthcheck.as_ref()));
+        }
     }
 
     // ---- deploy, resources, restart
@@ -1694,6 +1702,27 @@ fn file_mounts(
         });
     }
     Ok(())
+}
+
+/// A probe from `kompose.service.healthcheck.<kind>.*`: timings from the labels, else from the
+/// service's `healthcheck`, else Docker's defaults; `start_period` → `initialDelaySeconds`.
+fn label_probe(l: &kompose::ProbeLabels, h: Option<&compose::Healthcheck>) -> Probe {
+    let p = common::probes(&Health {
+        argv: Vec::new(),
+        interval: l.interval.or(h.and_then(|h| h.interval)),
+        timeout: l.timeout.or(h.and_then(|h| h.timeout)),
+        retries: l.retries.or(h.and_then(|h| h.retries)),
+        start_period: None,
+        start_interval: None,
+    });
+    Probe {
+        action: l.action.clone(),
+        initial_delay_seconds: l
+            .start_period
+            .filter(|d| !d.is_zero())
+            .map(|d| i32::try_from(common::seconds(d, 1)).unwrap_or(i32::MAX)),
+        ..p.readiness
+    }
 }
 
 fn healthcheck(cx: &mut Cx<'_>, s: &Service, h: &compose::Healthcheck, c: &mut Container) {

@@ -7,7 +7,11 @@
 use super::MapError;
 use super::compose::{Keys, Pos, Service, VolumeDef};
 use crate::render::validate;
-use crate::workload::{ServiceType, Warning};
+use std::time::Duration;
+
+use super::common;
+use super::compose::parse_duration;
+use crate::workload::{ProbeAction, ServiceType, Warning};
 
 /// Prefix of every kompose label.
 pub const PREFIX: &str = "kompose.";
@@ -32,6 +36,30 @@ const SERVICE_LABELS: &[&str] = &[
     VOLUME_SIZE,
     VOLUME_STORAGE_CLASS,
 ];
+
+/// Prefix of the probe labels: `<prefix>.<readiness|liveness>.<field>`.
+pub const HEALTHCHECK: &str = "kompose.service.healthcheck";
+/// Fields of a probe label.
+const PROBE_FIELDS: &[&str] = &[
+    "test",
+    "http_get_path",
+    "http_get_port",
+    "tcp_port",
+    "interval",
+    "timeout",
+    "retries",
+    "start_period",
+];
+
+/// Whether `k` is a probe label this mapping reads.
+fn is_probe_label(k: &str) -> bool {
+    k.strip_prefix(HEALTHCHECK)
+        .and_then(|r| r.strip_prefix('.'))
+        .and_then(|r| r.split_once('.'))
+        .is_some_and(|(kind, f)| {
+            matches!(kind, "readiness" | "liveness") && PROBE_FIELDS.contains(&f)
+        })
+}
 
 /// Volume labels this mapping honours.
 const VOLUME_LABELS: &[&str] = &[VOLUME_SIZE, VOLUME_STORAGE_CLASS];
@@ -58,6 +86,19 @@ pub struct ServiceLabels {
     pub fs_group: Option<i64>,
     pub controller: Option<(ControllerType, Pos)>,
     pub volume: VolumeLabels,
+    pub readiness: Option<ProbeLabels>,
+    pub liveness: Option<ProbeLabels>,
+}
+
+/// `kompose.service.healthcheck.<kind>.*`: one action and optional timings (unset ones come
+/// from the service's `healthcheck`, then Docker's defaults).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeLabels {
+    pub action: ProbeAction,
+    pub interval: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub retries: Option<u64>,
+    pub start_period: Option<Duration>,
 }
 
 /// `kompose.volume.size` and `kompose.volume.storage-class-name`.
@@ -137,7 +178,7 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
     let key = |k: &str| format!("services.{}.labels.{k}", s.name);
     let pos = |k: &str| pos_of(&s.label_keys, k, &s.pos);
     for k in s.labels.keys().filter(|k| is_kompose(k)) {
-        if !SERVICE_LABELS.contains(&k.as_str()) {
+        if !SERVICE_LABELS.contains(&k.as_str()) && !is_probe_label(k) {
             warnings.push(Warning {
                 subject: s.name.clone(),
                 message: format!("labels.{k}: kompose label not honoured by b00t; left out"),
@@ -228,6 +269,8 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
             })?;
         out.fs_group = Some(n);
     }
+    out.readiness = probe(s, "readiness")?;
+    out.liveness = probe(s, "liveness")?;
     if let Some(v) = get(CONTROLLER_TYPE) {
         let c = match v.to_ascii_lowercase().as_str() {
             "deployment" => ControllerType::Deployment,
@@ -244,4 +287,124 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
         out.controller = Some((c, p));
     }
     Ok(out)
+}
+
+/// The probe labels of one kind (`readiness`, `liveness`) of service `s`.
+fn probe(s: &Service, kind: &str) -> Result<Option<ProbeLabels>, MapError> {
+    let name = |f: &str| format!("{HEALTHCHECK}.{kind}.{f}");
+    let any = PROBE_FIELDS.iter().any(|f| s.labels.contains_key(&name(f)));
+    if !any {
+        return Ok(None);
+    }
+    let err = |f: &str, message: String| {
+        let k = name(f);
+        bad(
+            pos_of(&s.label_keys, &k, &s.pos),
+            format!("services.{}.labels.{k}", s.name),
+            message,
+        )
+    };
+    let get = |f: &str| s.labels.get(&name(f)).map(|v| v.trim());
+    let port = |f: &str| -> Result<Option<u16>, MapError> {
+        get(f)
+            .map(|v| {
+                v.parse::<u16>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| err(f, format!("{v:?} is not a port number (1 to 65535)")))
+            })
+            .transpose()
+    };
+    let duration = |f: &str| -> Result<Option<Duration>, MapError> {
+        get(f)
+            .map(|v| parse_duration(v).map_err(|e| err(f, format!("{v:?}: {e}"))))
+            .transpose()
+    };
+    let mut actions = Vec::new();
+    if let Some(t) = get("test") {
+        let argv = if let Some(rest) = t.strip_prefix("CMD-SHELL ") {
+            vec!["/bin/sh".into(), "-c".into(), rest.trim().to_string()]
+        } else if let Some(rest) = t.strip_prefix("CMD ") {
+            common::split_words(rest).map_err(|e| err("test", format!("{t:?}: {e}")))?
+        } else {
+            vec!["/bin/sh".into(), "-c".into(), t.to_string()]
+        };
+        if argv.is_empty() || t.is_empty() {
+            return Err(err("test", "an empty command".into()));
+        }
+        actions.push(("test", ProbeAction::Exec(argv)));
+    }
+    let http_port = port("http_get_port")?;
+    match (get("http_get_path"), http_port) {
+        (Some(path), Some(port)) => {
+            if !path.starts_with('/') {
+                return Err(err(
+                    "http_get_path",
+                    format!("{path:?} is not an absolute path"),
+                ));
+            }
+            actions.push((
+                "http_get_path",
+                ProbeAction::Http {
+                    path: path.to_string(),
+                    port,
+                },
+            ));
+        }
+        (Some(_), None) => {
+            return Err(err(
+                "http_get_path",
+                format!("needs {}", name("http_get_port")),
+            ));
+        }
+        (None, Some(port)) => actions.push((
+            "http_get_port",
+            ProbeAction::Http {
+                path: "/".into(),
+                port,
+            },
+        )),
+        (None, None) => {}
+    }
+    if let Some(port) = port("tcp_port")? {
+        actions.push(("tcp_port", ProbeAction::Tcp { port }));
+    }
+    let action = match actions.len() {
+        1 => actions.remove(0).1,
+        0 => {
+            let f = PROBE_FIELDS
+                .iter()
+                .find(|f| s.labels.contains_key(&name(f)))
+                .copied()
+                .unwrap_or("test");
+            return Err(err(
+                f,
+                format!("the {kind} probe needs test, http_get_path/http_get_port or tcp_port"),
+            ));
+        }
+        _ => {
+            return Err(err(
+                actions[1].0,
+                format!(
+                    "the {kind} probe takes one of test, http_get_path/http_get_port and tcp_port, not {} and {}",
+                    actions[0].0, actions[1].0
+                ),
+            ));
+        }
+    };
+    let retries = get("retries")
+        .map(|v| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=i32::MAX as u64).contains(n))
+                .ok_or_else(|| err("retries", format!("{v:?} is not a positive count")))
+        })
+        .transpose()?;
+    Ok(Some(ProbeLabels {
+        action,
+        interval: duration("interval")?,
+        timeout: duration("timeout")?,
+        retries,
+        start_period: duration("start_period")?,
+    }))
 }
