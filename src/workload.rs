@@ -138,6 +138,8 @@ pub struct Workload {
     pub node_port: Option<u16>,
     /// Secrets for pulling the images (`imagePullSecrets`).
     pub image_pull_secrets: Vec<String>,
+    /// An Ingress to the workload's Service (kompose.service.expose).
+    pub ingress: Option<Ingress>,
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
@@ -151,6 +153,18 @@ impl Workload {
             .flat_map(|c| c.ports.iter().map(move |p| (c, p)))
             .filter(|(_, p)| p.service_port.is_some())
     }
+}
+
+/// An Ingress routing outside traffic to the workload's Service, on `port`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Ingress {
+    /// `(host, path)` rules; no host matches every host.
+    pub rules: Vec<(Option<String>, String)>,
+    /// Service port the rules route to.
+    pub port: u16,
+    /// TLS Secret for the hosts.
+    pub tls_secret: Option<String>,
+    pub class_name: Option<String>,
 }
 
 /// Pod-level security settings.

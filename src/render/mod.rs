@@ -11,6 +11,7 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -49,6 +50,7 @@ pub enum Object {
     Deployment(Deployment),
     DaemonSet(DaemonSet),
     Pod(core::Pod),
+    Ingress(net::Ingress),
 }
 
 impl Object {
@@ -66,6 +68,7 @@ impl Object {
             Object::Deployment(_) => "deployment.apps",
             Object::DaemonSet(_) => "daemonset.apps",
             Object::Pod(_) => "pod",
+            Object::Ingress(_) => "ingress.networking.k8s.io",
         }
     }
 
@@ -83,6 +86,7 @@ impl Object {
             Object::Deployment(_) => "Deployment",
             Object::DaemonSet(_) => "DaemonSet",
             Object::Pod(_) => "Pod",
+            Object::Ingress(_) => "Ingress",
         }
     }
 
@@ -99,6 +103,7 @@ impl Object {
             Object::Deployment(o) => &o.metadata,
             Object::DaemonSet(o) => &o.metadata,
             Object::Pod(o) => &o.metadata,
+            Object::Ingress(o) => &o.metadata,
         }
     }
 
@@ -115,6 +120,7 @@ impl Object {
             Object::Deployment(o) => &mut o.metadata,
             Object::DaemonSet(o) => &mut o.metadata,
             Object::Pod(o) => &mut o.metadata,
+            Object::Ingress(o) => &mut o.metadata,
         }
     }
 
@@ -325,7 +331,54 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
             }))
         }
     }
+    if let Some(i) = &w.ingress {
+        out.push(Object::Ingress(ingress(i, &w.name, meta(&w.name))));
+    }
     out
+}
+
+/// The Ingress of a workload: each rule routes to the workload's Service on `i.port`.
+fn ingress(i: &crate::workload::Ingress, service: &str, metadata: ObjectMeta) -> net::Ingress {
+    let backend = net::IngressBackend {
+        service: Some(net::IngressServiceBackend {
+            name: service.to_string(),
+            port: Some(net::ServiceBackendPort {
+                number: Some(i32::from(i.port)),
+                ..Default::default()
+            }),
+        }),
+        ..Default::default()
+    };
+    let rules = i
+        .rules
+        .iter()
+        .map(|(host, path)| net::IngressRule {
+            host: host.clone(),
+            http: Some(net::HTTPIngressRuleValue {
+                paths: vec![net::HTTPIngressPath {
+                    path: Some(path.clone()),
+                    path_type: "Prefix".into(),
+                    backend: backend.clone(),
+                }],
+            }),
+        })
+        .collect();
+    let hosts: Vec<String> = i.rules.iter().filter_map(|(h, _)| h.clone()).collect();
+    net::Ingress {
+        metadata,
+        spec: Some(net::IngressSpec {
+            ingress_class_name: i.class_name.clone(),
+            rules: Some(rules),
+            tls: i.tls_secret.as_ref().map(|s| {
+                vec![net::IngressTLS {
+                    hosts: (!hosts.is_empty()).then_some(hosts),
+                    secret_name: Some(s.clone()),
+                }]
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
 
 fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {

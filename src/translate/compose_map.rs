@@ -18,7 +18,7 @@ use super::{MapError, ReadConfigSnafu, SplitSnafu};
 use crate::render::{labels, validate};
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
-    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, Port, Probe, Protocol, RestartPolicy,
+    DnsConfig, EnvVar, HostAlias, Ingress, KeyToPath, Mount, Port, Probe, Protocol, RestartPolicy,
     ServiceType, Volume, VolumeSource, Warning, Workload, dns_label,
 };
 
@@ -677,6 +677,32 @@ fn service(
             ));
         }
         w.node_port = Some(*np);
+    }
+    // kompose.service.expose → an Ingress to the first Service port.
+    if let Some((e, pos)) = &kl.expose {
+        let key = format!("labels.{}", kompose::EXPOSE);
+        if controller == Controller::DaemonSet {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &key,
+                "a DaemonSet gets no Service for an Ingress to route to",
+            ));
+        }
+        let Some(port) = c.ports.iter().find_map(|p| p.service_port) else {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &key,
+                "an Ingress needs a port to route to (ports or expose)",
+            ));
+        };
+        w.ingress = Some(Ingress {
+            rules: e.rules.clone(),
+            port,
+            tls_secret: e.tls_secret.clone(),
+            class_name: e.class_name.clone(),
+        });
     }
     if w.replicas.is_none()
         && let Some(n) = s.scale

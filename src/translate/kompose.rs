@@ -22,6 +22,9 @@ pub const IMAGE_PULL_POLICY: &str = "kompose.image-pull-policy";
 pub const IMAGE_PULL_SECRET: &str = "kompose.image-pull-secret";
 pub const FSGROUP: &str = "kompose.security-context.fsgroup";
 pub const CONTROLLER_TYPE: &str = "kompose.controller.type";
+pub const EXPOSE: &str = "kompose.service.expose";
+pub const EXPOSE_TLS_SECRET: &str = "kompose.service.expose.tls-secret";
+pub const EXPOSE_INGRESS_CLASS: &str = "kompose.service.expose.ingress-class-name";
 pub const VOLUME_SIZE: &str = "kompose.volume.size";
 pub const VOLUME_STORAGE_CLASS: &str = "kompose.volume.storage-class-name";
 
@@ -33,6 +36,9 @@ const SERVICE_LABELS: &[&str] = &[
     IMAGE_PULL_SECRET,
     FSGROUP,
     CONTROLLER_TYPE,
+    EXPOSE,
+    EXPOSE_TLS_SECRET,
+    EXPOSE_INGRESS_CLASS,
     VOLUME_SIZE,
     VOLUME_STORAGE_CLASS,
 ];
@@ -88,6 +94,17 @@ pub struct ServiceLabels {
     pub volume: VolumeLabels,
     pub readiness: Option<ProbeLabels>,
     pub liveness: Option<ProbeLabels>,
+    /// `kompose.service.expose` (+ TLS secret, class), with the label's position.
+    pub expose: Option<(Expose, Pos)>,
+}
+
+/// An Ingress asked for by `kompose.service.expose`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expose {
+    /// `(host, path)`; `true` gives one rule without a host.
+    pub rules: Vec<(Option<String>, String)>,
+    pub tls_secret: Option<String>,
+    pub class_name: Option<String>,
 }
 
 /// `kompose.service.healthcheck.<kind>.*`: one action and optional timings (unset ones come
@@ -269,6 +286,7 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
             })?;
         out.fs_group = Some(n);
     }
+    out.expose = expose(s)?;
     out.readiness = probe(s, "readiness")?;
     out.liveness = probe(s, "liveness")?;
     if let Some(v) = get(CONTROLLER_TYPE) {
@@ -407,4 +425,74 @@ fn probe(s: &Service, kind: &str) -> Result<Option<ProbeLabels>, MapError> {
         retries,
         start_period: duration("start_period")?,
     }))
+}
+
+/// `kompose.service.expose`: `true`, or comma-separated `host[/path]`; with the optional TLS
+/// secret and IngressClass, which need it.
+fn expose(s: &Service) -> Result<Option<(Expose, Pos)>, MapError> {
+    let err = |k: &str, message: String| {
+        bad(
+            pos_of(&s.label_keys, k, &s.pos),
+            format!("services.{}.labels.{k}", s.name),
+            message,
+        )
+    };
+    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
+    let name = |k: &str, what: &str| -> Result<Option<String>, MapError> {
+        get(k)
+            .map(|v| {
+                if validate::is_dns1123_subdomain(v) {
+                    Ok(v.to_string())
+                } else {
+                    Err(err(
+                        k,
+                        format!("{v:?} is not {what} (a DNS-1123 subdomain)"),
+                    ))
+                }
+            })
+            .transpose()
+    };
+    let tls_secret = name(EXPOSE_TLS_SECRET, "a Secret name")?;
+    let class_name = name(EXPOSE_INGRESS_CLASS, "an IngressClass name")?;
+    let Some(v) = get(EXPOSE).filter(|v| !v.eq_ignore_ascii_case("false")) else {
+        for (k, set) in [
+            (EXPOSE_TLS_SECRET, tls_secret.is_some()),
+            (EXPOSE_INGRESS_CLASS, class_name.is_some()),
+        ] {
+            if set {
+                return Err(err(k, format!("needs {EXPOSE}")));
+            }
+        }
+        return Ok(None);
+    };
+    let mut rules = Vec::new();
+    if v.eq_ignore_ascii_case("true") {
+        rules.push((None, "/".to_string()));
+    } else {
+        for entry in v.split(',').map(str::trim) {
+            let (host, path) = match entry.split_once('/') {
+                Some((h, p)) => (h, format!("/{p}")),
+                None => (entry, "/".to_string()),
+            };
+            let plain = host.strip_prefix("*.").unwrap_or(host);
+            if !validate::is_dns1123_subdomain(plain) {
+                return Err(err(
+                    EXPOSE,
+                    format!(
+                        "{entry:?} is not a host name (lower-case DNS name, optionally with /path)"
+                    ),
+                ));
+            }
+            rules.push((Some(host.to_string()), path));
+        }
+    }
+    let pos = s.label_keys.get(EXPOSE).unwrap_or(&s.pos).clone();
+    Ok(Some((
+        Expose {
+            rules,
+            tls_secret,
+            class_name,
+        },
+        pos,
+    )))
 }
