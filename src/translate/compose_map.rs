@@ -405,6 +405,23 @@ fn service(
         ..Default::default()
     };
     w.image_pull_secrets.extend(kl.image_pull_secret.clone());
+    if let Some((name, image, command)) = &kl.init {
+        if *name == wname {
+            return Err(refused(
+                s,
+                key_pos(s, &s.label_keys, kompose::INIT_NAME),
+                &format!("labels.{}", kompose::INIT_NAME),
+                format!("{name:?} is the name of the service's own container"),
+            ));
+        }
+        w.init_containers.push(Container {
+            name: name.clone(),
+            image: image.clone(),
+            command: command.clone(),
+            image_pull_policy: kl.image_pull_policy.map(String::from),
+            ..Default::default()
+        });
+    }
     w.pod_security.fs_group = kl.fs_group;
 
     // ---- image / build

@@ -25,6 +25,9 @@ pub const CONTROLLER_TYPE: &str = "kompose.controller.type";
 pub const EXPOSE: &str = "kompose.service.expose";
 pub const EXPOSE_TLS_SECRET: &str = "kompose.service.expose.tls-secret";
 pub const EXPOSE_INGRESS_CLASS: &str = "kompose.service.expose.ingress-class-name";
+pub const INIT_NAME: &str = "kompose.init.containers.name";
+pub const INIT_IMAGE: &str = "kompose.init.containers.image";
+pub const INIT_COMMAND: &str = "kompose.init.containers.command";
 pub const VOLUME_SIZE: &str = "kompose.volume.size";
 pub const VOLUME_STORAGE_CLASS: &str = "kompose.volume.storage-class-name";
 
@@ -39,6 +42,9 @@ const SERVICE_LABELS: &[&str] = &[
     EXPOSE,
     EXPOSE_TLS_SECRET,
     EXPOSE_INGRESS_CLASS,
+    INIT_NAME,
+    INIT_IMAGE,
+    INIT_COMMAND,
     VOLUME_SIZE,
     VOLUME_STORAGE_CLASS,
 ];
@@ -96,6 +102,8 @@ pub struct ServiceLabels {
     pub liveness: Option<ProbeLabels>,
     /// `kompose.service.expose` (+ TLS secret, class), with the label's position.
     pub expose: Option<(Expose, Pos)>,
+    /// `kompose.init.containers.*`: name, image, command.
+    pub init: Option<(String, String, Option<Vec<String>>)>,
 }
 
 /// An Ingress asked for by `kompose.service.expose`.
@@ -287,6 +295,7 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
         out.fs_group = Some(n);
     }
     out.expose = expose(s)?;
+    out.init = init(s)?;
     out.readiness = probe(s, "readiness")?;
     out.liveness = probe(s, "liveness")?;
     if let Some(v) = get(CONTROLLER_TYPE) {
@@ -340,7 +349,20 @@ fn probe(s: &Service, kind: &str) -> Result<Option<ProbeLabels>, MapError> {
     };
     let mut actions = Vec::new();
     if let Some(t) = get("test") {
-        let argv = if let Some(rest) = t.strip_prefix("CMD-SHELL ") {
+        let argv = if t.starts_with('[') {
+            match json_argv(t).as_deref() {
+                Some([first, rest @ ..]) if first == "CMD" => rest.to_vec(),
+                Some([first, rest]) if first == "CMD-SHELL" => {
+                    vec!["/bin/sh".into(), "-c".into(), rest.clone()]
+                }
+                _ => {
+                    return Err(err(
+                        "test",
+                        format!("{t:?} is not [\"CMD\", …] or [\"CMD-SHELL\", \"…\"]"),
+                    ));
+                }
+            }
+        } else if let Some(rest) = t.strip_prefix("CMD-SHELL ") {
             vec!["/bin/sh".into(), "-c".into(), rest.trim().to_string()]
         } else if let Some(rest) = t.strip_prefix("CMD ") {
             common::split_words(rest).map_err(|e| err("test", format!("{t:?}: {e}")))?
@@ -495,4 +517,63 @@ fn expose(s: &Service) -> Result<Option<(Expose, Pos)>, MapError> {
         },
         pos,
     )))
+}
+
+/// A JSON array of strings (`["echo", "hi"]`), as kompose writes list-valued labels.
+fn json_argv(v: &str) -> Option<Vec<String>> {
+    serde_json::from_str::<Vec<String>>(v).ok()
+}
+
+/// `kompose.init.containers.*`: an initContainer; the image is required, the name defaults to
+/// `init`, the command is a JSON array (`["printenv"]`) or words split like `command:`.
+#[allow(clippy::type_complexity)]
+fn init(s: &Service) -> Result<Option<(String, String, Option<Vec<String>>)>, MapError> {
+    let err = |k: &str, message: String| {
+        bad(
+            pos_of(&s.label_keys, k, &s.pos),
+            format!("services.{}.labels.{k}", s.name),
+            message,
+        )
+    };
+    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
+    if [INIT_NAME, INIT_IMAGE, INIT_COMMAND]
+        .iter()
+        .all(|k| get(k).is_none())
+    {
+        return Ok(None);
+    }
+    let image = match get(INIT_IMAGE) {
+        Some(i) if !i.is_empty() && !i.contains(char::is_whitespace) => i.to_string(),
+        Some(i) => return Err(err(INIT_IMAGE, format!("{i:?} is not an image reference"))),
+        None => {
+            let k = [INIT_NAME, INIT_COMMAND]
+                .into_iter()
+                .find(|k| get(k).is_some())
+                .unwrap_or(INIT_NAME);
+            return Err(err(k, format!("needs {INIT_IMAGE}")));
+        }
+    };
+    let name = get(INIT_NAME).unwrap_or("init").to_string();
+    if !validate::is_dns1123_label(&name) {
+        return Err(err(
+            INIT_NAME,
+            format!("{name:?} is not a container name (a DNS-1123 label)"),
+        ));
+    }
+    let command = match get(INIT_COMMAND) {
+        None => None,
+        Some(c) if c.starts_with('[') => Some(json_argv(c).ok_or_else(|| {
+            err(
+                INIT_COMMAND,
+                format!("{c:?} is not a JSON array of strings"),
+            )
+        })?),
+        Some(c) => {
+            Some(common::split_words(c).map_err(|e| err(INIT_COMMAND, format!("{c:?}: {e}")))?)
+        }
+    };
+    if command.as_ref().is_some_and(|c| c.is_empty()) {
+        return Err(err(INIT_COMMAND, "an empty command".into()));
+    }
+    Ok(Some((name, image, command)))
 }
