@@ -142,6 +142,42 @@ fn bad(pos: String, key: String, message: String) -> MapError {
     MapError::Refused { pos, key, message }
 }
 
+/// An error about label `k` of service `s`, at the label.
+fn label_err(s: &Service, k: &str, message: String) -> MapError {
+    bad(
+        pos_of(&s.label_keys, k, &s.pos),
+        format!("services.{}.labels.{k}", s.name),
+        message,
+    )
+}
+
+/// The value of label `k` of service `s`, trimmed.
+fn label<'a>(s: &'a Service, k: &str) -> Option<&'a str> {
+    s.labels.get(k).map(|v| v.trim())
+}
+
+/// Where label `k` of service `s` is.
+fn label_pos(s: &Service, k: &str) -> Pos {
+    s.label_keys.get(k).unwrap_or(&s.pos).clone()
+}
+
+/// Label `k` of `s` as one of `choices` (matched case-insensitively); `what` names the set.
+fn one_of<T: Copy>(
+    s: &Service,
+    k: &str,
+    choices: &[(&str, T)],
+    what: &str,
+) -> Result<Option<T>, MapError> {
+    let Some(v) = label(s, k) else {
+        return Ok(None);
+    };
+    choices
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(v))
+        .map(|(_, t)| Some(*t))
+        .ok_or_else(|| label_err(s, k, format!("{v:?} is not {what}")))
+}
+
 /// Read the volume labels of `labels` (positions in `keys`); `key` is the dotted `labels` key.
 fn volume_labels(
     labels: &std::collections::BTreeMap<String, String>,
@@ -200,8 +236,6 @@ pub fn volume(
 /// The kompose labels of service `s`, warning (subject: the service) about the ones not
 /// honoured.
 pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels, MapError> {
-    let key = |k: &str| format!("services.{}.labels.{k}", s.name);
-    let pos = |k: &str| pos_of(&s.label_keys, k, &s.pos);
     for k in s.labels.keys().filter(|k| is_kompose(k)) {
         if !SERVICE_LABELS.contains(&k.as_str()) && !is_probe_label(k) {
             warnings.push(Warning {
@@ -219,62 +253,50 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
         )?,
         ..Default::default()
     };
-    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
-
-    if let Some(v) = get(SERVICE_TYPE) {
-        out.service_type = Some(match v.to_ascii_lowercase().as_str() {
-            "clusterip" => ServiceType::ClusterIp,
-            "nodeport" => ServiceType::NodePort,
-            "loadbalancer" => ServiceType::LoadBalancer,
-            "headless" => ServiceType::Headless,
-            _ => {
-                return Err(bad(
-                    pos(SERVICE_TYPE),
-                    key(SERVICE_TYPE),
-                    format!(
-                        "{v:?} is not a Service type (clusterip, nodeport, loadbalancer or headless)"
-                    ),
-                ));
-            }
-        });
-    }
+    let get = |k: &str| label(s, k);
+    out.service_type = one_of(
+        s,
+        SERVICE_TYPE,
+        &[
+            ("clusterip", ServiceType::ClusterIp),
+            ("nodeport", ServiceType::NodePort),
+            ("loadbalancer", ServiceType::LoadBalancer),
+            ("headless", ServiceType::Headless),
+        ],
+        "a Service type (clusterip, nodeport, loadbalancer or headless)",
+    )?;
     if let Some(v) = get(NODEPORT_PORT) {
         let n = v.parse::<u16>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            bad(
-                pos(NODEPORT_PORT),
-                key(NODEPORT_PORT),
+            label_err(
+                s,
+                NODEPORT_PORT,
                 format!("{v:?} is not a port number (1 to 65535)"),
             )
         })?;
         if out.service_type != Some(ServiceType::NodePort) {
-            return Err(bad(
-                pos(NODEPORT_PORT),
-                key(NODEPORT_PORT),
+            return Err(label_err(
+                s,
+                NODEPORT_PORT,
                 format!("needs {SERVICE_TYPE}: nodeport"),
             ));
         }
-        let p = s.label_keys.get(NODEPORT_PORT).unwrap_or(&s.pos).clone();
-        out.node_port = Some((n, p));
+        out.node_port = Some((n, label_pos(s, NODEPORT_PORT)));
     }
-    if let Some(v) = get(IMAGE_PULL_POLICY) {
-        out.image_pull_policy = Some(match v.to_ascii_lowercase().as_str() {
-            "always" => "Always",
-            "never" => "Never",
-            "ifnotpresent" => "IfNotPresent",
-            _ => {
-                return Err(bad(
-                    pos(IMAGE_PULL_POLICY),
-                    key(IMAGE_PULL_POLICY),
-                    format!("{v:?} is not an image pull policy (Always, Never or IfNotPresent)"),
-                ));
-            }
-        });
-    }
+    out.image_pull_policy = one_of(
+        s,
+        IMAGE_PULL_POLICY,
+        &[
+            ("Always", "Always"),
+            ("Never", "Never"),
+            ("IfNotPresent", "IfNotPresent"),
+        ],
+        "an image pull policy (Always, Never or IfNotPresent)",
+    )?;
     if let Some(v) = get(IMAGE_PULL_SECRET) {
         if !validate::is_dns1123_subdomain(v) {
-            return Err(bad(
-                pos(IMAGE_PULL_SECRET),
-                key(IMAGE_PULL_SECRET),
+            return Err(label_err(
+                s,
+                IMAGE_PULL_SECRET,
                 format!("{v:?} is not a Secret name (a DNS-1123 subdomain)"),
             ));
         }
@@ -286,9 +308,9 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
             .ok()
             .filter(|n| (0..=validate::MAX_ID).contains(n))
             .ok_or_else(|| {
-                bad(
-                    pos(FSGROUP),
-                    key(FSGROUP),
+                label_err(
+                    s,
+                    FSGROUP,
                     format!("{v:?} is not a group id (0 to {})", validate::MAX_ID),
                 )
             })?;
@@ -298,21 +320,16 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
     out.init = init(s)?;
     out.readiness = probe(s, "readiness")?;
     out.liveness = probe(s, "liveness")?;
-    if let Some(v) = get(CONTROLLER_TYPE) {
-        let c = match v.to_ascii_lowercase().as_str() {
-            "deployment" => ControllerType::Deployment,
-            "daemonset" => ControllerType::DaemonSet,
-            _ => {
-                return Err(bad(
-                    pos(CONTROLLER_TYPE),
-                    key(CONTROLLER_TYPE),
-                    format!("{v:?} is not a controller type b00t makes (deployment or daemonset)"),
-                ));
-            }
-        };
-        let p = s.label_keys.get(CONTROLLER_TYPE).unwrap_or(&s.pos).clone();
-        out.controller = Some((c, p));
-    }
+    out.controller = one_of(
+        s,
+        CONTROLLER_TYPE,
+        &[
+            ("deployment", ControllerType::Deployment),
+            ("daemonset", ControllerType::DaemonSet),
+        ],
+        "a controller type b00t makes (deployment or daemonset)",
+    )?
+    .map(|c| (c, label_pos(s, CONTROLLER_TYPE)));
     Ok(out)
 }
 
@@ -323,15 +340,8 @@ fn probe(s: &Service, kind: &str) -> Result<Option<ProbeLabels>, MapError> {
     if !any {
         return Ok(None);
     }
-    let err = |f: &str, message: String| {
-        let k = name(f);
-        bad(
-            pos_of(&s.label_keys, &k, &s.pos),
-            format!("services.{}.labels.{k}", s.name),
-            message,
-        )
-    };
-    let get = |f: &str| s.labels.get(&name(f)).map(|v| v.trim());
+    let err = |f: &str, message: String| label_err(s, &name(f), message);
+    let get = |f: &str| label(s, &name(f));
     let port = |f: &str| -> Result<Option<u16>, MapError> {
         get(f)
             .map(|v| {
@@ -452,14 +462,8 @@ fn probe(s: &Service, kind: &str) -> Result<Option<ProbeLabels>, MapError> {
 /// `kompose.service.expose`: `true`, or comma-separated `host[/path]`; with the optional TLS
 /// secret and IngressClass, which need it.
 fn expose(s: &Service) -> Result<Option<(Expose, Pos)>, MapError> {
-    let err = |k: &str, message: String| {
-        bad(
-            pos_of(&s.label_keys, k, &s.pos),
-            format!("services.{}.labels.{k}", s.name),
-            message,
-        )
-    };
-    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
+    let err = |k: &str, message: String| label_err(s, k, message);
+    let get = |k: &str| label(s, k);
     let name = |k: &str, what: &str| -> Result<Option<String>, MapError> {
         get(k)
             .map(|v| {
@@ -508,7 +512,7 @@ fn expose(s: &Service) -> Result<Option<(Expose, Pos)>, MapError> {
             rules.push((Some(host.to_string()), path));
         }
     }
-    let pos = s.label_keys.get(EXPOSE).unwrap_or(&s.pos).clone();
+    let pos = label_pos(s, EXPOSE);
     Ok(Some((
         Expose {
             rules,
@@ -528,14 +532,8 @@ fn json_argv(v: &str) -> Option<Vec<String>> {
 /// `init`, the command is a JSON array (`["printenv"]`) or words split like `command:`.
 #[allow(clippy::type_complexity)]
 fn init(s: &Service) -> Result<Option<(String, String, Option<Vec<String>>)>, MapError> {
-    let err = |k: &str, message: String| {
-        bad(
-            pos_of(&s.label_keys, k, &s.pos),
-            format!("services.{}.labels.{k}", s.name),
-            message,
-        )
-    };
-    let get = |k: &str| s.labels.get(k).map(|v| v.trim());
+    let err = |k: &str, message: String| label_err(s, k, message);
+    let get = |k: &str| label(s, k);
     if [INIT_NAME, INIT_IMAGE, INIT_COMMAND]
         .iter()
         .all(|k| get(k).is_none())
