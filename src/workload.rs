@@ -49,6 +49,17 @@ pub enum Controller {
     Pod,
 }
 
+/// The type of a workload's Service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum ServiceType {
+    #[default]
+    ClusterIp,
+    NodePort,
+    LoadBalancer,
+    /// ClusterIP `None`, with the ports.
+    Headless,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub enum RestartPolicy {
     #[default]
@@ -127,6 +138,14 @@ pub struct Workload {
     /// None`, no ports), so the workload's name resolves in cluster DNS as a compose service's
     /// name does on its network. Off for MCP servers (a stdio server has no clients to find it).
     pub reachable_by_name: bool,
+    /// Type of the Service (when there is one).
+    pub service_type: ServiceType,
+    /// `nodePort` of the Service's only port (NodePort Services).
+    pub node_port: Option<u16>,
+    /// Secrets for pulling the images (`imagePullSecrets`).
+    pub image_pull_secrets: Vec<String>,
+    /// An Ingress to the workload's Service (kompose.service.expose).
+    pub ingress: Option<Ingress>,
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
@@ -148,6 +167,18 @@ pub struct NodeRequirement {
     pub key: String,
     pub operator: &'static str,
     pub values: Vec<String>,
+}
+
+/// An Ingress routing outside traffic to the workload's Service, on `port`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Ingress {
+    /// `(host, path)` rules; no host matches every host.
+    pub rules: Vec<(Option<String>, String)>,
+    /// Service port the rules route to.
+    pub port: u16,
+    /// TLS Secret for the hosts.
+    pub tls_secret: Option<String>,
+    pub class_name: Option<String>,
 }
 
 /// Pod-level security settings.
@@ -183,6 +214,8 @@ pub struct Container {
     pub startup: Option<Probe>,
     pub security: ContainerSecurity,
     pub mounts: Vec<Mount>,
+    /// `imagePullPolicy` (`Always`, `Never`, `IfNotPresent`); `None` is `IfNotPresent`.
+    pub image_pull_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -346,6 +379,8 @@ pub struct Claim {
     pub name: String,
     pub size: String,
     pub access_mode: AccessMode,
+    /// `storageClassName`; `None` uses the cluster's default StorageClass.
+    pub storage_class: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

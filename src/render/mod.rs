@@ -11,6 +11,7 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::networking::v1 as net;
 use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, Controller, DataObject, Probe, ProbeAction,
-    RestartPolicy, VolumeSource, Workload,
+    RestartPolicy, ServiceType, VolumeSource, Workload,
 };
 
 pub mod docker;
@@ -49,6 +50,7 @@ pub enum Object {
     Deployment(Deployment),
     DaemonSet(DaemonSet),
     Pod(core::Pod),
+    Ingress(net::Ingress),
 }
 
 impl Object {
@@ -66,6 +68,7 @@ impl Object {
             Object::Deployment(_) => "deployment.apps",
             Object::DaemonSet(_) => "daemonset.apps",
             Object::Pod(_) => "pod",
+            Object::Ingress(_) => "ingress.networking.k8s.io",
         }
     }
 
@@ -83,6 +86,7 @@ impl Object {
             Object::Deployment(_) => "Deployment",
             Object::DaemonSet(_) => "DaemonSet",
             Object::Pod(_) => "Pod",
+            Object::Ingress(_) => "Ingress",
         }
     }
 
@@ -99,6 +103,7 @@ impl Object {
             Object::Deployment(o) => &o.metadata,
             Object::DaemonSet(o) => &o.metadata,
             Object::Pod(o) => &o.metadata,
+            Object::Ingress(o) => &o.metadata,
         }
     }
 
@@ -115,6 +120,7 @@ impl Object {
             Object::Deployment(o) => &mut o.metadata,
             Object::DaemonSet(o) => &mut o.metadata,
             Object::Pod(o) => &mut o.metadata,
+            Object::Ingress(o) => &mut o.metadata,
         }
     }
 
@@ -238,11 +244,21 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
     // A workload that publishes nothing but must be reachable by name gets a headless Service:
     // no ports (valid when `clusterIP: None`), DNS A records are the ready pods' IPs.
     let headless = ports.is_empty() && w.reachable_by_name;
+    let mut ports = ports;
+    if let (Some(np), [p]) = (w.node_port, ports.as_mut_slice()) {
+        p.node_port = Some(i32::from(np));
+    }
     if (!ports.is_empty() || headless) && w.controller != Controller::DaemonSet {
+        let type_ = match w.service_type {
+            ServiceType::NodePort if !headless => "NodePort",
+            ServiceType::LoadBalancer if !headless => "LoadBalancer",
+            _ => "ClusterIP",
+        };
+        let headless = headless || w.service_type == ServiceType::Headless;
         out.push(Object::Service(core::Service {
             metadata: meta(&w.name),
             spec: Some(core::ServiceSpec {
-                type_: Some("ClusterIP".into()),
+                type_: Some(type_.into()),
                 cluster_ip: headless.then(|| "None".into()),
                 selector: Some(labels::selector_labels(w)),
                 ports: (!ports.is_empty()).then_some(ports),
@@ -315,7 +331,54 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
             }))
         }
     }
+    if let Some(i) = &w.ingress {
+        out.push(Object::Ingress(ingress(i, &w.name, meta(&w.name))));
+    }
     out
+}
+
+/// The Ingress of a workload: each rule routes to the workload's Service on `i.port`.
+fn ingress(i: &crate::workload::Ingress, service: &str, metadata: ObjectMeta) -> net::Ingress {
+    let backend = net::IngressBackend {
+        service: Some(net::IngressServiceBackend {
+            name: service.to_string(),
+            port: Some(net::ServiceBackendPort {
+                number: Some(i32::from(i.port)),
+                ..Default::default()
+            }),
+        }),
+        ..Default::default()
+    };
+    let rules = i
+        .rules
+        .iter()
+        .map(|(host, path)| net::IngressRule {
+            host: host.clone(),
+            http: Some(net::HTTPIngressRuleValue {
+                paths: vec![net::HTTPIngressPath {
+                    path: Some(path.clone()),
+                    path_type: "Prefix".into(),
+                    backend: backend.clone(),
+                }],
+            }),
+        })
+        .collect();
+    let hosts: Vec<String> = i.rules.iter().filter_map(|(h, _)| h.clone()).collect();
+    net::Ingress {
+        metadata,
+        spec: Some(net::IngressSpec {
+            ingress_class_name: i.class_name.clone(),
+            rules: Some(rules),
+            tls: i.tls_secret.as_ref().map(|s| {
+                vec![net::IngressTLS {
+                    hosts: (!hosts.is_empty()).then_some(hosts),
+                    secret_name: Some(s.clone()),
+                }]
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
 
 fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
@@ -377,6 +440,12 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
             }
             .into(),
         ),
+        image_pull_secrets: (!w.image_pull_secrets.is_empty()).then(|| {
+            w.image_pull_secrets
+                .iter()
+                .map(|n| core::LocalObjectReference { name: n.clone() })
+                .collect()
+        }),
         host_network: w.host_network.then_some(true),
         host_pid: w.host_pid.then_some(true),
         host_ipc: w.host_ipc.then_some(true),
@@ -538,7 +607,11 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
     core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
-        image_pull_policy: Some("IfNotPresent".into()),
+        image_pull_policy: Some(
+            c.image_pull_policy
+                .clone()
+                .unwrap_or_else(|| "IfNotPresent".into()),
+        ),
         command: escape_all(&c.command),
         args: escape_all(&c.args),
         working_dir: c.working_dir.clone(),
@@ -717,6 +790,7 @@ fn claim(
                 )])),
                 ..Default::default()
             }),
+            storage_class_name: c.storage_class.clone(),
             ..Default::default()
         }),
         ..Default::default()

@@ -13,12 +13,13 @@ use super::common::{self, Health};
 use super::compose::{self, Command, HealthTest, MountType, Project, Restart, Service};
 use snafu::IntoError;
 
+use super::kompose::{self, ControllerType, VolumeLabels};
 use super::{MapError, ReadConfigSnafu, SplitSnafu};
 use crate::render::{labels, validate};
 use crate::workload::{
     AccessMode, Bundle, Claim, Component, Container, ContainerSecurity, Controller, DataObject,
-    DnsConfig, EnvVar, HostAlias, KeyToPath, Mount, NodeRequirement, Port, Protocol, RestartPolicy,
-    Volume, VolumeSource, Warning, Workload, dns_label,
+    DnsConfig, EnvVar, HostAlias, Ingress, KeyToPath, Mount, NodeRequirement, Port, Probe,
+    Protocol, RestartPolicy, ServiceType, Volume, VolumeSource, Warning, Workload, dns_label,
 };
 
 /// Default size of a PersistentVolumeClaim for a named volume.
@@ -157,8 +158,10 @@ struct Cx<'a> {
     project: &'a Project,
     app: String,
     warnings: Vec<Warning>,
-    /// Claims by name, with whether every mount of it is read-only.
-    claims: BTreeMap<String, (String, bool)>,
+    /// Claims by name: size, whether every mount of it is read-only, StorageClass.
+    claims: BTreeMap<String, (String, bool, Option<String>)>,
+    /// kompose labels of the top-level volumes, by key.
+    volume_labels: BTreeMap<String, VolumeLabels>,
     /// Data objects by name.
     data: BTreeMap<String, DataObject>,
     used_volumes: BTreeSet<String>,
@@ -196,6 +199,7 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
         app,
         warnings: Vec::new(),
         claims: BTreeMap::new(),
+        volume_labels: BTreeMap::new(),
         data: BTreeMap::new(),
         used_volumes: BTreeSet::new(),
     };
@@ -208,6 +212,10 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
         cx.warn(&subject, w.message.clone());
     }
     top_level(&mut cx);
+    for (name, d) in &project.volumes {
+        let l = kompose::volume(name, d, &mut cx.warnings)?;
+        cx.volume_labels.insert(name.clone(), l);
+    }
     if opts.image.is_some() && project.services.len() > 1 {
         return Err(MapError::ImageForMany {
             services: project.services.len(),
@@ -250,9 +258,10 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
     }
     let claims = std::mem::take(&mut cx.claims)
         .into_iter()
-        .map(|(name, (size, ro))| Claim {
+        .map(|(name, (size, ro, storage_class))| Claim {
             name,
             size,
+            storage_class,
             access_mode: if ro {
                 AccessMode::ReadOnlyMany
             } else {
@@ -322,10 +331,15 @@ fn top_level(cx: &mut Cx<'_>) {
         for k in v.keys.keys() {
             match k.as_str() {
                 "name" | "external" => {}
-                "labels" if v.labels.keys().all(|l| l == SIZE_LABEL) => {}
+                // kompose labels: read (or warned about) by `kompose::volume`.
+                "labels"
+                    if v
+                        .labels
+                        .keys()
+                        .all(|l| l == SIZE_LABEL || kompose::is_kompose(l)) => {}
                 "labels" => cx.warn(
                     &format!("volumes.{name}"),
-                    format!("labels: not mapped (only {SIZE_LABEL} is read)"),
+                    format!("labels: not mapped (only {SIZE_LABEL} and kompose.volume.* are read)"),
                 ),
                 other => cx.warn(
                     &format!("volumes.{name}"),
@@ -406,10 +420,31 @@ fn service(
         ..Default::default()
     };
     w.labels.insert(labels::PART_OF.into(), cx.app.clone());
+    let kl = kompose::service(s, &mut cx.warnings)?;
     let mut c = Container {
         name: wname.clone(),
+        image_pull_policy: kl.image_pull_policy.map(String::from),
         ..Default::default()
     };
+    w.image_pull_secrets.extend(kl.image_pull_secret.clone());
+    if let Some((name, image, command)) = &kl.init {
+        if *name == wname {
+            return Err(refused(
+                s,
+                key_pos(s, &s.label_keys, kompose::INIT_NAME),
+                &format!("labels.{}", kompose::INIT_NAME),
+                format!("{name:?} is the name of the service's own container"),
+            ));
+        }
+        w.init_containers.push(Container {
+            name: name.clone(),
+            image: image.clone(),
+            command: command.clone(),
+            image_pull_policy: kl.image_pull_policy.map(String::from),
+            ..Default::default()
+        });
+    }
+    w.pod_security.fs_group = kl.fs_group;
 
     // ---- image / build
     // An empty `image: ""` is no image (Kubernetes requires one).
@@ -477,7 +512,10 @@ fn service(
 
     // ---- ports and expose
     ports(cx, s, &mut c);
-    if !c.ports.is_empty() && s.deploy.as_ref().and_then(|d| d.mode.as_deref()) == Some("global") {
+    if !c.ports.is_empty()
+        && kl.controller.is_none()
+        && s.deploy.as_ref().and_then(|d| d.mode.as_deref()) == Some("global")
+    {
         cx.warn(
             &subject,
             "ports: a DaemonSet gets no Service; reach its pods by node or pod IP",
@@ -485,7 +523,7 @@ fn service(
     }
 
     // ---- volumes, tmpfs, shm_size, configs, secrets
-    volumes(cx, s, &mut w, &mut c);
+    volumes(cx, s, &kl.volume, &mut w, &mut c);
     tmpfs(cx, s, &mut w, &mut c)?;
     if let Some(shm) = s.shm_size {
         w.volumes.push(Volume {
@@ -523,6 +561,14 @@ fn service(
     if let Some(h) = &s.healthcheck {
         healthcheck(cx, s, h, &mut c);
     }
+    for (labels, slot) in [
+        (&kl.readiness, &mut c.readiness),
+        (&kl.liveness, &mut c.liveness),
+    ] {
+        if let Some(l) = labels {
+            *slot = Some(label_probe(l, s.healthcheck.as_ref()));
+        }
+    }
 
     // ---- deploy, resources, restart
     // Resources with the position they come from; 0 means "no limit" / "no reservation", as
@@ -533,7 +579,7 @@ fn service(
     let mut restart = RestartPolicy::Always;
     if let Some(d) = &s.deploy {
         match d.mode.as_deref() {
-            Some("global") => controller = Controller::DaemonSet,
+            Some("global") if kl.controller.is_none() => controller = Controller::DaemonSet,
             Some(m @ ("replicated-job" | "global-job")) => {
                 controller = Controller::Pod;
                 restart = RestartPolicy::OnFailure;
@@ -628,6 +674,79 @@ fn service(
         limits.cpu = Amount::cpus(s.cpus, at("cpus"), "cpus");
     }
     resources(s, limits, requests, &mut c)?;
+    // kompose.controller.type overrides deploy.mode.
+    match kl.controller {
+        Some((ControllerType::DaemonSet, _)) => {
+            controller = Controller::DaemonSet;
+            if !c.ports.is_empty() {
+                cx.warn(
+                    &subject,
+                    "ports: a DaemonSet gets no Service; reach its pods by node or pod IP",
+                );
+            }
+            if w.replicas.is_some() {
+                cx.warn(
+                    &subject,
+                    "replicas: a DaemonSet runs one pod per node; replicas not kept",
+                );
+                w.replicas = None;
+            }
+        }
+        Some((ControllerType::Deployment, _)) => controller = Controller::Deployment,
+        None => {}
+    }
+    // kompose.service.type / kompose.service.nodeport.port.
+    if let Some(t) = kl.service_type {
+        if matches!(t, ServiceType::NodePort | ServiceType::LoadBalancer)
+            && !c.ports.iter().any(|p| p.service_port.is_some())
+        {
+            return Err(refused(
+                s,
+                key_pos(s, &s.label_keys, kompose::SERVICE_TYPE),
+                &format!("labels.{}", kompose::SERVICE_TYPE),
+                format!("a {t:?} Service needs ports (or expose)"),
+            ));
+        }
+        w.service_type = t;
+    }
+    if let Some((np, pos)) = &kl.node_port {
+        let n = c.ports.iter().filter(|p| p.service_port.is_some()).count();
+        if n != 1 {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &format!("labels.{}", kompose::NODEPORT_PORT),
+                format!("the Service has {n} ports; a node port can be set only for exactly one"),
+            ));
+        }
+        w.node_port = Some(*np);
+    }
+    // kompose.service.expose → an Ingress to the first Service port.
+    if let Some((e, pos)) = &kl.expose {
+        let key = format!("labels.{}", kompose::EXPOSE);
+        if controller == Controller::DaemonSet {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &key,
+                "a DaemonSet gets no Service for an Ingress to route to",
+            ));
+        }
+        let Some(port) = c.ports.iter().find_map(|p| p.service_port) else {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &key,
+                "an Ingress needs a port to route to (ports or expose)",
+            ));
+        };
+        w.ingress = Some(Ingress {
+            rules: e.rules.clone(),
+            port,
+            tls_secret: e.tls_secret.clone(),
+            class_name: e.class_name.clone(),
+        });
+    }
     if w.replicas.is_none()
         && let Some(n) = s.scale
     {
@@ -920,7 +1039,8 @@ fn service(
         }
         w.sysctls.insert(k.clone(), v.clone());
     }
-    for (k, v) in &s.labels {
+    // kompose labels were read (or warned about) above; they are not annotations.
+    for (k, v) in s.labels.iter().filter(|(k, _)| !kompose::is_kompose(k)) {
         annotate(cx, &subject, &mut w, "labels", k, v);
     }
     for (k, v) in &s.annotations {
@@ -1501,7 +1621,7 @@ fn add_volume(w: &mut Workload, v: Volume) {
     }
 }
 
-fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
+fn volumes(cx: &mut Cx<'_>, s: &Service, kl: &VolumeLabels, w: &mut Workload, c: &mut Container) {
     let subject = s.name.clone();
     let mut anon = 0usize;
     let mounts = shared_mounts(cx, s);
@@ -1556,10 +1676,18 @@ fn volumes(cx: &mut Cx<'_>, s: &Service, w: &mut Workload, c: &mut Container) {
                         format!("{field}: volume {raw:?} is external; a PersistentVolumeClaim named {claim} must exist"),
                     );
                 } else {
-                    let size = def
-                        .and_then(|d| d.labels.get(SIZE_LABEL).cloned())
+                    // The volume's own labels first, then the service's kompose labels.
+                    let vl = cx.volume_labels.get(src).cloned().unwrap_or_default();
+                    let size = vl
+                        .size
+                        .or_else(|| def.and_then(|d| d.labels.get(SIZE_LABEL).cloned()))
+                        .or_else(|| kl.size.clone())
                         .unwrap_or_else(|| DEFAULT_CLAIM_SIZE.to_string());
-                    let e = cx.claims.entry(claim.clone()).or_insert((size, true));
+                    let class = vl.storage_class.or_else(|| kl.storage_class.clone());
+                    let e = cx
+                        .claims
+                        .entry(claim.clone())
+                        .or_insert((size, true, class));
                     e.1 &= m.read_only;
                 }
                 if let Some(l) = m.bind.as_ref().and_then(|b| b.selinux.as_deref()) {
@@ -1916,6 +2044,27 @@ fn file_mounts(
         });
     }
     Ok(())
+}
+
+/// A probe from `kompose.service.healthcheck.<kind>.*`: timings from the labels, else from the
+/// service's `healthcheck`, else Docker's defaults; `start_period` → `initialDelaySeconds`.
+fn label_probe(l: &kompose::ProbeLabels, h: Option<&compose::Healthcheck>) -> Probe {
+    let p = common::probes(&Health {
+        argv: Vec::new(),
+        interval: l.interval.or(h.and_then(|h| h.interval)),
+        timeout: l.timeout.or(h.and_then(|h| h.timeout)),
+        retries: l.retries.or(h.and_then(|h| h.retries)),
+        start_period: None,
+        start_interval: None,
+    });
+    Probe {
+        action: l.action.clone(),
+        initial_delay_seconds: l
+            .start_period
+            .filter(|d| !d.is_zero())
+            .map(|d| i32::try_from(common::seconds(d, 1)).unwrap_or(i32::MAX)),
+        ..p.readiness
+    }
 }
 
 fn healthcheck(cx: &mut Cx<'_>, s: &Service, h: &compose::Healthcheck, c: &mut Container) {

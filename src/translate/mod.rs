@@ -8,6 +8,7 @@ pub mod compose;
 pub mod compose_map;
 pub mod dockerfile;
 pub mod dockerfile_map;
+pub mod kompose;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -96,6 +96,7 @@ fn round_trip(item: &Value) -> Result<(), String> {
         "Secret" => check::<Secret>(item),
         "ConfigMap" => check::<ConfigMap>(item),
         "PersistentVolumeClaim" => check::<PersistentVolumeClaim>(item),
+        "Ingress" => check::<k8s_openapi::api::networking::v1::Ingress>(item),
         other => Err(format!("unexpected kind {other:?}")),
     }
 }

@@ -96,6 +96,7 @@ fn bundle() -> Bundle {
         claims: vec![Claim {
             name: "data".into(),
             size: "1Gi".into(),
+            storage_class: None,
             access_mode: AccessMode::ReadWriteOnce,
         }],
         data: vec![DataObject {

@@ -192,6 +192,10 @@ impl Kube {
                     self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
                         .await
                 }
+                Object::Ingress(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
             };
             match res {
                 Ok(a) => {
@@ -439,6 +443,9 @@ impl Kube {
             Object::Deployment(_) => del!(self.namespaced_api::<apps::Deployment>(&ns)),
             Object::DaemonSet(_) => del!(self.namespaced_api::<apps::DaemonSet>(&ns)),
             Object::Pod(_) => del!(self.namespaced_api::<core::Pod>(&ns)),
+            Object::Ingress(_) => {
+                del!(self.namespaced_api::<k8s_openapi::api::networking::v1::Ingress>(&ns))
+            }
         }
     }
 }

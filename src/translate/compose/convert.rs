@@ -337,6 +337,17 @@ fn string_map(n: &Node, f: &str) -> R<BTreeMap<String, String>> {
         .collect())
 }
 
+/// A label map with the position of each key.
+fn labels(n: &Node, f: &str) -> R<(BTreeMap<String, String>, Keys)> {
+    let mut map = BTreeMap::new();
+    let mut keys = Keys::new();
+    for (k, v, pos) in kv(n, f)? {
+        keys.insert(k.clone(), pos);
+        map.insert(k, v.unwrap_or_default());
+    }
+    Ok((map, keys))
+}
+
 fn split_keys(m: &[(Key, Node)]) -> (Keys, Keys) {
     let mut keys = Keys::new();
     let mut ext = Keys::new();
@@ -1387,7 +1398,7 @@ pub(crate) fn service(
             "entrypoint" => s.entrypoint = command(v, f)?,
             "environment" => environment = kv(v, f)?,
             "env_file" => s.env_file = env_files(v, f, cx)?,
-            "labels" => s.labels = string_map(v, f)?,
+            "labels" => (s.labels, s.label_keys) = labels(v, f)?,
             "annotations" => s.annotations = string_map(v, f)?,
             "ports" => s.ports = ports(v, f)?,
             "expose" => s.expose = expose(v, f)?,
@@ -1589,7 +1600,7 @@ pub(crate) fn volume_def(name: &str, key_pos: &Pos, n: &Node) -> R<VolumeDef> {
             "name" => d.name = opt_string(v, &f)?,
             "driver" => d.driver = opt_string(v, &f)?,
             "driver_opts" => d.driver_opts = string_map(v, &f)?,
-            "labels" => d.labels = string_map(v, &f)?,
+            "labels" => (d.labels, d.label_keys) = labels(v, &f)?,
             "external" => {
                 let (e, n) = top_name_external(v, &f)?;
                 d.external = e;

@@ -76,6 +76,8 @@ pub struct Service {
     pub environment: BTreeMap<String, Option<String>>,
     pub env_file: Vec<EnvFile>,
     pub labels: BTreeMap<String, String>,
+    /// Position of each label's key (for errors about `kompose.*` label values).
+    pub label_keys: Keys,
     pub annotations: BTreeMap<String, String>,
     pub ports: Vec<Port>,
     pub expose: Vec<Expose>,
@@ -375,6 +377,8 @@ pub struct VolumeDef {
     pub driver_opts: BTreeMap<String, String>,
     pub external: bool,
     pub labels: BTreeMap<String, String>,
+    /// Position of each label's key.
+    pub label_keys: Keys,
     pub pos: Pos,
     pub keys: Keys,
 }
