@@ -497,14 +497,10 @@ async fn wait_ready(
     let start = Instant::now();
     let mut last_error = String::new();
     let result = loop {
-        let mut c = docker.require(name, "").await?;
+        let c = docker.require(name, "").await?;
         if !c.running || c.restarting || c.restart_count > 0 {
-            // Restarted and running again: the engine's exit code is now the new run's (0);
-            // the code it exited with before comes from its `die` event.
-            if c.running && !c.restarting {
-                c.exit_code = c.last_exit;
-            }
-            let mut reasons = vec![match c.exit_code {
+            let exit_code = c.last_exit_code();
+            let mut reasons = vec![match exit_code {
                 Some(code) => format!("the agent exited with code {code}"),
                 None if c.restart_count > 0 => {
                     format!(
@@ -523,7 +519,7 @@ async fn wait_ready(
             let logs = docker.last_lines(name, 20).await.unwrap_or_default();
             break Err(AgentFailure {
                 reasons,
-                exit_code: c.exit_code,
+                exit_code,
                 timed_out: false,
                 logs,
             });

@@ -372,6 +372,17 @@ pub struct ContainerInfo {
 }
 
 impl ContainerInfo {
+    /// The exit code of the latest finished run: the engine's while the container is stopped
+    /// or restarting; once it runs again after a restart (the engine then says 0), the code
+    /// of its last `die` event.
+    pub fn last_exit_code(&self) -> Option<i64> {
+        if self.running && !self.restarting {
+            self.last_exit
+        } else {
+            self.exit_code
+        }
+    }
+
     pub fn managed_by_b00t(&self) -> bool {
         self.labels.get(labels::MANAGED_BY).map(String::as_str) == Some(labels::MANAGED_BY_VALUE)
     }

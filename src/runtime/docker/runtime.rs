@@ -125,9 +125,7 @@ fn times(n: i64) -> String {
 fn problems(c: &ContainerInfo) -> (Vec<String>, bool) {
     let mut reasons = Vec::new();
     let exit = c
-        .exit_code
-        .filter(|e| !c.running || *e != 0)
-        .or(c.last_exit.filter(|_| c.running))
+        .last_exit_code()
         .map(|e| format!(" with code {e}"))
         .unwrap_or_default();
     if c.oom_killed {
@@ -223,11 +221,7 @@ fn state_of(c: &ContainerInfo) -> ContainerState {
         state: c.status.clone(),
         health: c.health.clone(),
         restarts: c.restart_count,
-        // While running, the engine says 0: not an exit; after a restart, the last run's.
-        exit_code: c
-            .exit_code
-            .filter(|_| !c.running || c.restarting)
-            .or(c.last_exit),
+        exit_code: c.last_exit_code(),
         oom_killed: c.oom_killed,
         started_at: ts_string(c.started_at),
         ports: port_strings(c),
@@ -910,6 +904,15 @@ mod tests {
         );
         let stopped = summarize("x-mcp", &[info("exited", false, 0, Some(0))]);
         assert_eq!(stopped.status, "Stopped");
+        // Restarted and running again: the engine says 0; the last `die` event says 3.
+        let mut again = info("running", true, 1, Some(0));
+        again.last_exit = Some(3);
+        let crash = summarize("x-mcp", std::slice::from_ref(&again));
+        assert!(
+            crash.reasons[0].contains("keeps exiting with code 3 (restarted once)"),
+            "{crash:?}"
+        );
+        assert_eq!(state_of(&again).exit_code, Some(3));
     }
 
     #[test]
