@@ -126,18 +126,25 @@ pub struct Listed {
     pub probes: Option<Vec<Option<ProbeReport>>>,
 }
 
+/// One row of `list --json`: the workload and, when probes ran, its handshake (`null` for
+/// rows that are not MCP servers).
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow<'a> {
+    #[serde(flatten)]
+    pub workload: &'a WorkloadSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<&'a Option<ProbeReport>>,
+}
+
 impl Listed {
     /// The `--json` document: the rows, each with a `probe` field when probes ran.
-    pub fn document(&self) -> Vec<serde_json::Value> {
+    pub fn document(&self) -> Vec<ListRow<'_>> {
         self.rows
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                let mut v = serde_json::to_value(r).unwrap_or_default();
-                if let (Some(p), Some(o)) = (&self.probes, v.as_object_mut()) {
-                    o.insert("probe".into(), serde_json::json!(p[i]));
-                }
-                v
+            .map(|(i, workload)| ListRow {
+                workload,
+                probe: self.probes.as_ref().map(|p| &p[i]),
             })
             .collect()
     }
