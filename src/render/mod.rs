@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, DeploymentStrategy,
-    RollingUpdateDeployment,
+    RollingUpdateDeployment, StatefulSet,
 };
+use k8s_openapi::api::autoscaling::v2 as autoscaling;
+use k8s_openapi::api::batch::v1 as batch;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::networking::v1 as net;
+use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::api::rbac::v1 as rbac;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -36,6 +39,9 @@ pub use validate::InvalidObject;
 ///
 /// `Namespace`, `ClusterRole` and `ClusterRoleBinding` are cluster-scoped
 /// ([`Object::is_cluster_scoped`]): they are applied without a namespace.
+// Workload kinds are 2–3 KiB each and the small kinds are rare: boxing would only add
+// indirection to a handful of objects built once per command.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Object {
@@ -50,7 +56,12 @@ pub enum Object {
     Deployment(Deployment),
     DaemonSet(DaemonSet),
     Pod(core::Pod),
+    StatefulSet(StatefulSet),
+    CronJob(batch::CronJob),
     Ingress(net::Ingress),
+    NetworkPolicy(net::NetworkPolicy),
+    DisruptionBudget(policy::PodDisruptionBudget),
+    Autoscaler(autoscaling::HorizontalPodAutoscaler),
 }
 
 impl Object {
@@ -68,7 +79,12 @@ impl Object {
             Object::Deployment(_) => "deployment.apps",
             Object::DaemonSet(_) => "daemonset.apps",
             Object::Pod(_) => "pod",
+            Object::StatefulSet(_) => "statefulset.apps",
+            Object::CronJob(_) => "cronjob.batch",
             Object::Ingress(_) => "ingress.networking.k8s.io",
+            Object::NetworkPolicy(_) => "networkpolicy.networking.k8s.io",
+            Object::DisruptionBudget(_) => "poddisruptionbudget.policy",
+            Object::Autoscaler(_) => "horizontalpodautoscaler.autoscaling",
         }
     }
 
@@ -86,7 +102,12 @@ impl Object {
             Object::Deployment(_) => "Deployment",
             Object::DaemonSet(_) => "DaemonSet",
             Object::Pod(_) => "Pod",
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::CronJob(_) => "CronJob",
             Object::Ingress(_) => "Ingress",
+            Object::NetworkPolicy(_) => "NetworkPolicy",
+            Object::DisruptionBudget(_) => "PodDisruptionBudget",
+            Object::Autoscaler(_) => "HorizontalPodAutoscaler",
         }
     }
 
@@ -103,7 +124,12 @@ impl Object {
             Object::Deployment(o) => &o.metadata,
             Object::DaemonSet(o) => &o.metadata,
             Object::Pod(o) => &o.metadata,
+            Object::StatefulSet(o) => &o.metadata,
+            Object::CronJob(o) => &o.metadata,
             Object::Ingress(o) => &o.metadata,
+            Object::NetworkPolicy(o) => &o.metadata,
+            Object::DisruptionBudget(o) => &o.metadata,
+            Object::Autoscaler(o) => &o.metadata,
         }
     }
 
@@ -120,7 +146,12 @@ impl Object {
             Object::Deployment(o) => &mut o.metadata,
             Object::DaemonSet(o) => &mut o.metadata,
             Object::Pod(o) => &mut o.metadata,
+            Object::StatefulSet(o) => &mut o.metadata,
+            Object::CronJob(o) => &mut o.metadata,
             Object::Ingress(o) => &mut o.metadata,
+            Object::NetworkPolicy(o) => &mut o.metadata,
+            Object::DisruptionBudget(o) => &mut o.metadata,
+            Object::Autoscaler(o) => &mut o.metadata,
         }
     }
 

@@ -1081,8 +1081,60 @@ fn delete_removes_everything_b00t_created_and_nothing_foreign() {
     ctx.deploy_echo();
     // A foreign secret whose name looks like ours, without our labels.
     ctx.cluster.create(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "github-mcp-other", "namespace": "default"}}));
+    // Every other kind b00t renders, carrying the instance's labels, goes too.
+    let labels = ctx
+        .cluster
+        .get("deployments", "default", "github-mcp")
+        .unwrap()["metadata"]["labels"]
+        .clone();
+    let sel = json!({"matchLabels": {"app.kubernetes.io/instance": labels["app.kubernetes.io/instance"]}});
+    let tmpl = json!({"metadata": {"labels": labels}, "spec": {"containers": [{"name": "c", "image": "busybox"}]}});
+    let extra = [
+        (
+            "statefulsets",
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "spec": {"selector": sel, "serviceName": "github-mcp", "template": tmpl}}),
+        ),
+        (
+            "cronjobs",
+            json!({"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"metadata": {"labels": labels}, "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}}}),
+        ),
+        (
+            "ingresses",
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "spec": {"defaultBackend": {"service": {"name": "github-mcp", "port": {"number": 80}}}}}),
+        ),
+        (
+            "networkpolicies",
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "spec": {"podSelector": sel, "policyTypes": ["Ingress"]}}),
+        ),
+        (
+            "poddisruptionbudgets",
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "spec": {"selector": sel, "minAvailable": 1}}),
+        ),
+        (
+            "horizontalpodautoscalers",
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "github-mcp"}, "minReplicas": 1, "maxReplicas": 3}}),
+        ),
+    ];
+    for (_, mut o) in extra.clone() {
+        o["metadata"] = json!({"name": "github-mcp-x", "namespace": "default", "labels": labels});
+        ctx.cluster.create(o);
+    }
     let o = ctx.run(&["k8s", "delete", "github", "--wait"]);
     assert_eq!(o.code, 0, "{o}");
+    for (plural, o_) in &extra {
+        assert!(
+            ctx.cluster.get(plural, "default", "github-mcp-x").is_none(),
+            "{} left behind: {o}",
+            o_["kind"]
+        );
+    }
+    assert!(
+        o.stdout
+            .contains("horizontalpodautoscaler.autoscaling/github-mcp-x deleted")
+            && o.stdout
+                .contains("networkpolicy.networking.k8s.io/github-mcp-x deleted"),
+        "{o}"
+    );
     assert!(
         o.stdout.contains("deployment.apps/github-mcp deleted")
             && o.stdout.contains("secret/github-mcp-env deleted"),

@@ -192,7 +192,27 @@ impl Kube {
                     self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
                         .await
                 }
+                Object::StatefulSet(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::CronJob(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
                 Object::Ingress(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::NetworkPolicy(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::DisruptionBudget(o) => {
+                    self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
+                        .await
+                }
+                Object::Autoscaler(o) => {
                     self.apply_one(self.namespaced_api(ns), Some(ns), o, obj, opts)
                         .await
                 }
@@ -417,7 +437,11 @@ impl Kube {
     /// Delete one of our rendered objects (used by rollback).
     async fn delete_object(&self, obj: &Object) -> Result<()> {
         use k8s_openapi::api::apps::v1 as apps;
+        use k8s_openapi::api::autoscaling::v2 as autoscaling;
+        use k8s_openapi::api::batch::v1 as batch;
         use k8s_openapi::api::core::v1 as core;
+        use k8s_openapi::api::networking::v1 as net;
+        use k8s_openapi::api::policy::v1 as policy;
         use k8s_openapi::api::rbac::v1 as rbac;
         let dp = DeleteParams::background();
         let name = obj.name();
@@ -443,8 +467,15 @@ impl Kube {
             Object::Deployment(_) => del!(self.namespaced_api::<apps::Deployment>(&ns)),
             Object::DaemonSet(_) => del!(self.namespaced_api::<apps::DaemonSet>(&ns)),
             Object::Pod(_) => del!(self.namespaced_api::<core::Pod>(&ns)),
-            Object::Ingress(_) => {
-                del!(self.namespaced_api::<k8s_openapi::api::networking::v1::Ingress>(&ns))
+            Object::StatefulSet(_) => del!(self.namespaced_api::<apps::StatefulSet>(&ns)),
+            Object::CronJob(_) => del!(self.namespaced_api::<batch::CronJob>(&ns)),
+            Object::Ingress(_) => del!(self.namespaced_api::<net::Ingress>(&ns)),
+            Object::NetworkPolicy(_) => del!(self.namespaced_api::<net::NetworkPolicy>(&ns)),
+            Object::DisruptionBudget(_) => {
+                del!(self.namespaced_api::<policy::PodDisruptionBudget>(&ns))
+            }
+            Object::Autoscaler(_) => {
+                del!(self.namespaced_api::<autoscaling::HorizontalPodAutoscaler>(&ns))
             }
         }
     }

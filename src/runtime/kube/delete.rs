@@ -5,8 +5,12 @@ use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::NamespaceResourceScope;
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolumeClaim, Pod, Secret, Service};
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::api::{Api, DeleteParams, ListParams};
 use kube::{Resource, ResourceExt};
 use serde::Serialize;
@@ -32,33 +36,39 @@ impl Kube {
     pub async fn delete_selected(&self, selector: &str) -> Result<Vec<Deleted>> {
         debug_assert!(selector.contains(labels::MANAGED_BY));
         let mut out = Vec::new();
-        out.extend(
-            self.delete_kind::<Deployment>("deployment.apps", "Deployment", selector)
-                .await?,
+        macro_rules! kind {
+            ($k:ty, $kind_ref:literal, $kind:literal) => {
+                out.extend(self.delete_kind::<$k>($kind_ref, $kind, selector).await?)
+            };
+        }
+        // The autoscaler first, so nothing scales what is being deleted.
+        kind!(
+            HorizontalPodAutoscaler,
+            "horizontalpodautoscaler.autoscaling",
+            "HorizontalPodAutoscaler"
         );
-        out.extend(
-            self.delete_kind::<DaemonSet>("daemonset.apps", "DaemonSet", selector)
-                .await?,
+        kind!(Deployment, "deployment.apps", "Deployment");
+        kind!(DaemonSet, "daemonset.apps", "DaemonSet");
+        kind!(StatefulSet, "statefulset.apps", "StatefulSet");
+        kind!(CronJob, "cronjob.batch", "CronJob");
+        kind!(
+            PodDisruptionBudget,
+            "poddisruptionbudget.policy",
+            "PodDisruptionBudget"
         );
-        out.extend(
-            self.delete_kind::<Service>("service", "Service", selector)
-                .await?,
+        kind!(Ingress, "ingress.networking.k8s.io", "Ingress");
+        kind!(
+            NetworkPolicy,
+            "networkpolicy.networking.k8s.io",
+            "NetworkPolicy"
         );
-        out.extend(
-            self.delete_kind::<Secret>("secret", "Secret", selector)
-                .await?,
-        );
-        out.extend(
-            self.delete_kind::<ConfigMap>("configmap", "ConfigMap", selector)
-                .await?,
-        );
-        out.extend(
-            self.delete_kind::<PersistentVolumeClaim>(
-                "persistentvolumeclaim",
-                "PersistentVolumeClaim",
-                selector,
-            )
-            .await?,
+        kind!(Service, "service", "Service");
+        kind!(Secret, "secret", "Secret");
+        kind!(ConfigMap, "configmap", "ConfigMap");
+        kind!(
+            PersistentVolumeClaim,
+            "persistentvolumeclaim",
+            "PersistentVolumeClaim"
         );
         // Bare pods (ours, without a controller); controller-owned pods are collected.
         out.extend(self.delete_kind::<Pod>("pod", "Pod", selector).await?);

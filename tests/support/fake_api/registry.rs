@@ -57,7 +57,10 @@ impl Res {
 
     /// Resources whose metadata.generation the server maintains.
     pub fn has_generation(&self) -> bool {
-        self.group == "apps" && self.plural != "controllerrevisions"
+        matches!(
+            self.group,
+            "apps" | "batch" | "networking.k8s.io" | "policy" | "autoscaling"
+        ) && self.plural != "controllerrevisions"
     }
 
     /// Reviews are created and answered, never stored.
@@ -81,11 +84,33 @@ const ALL_VERBS: &[&str] = &[
     "watch",
 ];
 
+/// The version the fake serves for a group: autoscaling/v2 (b00t's HPAs), v1 elsewhere.
+const fn served_version(group: &str) -> &'static str {
+    const fn eq(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    if eq(group.as_bytes(), b"autoscaling") {
+        "v2"
+    } else {
+        "v1"
+    }
+}
+
 macro_rules! res {
     ($g:expr, $p:expr, $s:expr, $k:expr, $ns:expr, $short:expr, $cat:expr, $sub:expr) => {
         Res {
             group: $g,
-            version: "v1",
+            version: served_version($g),
             plural: $p,
             singular: $s,
             kind: $k,
@@ -221,6 +246,76 @@ pub static RESOURCES: &[Res] = &[
         &[]
     ),
     res!(
+        "apps",
+        "statefulsets",
+        "statefulset",
+        "StatefulSet",
+        true,
+        &["sts"],
+        &["all"],
+        &["status", "scale"]
+    ),
+    res!(
+        "batch",
+        "jobs",
+        "job",
+        "Job",
+        true,
+        &[],
+        &["all"],
+        &["status"]
+    ),
+    res!(
+        "batch",
+        "cronjobs",
+        "cronjob",
+        "CronJob",
+        true,
+        &["cj"],
+        &["all"],
+        &["status"]
+    ),
+    res!(
+        "networking.k8s.io",
+        "ingresses",
+        "ingress",
+        "Ingress",
+        true,
+        &["ing"],
+        &[],
+        &["status"]
+    ),
+    res!(
+        "networking.k8s.io",
+        "networkpolicies",
+        "networkpolicy",
+        "NetworkPolicy",
+        true,
+        &["netpol"],
+        &[],
+        &[]
+    ),
+    res!(
+        "policy",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        "PodDisruptionBudget",
+        true,
+        &["pdb"],
+        &[],
+        &["status"]
+    ),
+    res!(
+        "autoscaling",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        true,
+        &["hpa"],
+        &["all"],
+        &["status"]
+    ),
+    res!(
         "rbac.authorization.k8s.io",
         "clusterroles",
         "clusterrole",
@@ -273,7 +368,15 @@ pub static RESOURCES: &[Res] = &[
     ),
 ];
 
-pub const GROUPS: &[&str] = &["apps", "authorization.k8s.io", "rbac.authorization.k8s.io"];
+pub const GROUPS: &[&str] = &[
+    "apps",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "networking.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+];
 
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Res> {
     RESOURCES
@@ -329,11 +432,20 @@ pub fn api_versions() -> Value {
     })
 }
 
+/// The one version the fake serves for `group` (`v2` for autoscaling, else `v1`).
+fn group_version(group: &str) -> &'static str {
+    RESOURCES
+        .iter()
+        .find(|r| r.group == group)
+        .map_or("v1", |r| r.version)
+}
+
 fn group_doc(name: &str) -> Value {
+    let v = group_version(name);
     json!({
         "name": name,
-        "versions": [{"groupVersion": format!("{name}/v1"), "version": "v1"}],
-        "preferredVersion": {"groupVersion": format!("{name}/v1"), "version": "v1"}
+        "versions": [{"groupVersion": format!("{name}/{v}"), "version": v}],
+        "preferredVersion": {"groupVersion": format!("{name}/{v}"), "version": v}
     })
 }
 

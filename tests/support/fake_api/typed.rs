@@ -2,7 +2,10 @@
 //! values of the wrong type are a 400, fields the type does not have are unknown fields
 //! (dropped with `fieldValidation=Warn`/`Ignore`, the default; refused with `Strict`).
 
-use k8s_openapi::api::{apps::v1 as apps, core::v1 as core, rbac::v1 as rbac};
+use k8s_openapi::api::{
+    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
+    networking::v1 as net, policy::v1 as policy, rbac::v1 as rbac,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -32,6 +35,13 @@ fn typed(plural: &str, v: &Value) -> Result<Option<Value>, String> {
         "replicasets" => roundtrip::<apps::ReplicaSet>(v),
         "daemonsets" => roundtrip::<apps::DaemonSet>(v),
         "controllerrevisions" => roundtrip::<apps::ControllerRevision>(v),
+        "statefulsets" => roundtrip::<apps::StatefulSet>(v),
+        "jobs" => roundtrip::<batch::Job>(v),
+        "cronjobs" => roundtrip::<batch::CronJob>(v),
+        "ingresses" => roundtrip::<net::Ingress>(v),
+        "networkpolicies" => roundtrip::<net::NetworkPolicy>(v),
+        "poddisruptionbudgets" => roundtrip::<policy::PodDisruptionBudget>(v),
+        "horizontalpodautoscalers" => roundtrip::<autoscaling::HorizontalPodAutoscaler>(v),
         "clusterroles" => roundtrip::<rbac::ClusterRole>(v),
         "clusterrolebindings" => roundtrip::<rbac::ClusterRoleBinding>(v),
         "roles" => roundtrip::<rbac::Role>(v),
