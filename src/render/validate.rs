@@ -160,7 +160,9 @@ pub fn image_reference_error(r: &str) -> Option<String> {
     if r.is_empty() {
         Some("is empty".into())
     } else if name.len() > 255 {
-        Some(format!("{r:?}: the repository name is longer than 255 characters"))
+        Some(format!(
+            "{r:?}: the repository name is longer than 255 characters"
+        ))
     } else if !IMAGE_REFERENCE.is_match(r) {
         Some(format!(
             "{r:?} is not a valid image reference ([host[:port]/]path[:tag][@digest], path in lowercase)"

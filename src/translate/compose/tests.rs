@@ -1328,12 +1328,24 @@ fn env_file_values_refer_to_the_service_environment() {
     let p = load(&opts).unwrap();
     let e = &svc(&p, "s").environment;
     let get = |k: &str| e[k].as_deref();
-    assert_eq!(get("DATA"), Some("/srv/data"), "the service's value, not the project's");
+    assert_eq!(
+        get("DATA"),
+        Some("/srv/data"),
+        "the service's value, not the project's"
+    );
     assert_eq!(get("URL"), Some("http://db:80"));
     assert_eq!(get("FROM_PROJECT"), Some("p"));
-    assert_eq!(get("BASE"), Some("/srv"), "`environment` wins over env_file");
+    assert_eq!(
+        get("BASE"),
+        Some("/srv"),
+        "`environment` wins over env_file"
+    );
     assert_eq!(get("LOG"), Some("/srv/data/log"), "an earlier file's value");
-    assert_eq!(get("FIRST"), Some("file"), "an earlier file overrides the service value it saw");
+    assert_eq!(
+        get("FIRST"),
+        Some("file"),
+        "an earlier file overrides the service value it saw"
+    );
     assert_eq!(get("INHERITED"), Some("i"));
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }
