@@ -9,6 +9,7 @@ use super::Global;
 use super::obi_docker::PullArg;
 use crate::datum::UserConfig;
 use crate::error::{Error, Exit, Result};
+use crate::ops::contexts::{self, Fanout, Scope};
 use crate::runtime::docker::{self, Docker};
 use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
 use crate::runtime::{ApplyWorkload, Runtime, RuntimeKind};
@@ -148,6 +149,54 @@ pub async fn connect(
             Ok(Backend::Docker(d))
         }
     }
+}
+
+/// Where a read command (`list`, `status`) runs: one backend, or several contexts.
+pub enum Reads {
+    One(Backend),
+    Several(Fanout),
+}
+
+/// `--context a,b` or `--all-contexts` fan out over those contexts; one context (or none)
+/// connects as every command does. Unknown context names are refused before anything is
+/// contacted.
+pub async fn reads(
+    kind: RuntimeKind,
+    global: &Global,
+    all_contexts: bool,
+    request_timeout: Duration,
+) -> Result<Reads> {
+    if kind == RuntimeKind::Docker {
+        if all_contexts {
+            return Err(Error::msg(
+                Exit::Usage,
+                "--all-contexts does not apply to --runtime docker (DOCKER_HOST or the docker context choose the engine)",
+            ));
+        }
+        return Ok(Reads::One(
+            connect(kind, global, None, request_timeout, false).await?,
+        ));
+    }
+    let scope = contexts::scope(
+        global.kubeconfig.as_deref(),
+        global.context.as_deref(),
+        all_contexts,
+    )?;
+    Ok(match scope {
+        Scope::Single(context) => {
+            let global = Global {
+                context,
+                ..global.clone()
+            };
+            Reads::One(connect(kind, &global, None, request_timeout, false).await?)
+        }
+        Scope::Several(contexts) => Reads::Several(Fanout {
+            kubeconfig: global.kubeconfig.clone(),
+            contexts,
+            namespace: global.namespace.clone(),
+            request_timeout,
+        }),
+    })
 }
 
 /// No kubeconfig: say so, and when a Docker engine answers, show the command that uses it.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::progress::McpEvents;
 use super::{Defaults, Toolset};
-use crate::cli::runtime::{self as cli_runtime, Backend};
+use crate::cli::runtime::{self as cli_runtime, Backend, Reads};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
 use crate::ops::obi::{self as obi_ops, Mode};
@@ -466,6 +466,11 @@ pub struct ListParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
+    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
+    pub contexts: Option<Vec<String>>,
+    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
+    #[serde(default, alias = "allContexts")]
+    pub all_contexts: bool,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -510,6 +515,11 @@ pub struct StatusParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
+    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
+    pub contexts: Option<Vec<String>>,
+    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
+    #[serde(default, alias = "allContexts")]
+    pub all_contexts: bool,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -1107,6 +1117,49 @@ async fn backend(
     cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, streaming).await
 }
 
+/// The result of a read over several contexts, as for one context: an unhealthy workload or
+/// MCP server (exit 1) is a successful call whose entries say so; every context failing, or
+/// the workload missing in all of them, is an error carrying the entries.
+fn several_outcome(doc: Value, verdict: Result<()>, summary: String) -> Outcome {
+    match verdict {
+        Err(error) if error.exit() != Exit::Failed => Outcome::Failed {
+            error,
+            doc: Some(doc),
+        },
+        Err(e) => Outcome::Done {
+            doc,
+            summary: e.chain(),
+        },
+        Ok(()) => Outcome::Done { doc, summary },
+    }
+}
+
+/// A read tool's contexts (`contexts`, `all_contexts`): one backend, or a fan-out, decided as
+/// the CLI decides for `--context a,b` and `--all-contexts`.
+async fn reads(
+    cx: &Cx<'_>,
+    runtime: Option<RuntimeParam>,
+    t: &Target,
+    contexts: &Option<Vec<String>>,
+    all_contexts: bool,
+    all_namespaces: bool,
+) -> Result<Reads> {
+    let kind = runtime_kind(runtime)?;
+    let mut global = cx.defaults.global(t, all_namespaces);
+    if let Some(names) = contexts {
+        if t.context.is_some() {
+            return Err(Error::msg(
+                Exit::Usage,
+                "give either context or contexts, not both",
+            ));
+        }
+        global.context = Some(names.join(","));
+    } else if all_contexts {
+        global.context = t.context.clone();
+    }
+    cli_runtime::reads(kind, &global, all_contexts, cx.defaults.request_timeout).await
+}
+
 async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
     let timeout = duration(p.timeout.as_deref(), Duration::from_secs(120), "timeout")?;
     Ok(run(async {
@@ -1162,7 +1215,6 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
 }
 
 async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
-    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
     let req = ListRequest {
         all_namespaces: p.all_namespaces,
         all_pods: p.all,
@@ -1176,6 +1228,26 @@ async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
             .to_string()
         }),
         probe: p.probe.then(|| probe_options(p.mcp_path.as_deref())),
+    };
+    let b = match reads(
+        cx,
+        p.runtime,
+        &p.target,
+        &p.contexts,
+        p.all_contexts,
+        p.all_namespaces,
+    )
+    .await?
+    {
+        Reads::One(b) => b,
+        Reads::Several(fan) => {
+            let report = ops::contexts::list(&fan, &req).await;
+            return Ok(several_outcome(
+                json!({"items": report.document()}),
+                report.result(),
+                format!("{} context(s)", fan.contexts.len()),
+            ));
+        }
     };
     let listed = ops::workloads::list(b.rt(), &req).await?;
     let summary = match listed.result() {
@@ -1242,8 +1314,29 @@ fn log_outcome(what: &str, lines: Vec<LogLine>, notes: Vec<String>) -> Outcome {
 }
 
 async fn status(p: StatusParams, cx: &Cx<'_>) -> Result<Outcome> {
-    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
     let probe = p.probe.then(|| probe_options(p.mcp_path.as_deref()));
+    let b = match reads(
+        cx,
+        p.runtime,
+        &p.target,
+        &p.contexts,
+        p.all_contexts,
+        p.all_namespaces,
+    )
+    .await?
+    {
+        Reads::One(b) => b,
+        Reads::Several(fan) => {
+            let report =
+                ops::contexts::status(&fan, p.name.as_deref(), p.all_namespaces, probe.as_ref())
+                    .await;
+            return Ok(several_outcome(
+                json!({"items": report.document()}),
+                report.health(),
+                format!("{} context(s)", fan.contexts.len()),
+            ));
+        }
+    };
     let report =
         ops::workloads::status(b.rt(), p.name.as_deref(), p.all_namespaces, probe.as_ref()).await?;
     let summary = match (&report, report.health()) {
