@@ -48,7 +48,7 @@ pub struct Global {
     /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use
+    /// The kubeconfig context to use (k8s list and status: several, separated by commas)
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// Namespace (default: the context's, else "default")
