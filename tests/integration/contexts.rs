@@ -511,3 +511,118 @@ fn a_hanging_context_does_not_hold_up_the_others() {
     assert_eq!(v[1]["context"], "a");
     assert_eq!(v[1]["nodes_total"], 2);
 }
+
+#[test]
+fn probes_run_in_each_context() {
+    let Some(m) = crate::common::mcp_clients() else {
+        return;
+    };
+    let (a, b) = (FakeCluster::start(), FakeCluster::start());
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("kubeconfig");
+    write_kubeconfig(
+        &path,
+        &[
+            Context::of("a", &a, "default"),
+            Context::of("b", &b, "default"),
+        ],
+    );
+    let datums = tempfile::tempdir().unwrap();
+    let datum = |name: &str, command: &str, args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
+        std::fs::write(
+            datums.path().join(format!("{name}.mcp.toml")),
+            format!(
+                "[b00t]\nname = {name:?}\ntype = \"mcp\"\ncommand = {command:?}\nargs = [{}]\n\n[b00t.k8s]\nimage = \"node:22-alpine\"\n",
+                args.join(", ")
+            ),
+        )
+        .unwrap();
+    };
+    datum(
+        "everything",
+        &m.node.display().to_string(),
+        &[&m.everything.display().to_string(), "stdio"],
+    );
+    datum("dies", "sh", &["-c", "echo missing API key >&2; exit 3"]);
+    let run = |args: &[&str]| {
+        Out::from(
+            bin(home.path())
+                .arg("--kubeconfig")
+                .arg(&path)
+                .arg("--path")
+                .arg(datums.path())
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    for (context, server) in [("a", "everything"), ("b", "dies")] {
+        let o = run(&[
+            "--context",
+            context,
+            "k8s",
+            "deploy-mcp",
+            "--server",
+            server,
+            "--timeout",
+            "20s",
+        ]);
+        assert_eq!(o.code, 0, "{o}");
+    }
+
+    // b's server does not answer MCP: its row says why, and the command exits 1.
+    let o = run(&["--context", "a,b", "k8s", "list", "--probe", "--json"]);
+    assert_eq!(o.code, 1, "{o}");
+    let v = o.json();
+    let ra = &of_context(&v, "a")[0];
+    assert_eq!(ra["name"], "everything-mcp");
+    assert_eq!(ra["probe"]["healthy"], true, "{o}");
+    let rb = &of_context(&v, "b")[0];
+    assert_eq!(rb["probe"]["healthy"], false, "{o}");
+    assert!(
+        rb["probe"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("exited with code 3"),
+        "{o}"
+    );
+    assert!(o.error_line().starts_with("error: context b: "), "{o}");
+    let o = run(&["--context", "a,b", "k8s", "list", "--probe"]);
+    assert_eq!(o.code, 1, "{o}");
+    let header = o.stdout.lines().next().unwrap();
+    assert!(
+        header.starts_with("CONTEXT") && header.contains("MCP"),
+        "{o}"
+    );
+    assert!(
+        o.stdout
+            .lines()
+            .any(|l| l.starts_with("a ") && l.contains("ok, ")),
+        "{o}"
+    );
+
+    // status NAME --probe: found and healthy in a, missing in b (exit 0).
+    let o = run(&[
+        "--context",
+        "a,b",
+        "k8s",
+        "status",
+        "everything",
+        "--probe",
+        "--json",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let v = o.json();
+    assert_eq!(v[0]["context"], "a");
+    assert_eq!(v[0]["probe"]["healthy"], true, "{o}");
+    assert_eq!(v[1]["exit_class"], "not found");
+    let o = run(&["--context", "b,a", "k8s", "status", "dies", "--probe"]);
+    assert_eq!(o.code, 1, "{o}");
+    assert!(o.stdout.contains("[b]  mcp: "), "{o}");
+    assert!(
+        o.error_line()
+            .contains("context b: dies-mcp runs but its MCP server is unhealthy"),
+        "{o}"
+    );
+}
