@@ -11,6 +11,7 @@ use super::runtime::{self, Backend, DockerDeployFlags, RuntimeFlag};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
+use crate::ops::connect::Reads;
 use crate::ops::contexts::{InContext, ListedContexts, StatusContexts};
 use crate::ops::{
     self, workloads::DeleteTarget, workloads::StatusReport, workloads::WorkloadReport,
@@ -449,16 +450,16 @@ impl ListArgs {
                 ..Default::default()
             }),
         };
-        let backend = match runtime::reads(
+        let backend = match ops::connect::reads(
             self.runtime.kind()?,
-            global,
+            &global.target(),
             self.all_contexts,
             request_timeout,
         )
         .await?
         {
-            runtime::Reads::One(b) => b,
-            runtime::Reads::Several(fan) => {
+            Reads::One(b) => b,
+            Reads::Several(fan) => {
                 let report = ops::contexts::list(&fan, &req).await;
                 self.render_contexts(global, out, &report);
                 return report.result();
@@ -849,16 +850,16 @@ impl StatusArgs {
             endpoint: self.mcp.endpoint(),
             ..Default::default()
         });
-        let backend = match runtime::reads(
+        let backend = match ops::connect::reads(
             self.runtime.kind()?,
-            global,
+            &global.target(),
             self.all_contexts,
             request_timeout,
         )
         .await?
         {
-            runtime::Reads::One(b) => b,
-            runtime::Reads::Several(fan) => {
+            Reads::One(b) => b,
+            Reads::Several(fan) => {
                 let report = ops::contexts::status(
                     &fan,
                     self.name.as_deref(),

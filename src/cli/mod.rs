@@ -75,6 +75,16 @@ pub struct Global {
 }
 
 impl Global {
+    /// Where to connect, from `--kubeconfig`, `--context`, `-n` and `-A`.
+    pub fn target(&self) -> crate::ops::connect::Target {
+        crate::ops::connect::Target {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+        }
+    }
+
     /// The output format asked for (`--json` wins over `-o`), or `None` for the default.
     pub fn format(&self) -> Option<OutputFormat> {
         if self.json {

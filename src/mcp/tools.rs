@@ -16,9 +16,10 @@ use serde_json::{Value, json};
 
 use super::progress::McpEvents;
 use super::{Defaults, Toolset};
-use crate::cli::runtime::{self as cli_runtime, Backend, Reads};
+use crate::cli::runtime as cli_runtime;
 use crate::datum;
 use crate::error::{Error, Exit, Result};
+use crate::ops::connect::{Backend, Reads};
 use crate::ops::obi::{self as obi_ops, Mode};
 use crate::ops::{self, workloads::DeleteTarget, workloads::ListRequest};
 use crate::runtime::kube::{ConnectOptions, Kube};
@@ -1113,8 +1114,8 @@ async fn backend(
     streaming: bool,
 ) -> Result<Backend> {
     let kind = runtime_kind(runtime)?;
-    let global = cx.defaults.global(t, all_namespaces);
-    cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, streaming).await
+    let target = cx.defaults.global(t, all_namespaces).target();
+    ops::connect::connect(kind, &target, None, cx.defaults.request_timeout, streaming).await
 }
 
 /// The result of a read over several contexts, as for one context: an unhealthy workload or
@@ -1145,7 +1146,7 @@ async fn reads(
     all_namespaces: bool,
 ) -> Result<Reads> {
     let kind = runtime_kind(runtime)?;
-    let mut global = cx.defaults.global(t, all_namespaces);
+    let mut target = cx.defaults.global(t, all_namespaces).target();
     if let Some(names) = contexts {
         if t.context.is_some() {
             return Err(Error::msg(
@@ -1153,11 +1154,11 @@ async fn reads(
                 "give either context or contexts, not both",
             ));
         }
-        global.context = Some(names.join(","));
+        target.context = Some(names.join(","));
     } else if all_contexts {
-        global.context = t.context.clone();
+        target.context = t.context.clone();
     }
-    cli_runtime::reads(kind, &global, all_contexts, cx.defaults.request_timeout).await
+    ops::connect::reads(kind, &target, all_contexts, cx.defaults.request_timeout).await
 }
 
 async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
@@ -1200,9 +1201,9 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 ),
             ));
         }
-        let backend = cli_runtime::connect(
+        let backend = ops::connect::connect(
             kind,
-            &global,
+            &global.target(),
             ns.as_deref(),
             cx.defaults.request_timeout,
             false,
@@ -2075,9 +2076,14 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 apply,
                 ..Default::default()
             };
-            let backend =
-                cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, false)
-                    .await?;
+            let backend = ops::connect::connect(
+                kind,
+                &global.target(),
+                None,
+                cx.defaults.request_timeout,
+                false,
+            )
+            .await?;
             ops::deploy_workload(backend.rt(), w, &req, cx.events).await?
         } else {
             let (report, _objects) = ops::deploy_bundle(
