@@ -448,6 +448,17 @@ pub struct DeployMcpParams {
     pub target: Target,
 }
 
+/// Several kubeconfig contexts at once (`k8s_list`, `k8s_status`; `--context a,b`,
+/// `--all-contexts`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct Several {
+    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
+    pub contexts: Option<Vec<String>>,
+    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
+    #[serde(default, alias = "allContexts")]
+    pub all_contexts: bool,
+}
+
 /// `k8s list`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ListParams {
@@ -467,11 +478,8 @@ pub struct ListParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
-    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
-    pub contexts: Option<Vec<String>>,
-    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
-    #[serde(default, alias = "allContexts")]
-    pub all_contexts: bool,
+    #[serde(flatten)]
+    pub several: Several,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -516,11 +524,8 @@ pub struct StatusParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
-    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
-    pub contexts: Option<Vec<String>>,
-    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
-    #[serde(default, alias = "allContexts")]
-    pub all_contexts: bool,
+    #[serde(flatten)]
+    pub several: Several,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -1141,10 +1146,13 @@ async fn reads(
     cx: &Cx<'_>,
     runtime: Option<RuntimeParam>,
     t: &Target,
-    contexts: &Option<Vec<String>>,
-    all_contexts: bool,
+    several: &Several,
     all_namespaces: bool,
 ) -> Result<Reads> {
+    let Several {
+        contexts,
+        all_contexts,
+    } = several;
     let kind = runtime_kind(runtime)?;
     let mut target = cx.defaults.global(t, all_namespaces).target();
     if let Some(names) = contexts {
@@ -1155,10 +1163,10 @@ async fn reads(
             ));
         }
         target.context = Some(names.join(","));
-    } else if all_contexts {
+    } else if *all_contexts {
         target.context = t.context.clone();
     }
-    ops::connect::reads(kind, &target, all_contexts, cx.defaults.request_timeout).await
+    ops::connect::reads(kind, &target, *all_contexts, cx.defaults.request_timeout).await
 }
 
 async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
@@ -1230,16 +1238,7 @@ async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
         }),
         probe: p.probe.then(|| probe_options(p.mcp_path.as_deref())),
     };
-    let b = match reads(
-        cx,
-        p.runtime,
-        &p.target,
-        &p.contexts,
-        p.all_contexts,
-        p.all_namespaces,
-    )
-    .await?
-    {
+    let b = match reads(cx, p.runtime, &p.target, &p.several, p.all_namespaces).await? {
         Reads::One(b) => b,
         Reads::Several(fan) => {
             let report = ops::contexts::list(&fan, &req).await;
@@ -1316,16 +1315,7 @@ fn log_outcome(what: &str, lines: Vec<LogLine>, notes: Vec<String>) -> Outcome {
 
 async fn status(p: StatusParams, cx: &Cx<'_>) -> Result<Outcome> {
     let probe = p.probe.then(|| probe_options(p.mcp_path.as_deref()));
-    let b = match reads(
-        cx,
-        p.runtime,
-        &p.target,
-        &p.contexts,
-        p.all_contexts,
-        p.all_namespaces,
-    )
-    .await?
-    {
+    let b = match reads(cx, p.runtime, &p.target, &p.several, p.all_namespaces).await? {
         Reads::One(b) => b,
         Reads::Several(fan) => {
             let report =

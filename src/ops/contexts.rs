@@ -218,6 +218,17 @@ fn all_failed<T>(results: &[InContext<T>]) -> Option<Error> {
     ))
 }
 
+/// The first context read whose own verdict (`list --probe`, `status NAME`) fails, as that
+/// error naming the context.
+fn first_failing<T>(results: &[InContext<T>], verdict: impl Fn(&T) -> Result<()>) -> Result<()> {
+    for c in results {
+        if let Ok(v) = &c.result {
+            verdict(v).map_err(|e| Error::msg(e.exit(), format!("context {}: {e}", c.context)))?;
+        }
+    }
+    Ok(())
+}
+
 /// What `list` found in each context, in the order the contexts were asked for.
 #[derive(Debug)]
 pub struct ListedContexts {
@@ -249,14 +260,7 @@ impl ListedContexts {
         if let Some(e) = all_failed(&self.contexts) {
             return Err(e);
         }
-        for c in &self.contexts {
-            if let Ok(listed) = &c.result {
-                listed
-                    .result()
-                    .map_err(|e| Error::msg(e.exit(), format!("context {}: {}", c.context, e)))?;
-            }
-        }
-        Ok(())
+        first_failing(&self.contexts, Listed::result)
     }
 }
 
@@ -351,14 +355,7 @@ impl StatusContexts {
                 _ => e,
             });
         }
-        for c in &self.contexts {
-            if let Ok(report) = &c.result {
-                report
-                    .health()
-                    .map_err(|e| Error::msg(e.exit(), format!("context {}: {}", c.context, e)))?;
-            }
-        }
-        Ok(())
+        first_failing(&self.contexts, StatusReport::health)
     }
 }
 

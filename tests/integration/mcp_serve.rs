@@ -1418,6 +1418,9 @@ async fn read_tools_over_several_contexts_return_the_cli_json() {
     // Every context, sorted by name: the same three (b has nothing to list).
     let tool = s.ok("k8s_list", json!({"all_contexts": true})).await;
     assert_eq!(stable(&tool), stable(&cli_list));
+    // obi-mcp's camelCase spelling is accepted too.
+    let tool = s.ok("k8s_list", json!({"allContexts": true})).await;
+    assert_eq!(stable(&tool), stable(&cli_list));
 
     let cli_status = Out::from(
         cmd(&["--context", "a,b", "k8s", "status", "echo", "--json"])
