@@ -1155,7 +1155,7 @@ async fn reads(
     } = several;
     let kind = runtime_kind(runtime)?;
     let mut target = cx.defaults.global(t, all_namespaces).target();
-    if let Some(names) = contexts {
+    if let Some(names) = contexts.as_ref().filter(|n| !n.is_empty()) {
         if t.context.is_some() {
             return Err(Error::msg(
                 Exit::Usage,

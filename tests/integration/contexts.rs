@@ -233,6 +233,49 @@ fn list_over_two_contexts_adds_a_context_column_and_field() {
     assert_eq!(of_context(&v, "a").len(), 1, "{v}");
     assert!(of_context(&v, "b").is_empty(), "{v}");
 
+    // -A: every namespace of every context (b's echo is in default, its github in team-b).
+    let o = c.run(&[
+        "--context",
+        "b",
+        "k8s",
+        "deploy-mcp",
+        "--server",
+        "echo",
+        "-n",
+        "default",
+        "--timeout",
+        "20s",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+    let v = c
+        .run(&["--context", "a,b", "-A", "k8s", "list", "--json"])
+        .json();
+    let b: Vec<(&str, &str)> = of_context(&v, "b")
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["namespace"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        b,
+        [("echo-mcp", "default"), ("github-mcp", "team-b")],
+        "{v}"
+    );
+    let o = c.run(&[
+        "--context",
+        "b",
+        "k8s",
+        "delete",
+        "echo",
+        "-n",
+        "default",
+        "--wait",
+    ]);
+    assert_eq!(o.code, 0, "{o}");
+
     let o = c.run(&["--context", "a,b", "k8s", "list", "-o", "name"]);
     assert_eq!(
         o.stdout, "a deployment/echo-mcp\nb deployment/github-mcp\n",
