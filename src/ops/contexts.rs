@@ -90,10 +90,10 @@ fn pick(names: &BTreeSet<String>, given: &str) -> Result<Scope> {
 fn context_names(kubeconfig: Option<&Path>) -> Result<BTreeSet<String>> {
     match kube::load_kubeconfig(kubeconfig)? {
         Some(kc) => Ok(kc.contexts.into_iter().map(|c| c.name).collect()),
-        None => Err(Error::msg(
-            Exit::Unreachable,
-            "no kubeconfig found, so there are no contexts to choose from; point at one with --kubeconfig PATH or KUBECONFIG",
-        )),
+        None => Err(KubeError::NoKubeconfig {
+            looked: kube::looked_at(kubeconfig),
+        }
+        .into()),
     }
 }
 

@@ -376,6 +376,15 @@ fn unknown_or_conflicting_contexts_are_usage_errors_before_any_request() {
     assert!(o.error_line().contains("--all-contexts"), "{o}");
     let o = c.run(&["k8s", "list", "--all-contexts", "--runtime", "docker"]);
     assert_eq!(o.code, 2, "{o}");
+    // No kubeconfig at all: nothing to choose from, as unreachable as one context (3).
+    let o = Out::from(
+        bin(c.home.path())
+            .args(["k8s", "status", "--all-contexts"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(o.code, 3, "{o}");
+    assert!(o.error_line().contains("no kubeconfig found"), "{o}");
 }
 
 #[test]

@@ -209,7 +209,7 @@ pub fn load_kubeconfig(explicit: Option<&std::path::Path>) -> Result<Option<Kube
 }
 
 /// Where [`load_kubeconfig`] looks, for messages.
-fn looked_at(explicit: Option<&std::path::Path>) -> String {
+pub(crate) fn looked_at(explicit: Option<&std::path::Path>) -> String {
     if let Some(p) = explicit {
         return p.display().to_string();
     }
