@@ -299,6 +299,16 @@ async fn connect(flag: &RuntimeFlag, global: &Global, timeout: Duration) -> Resu
     runtime::connect(flag.kind()?, global, None, timeout, false).await
 }
 
+/// One backend, or several contexts (`list`, `status`: `--context a,b`, `--all-contexts`).
+async fn reads(
+    flag: &RuntimeFlag,
+    global: &Global,
+    all_contexts: bool,
+    timeout: Duration,
+) -> Result<Reads> {
+    ops::connect::reads(flag.kind()?, &global.target(), all_contexts, timeout).await
+}
+
 /// Print rendered objects as a multi-document YAML stream or a JSON `List`.
 pub fn print_objects(out: &Out, objects: &[serde_json::Value]) {
     if out.format() == Some(OutputFormat::Json) {
@@ -450,13 +460,7 @@ impl ListArgs {
                 ..Default::default()
             }),
         };
-        let backend = match ops::connect::reads(
-            self.runtime.kind()?,
-            &global.target(),
-            self.all_contexts,
-            request_timeout,
-        )
-        .await?
+        let backend = match reads(&self.runtime, global, self.all_contexts, request_timeout).await?
         {
             Reads::One(b) => b,
             Reads::Several(fan) => {
@@ -850,13 +854,7 @@ impl StatusArgs {
             endpoint: self.mcp.endpoint(),
             ..Default::default()
         });
-        let backend = match ops::connect::reads(
-            self.runtime.kind()?,
-            &global.target(),
-            self.all_contexts,
-            request_timeout,
-        )
-        .await?
+        let backend = match reads(&self.runtime, global, self.all_contexts, request_timeout).await?
         {
             Reads::One(b) => b,
             Reads::Several(fan) => {

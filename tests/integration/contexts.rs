@@ -69,8 +69,9 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A kubeconfig holding every context (current context: the first).
-fn write_kubeconfig(path: &Path, contexts: &[Context]) {
+/// `dir/kubeconfig`, holding every context (current context: the first).
+fn kubeconfig_in(dir: &Path, contexts: &[Context]) -> PathBuf {
+    let path = dir.join("kubeconfig");
     let mut clusters = String::new();
     let mut ctxs = String::new();
     let mut users = String::new();
@@ -92,13 +93,14 @@ fn write_kubeconfig(path: &Path, contexts: &[Context]) {
         ));
     }
     std::fs::write(
-        path,
+        &path,
         format!(
             "apiVersion: v1\nkind: Config\nclusters:\n{clusters}contexts:\n{ctxs}current-context: {}\nusers:\n{users}",
             contexts[0].name
         ),
     )
     .unwrap();
+    path
 }
 
 /// Two clusters (`a`: echo in `default`; `b`: github in `team-b`, its context's namespace)
@@ -115,9 +117,8 @@ impl Clusters {
         let a = FakeCluster::start();
         let b = FakeCluster::builder().namespace("team-b").start();
         let home = tempfile::tempdir().unwrap();
-        let kubeconfig = home.path().join("kubeconfig");
-        write_kubeconfig(
-            &kubeconfig,
+        let kubeconfig = kubeconfig_in(
+            home.path(),
             &[
                 Context::of("a", &a, "default"),
                 Context::of("b", &b, "team-b"),
@@ -494,9 +495,8 @@ fn a_hanging_context_does_not_hold_up_the_others() {
     let a = FakeCluster::start();
     let hang = Hang::start();
     let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("kubeconfig");
-    write_kubeconfig(
-        &path,
+    let path = kubeconfig_in(
+        home.path(),
         &[
             Context::of("a", &a, "default"),
             Context::at("hang", hang.port),
@@ -573,9 +573,8 @@ fn probes_run_in_each_context() {
     };
     let (a, b) = (FakeCluster::start(), FakeCluster::start());
     let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("kubeconfig");
-    write_kubeconfig(
-        &path,
+    let path = kubeconfig_in(
+        home.path(),
         &[
             Context::of("a", &a, "default"),
             Context::of("b", &b, "default"),
