@@ -533,7 +533,7 @@ fn a_hanging_context_does_not_hold_up_the_others() {
     ]);
     assert_eq!(o.code, 0, "{o}");
     eprintln!("list over a good and a hung context, --request-timeout 2s: {took:?}");
-    assert!(took < Duration::from_secs(5), "took {took:?}: {o}");
+    assert!(took < Duration::from_secs(6), "took {took:?}: {o}");
     let v = o.json();
     assert_eq!(of_context(&v, "a")[0]["name"], "lone", "{o}");
     let h = &of_context(&v, "hang")[0];
@@ -550,7 +550,7 @@ fn a_hanging_context_does_not_hold_up_the_others() {
     assert_eq!(o.code, 0, "{o}");
     eprintln!("status over a hung and a good context, default timeouts: {took:?}");
     assert!(
-        took >= Duration::from_secs(10) && took < Duration::from_secs(14),
+        took >= Duration::from_secs(10) && took < Duration::from_secs(15),
         "took {took:?}: {o}"
     );
     let v = o.json();
