@@ -99,8 +99,11 @@ pub struct K8s {
     /// The server listens on this port (container and Service port; no stdin attached).
     pub port: Option<u16>,
     pub replicas: Option<i32>,
-    /// `resources = { requests = { cpu, memory }, limits = { cpu, memory } }`; unset fields take
-    /// the defaults (requests 100m/128Mi, limits 500m/512Mi).
+    /// `size = "small" | "medium" | "large"`: preset requests and limits ([`Size`]); unset is
+    /// small.
+    pub size: Option<Size>,
+    /// `resources = { requests = { cpu, memory }, limits = { cpu, memory } }`; each field set
+    /// wins over the size preset's.
     pub resources: Resources,
     pub service_account: Option<String>,
     pub run_as_user: Option<i64>,
@@ -113,6 +116,69 @@ pub struct K8s {
     pub command: Option<Vec<String>>,
     /// Kubernetes `args`, replacing what the method implies.
     pub args: Option<Vec<String>>,
+}
+
+/// A sizing preset: requests and limits of the server's container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    /// requests 100m CPU / 128Mi, limits 500m / 512Mi (the default).
+    #[default]
+    Small,
+    /// requests 500m / 512Mi, limits 1 / 1Gi.
+    Medium,
+    /// requests 1 / 2Gi, limits 2 / 4Gi.
+    Large,
+}
+
+impl Size {
+    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
+
+    pub fn parse(s: &str) -> Option<Size> {
+        match s {
+            "small" => Some(Size::Small),
+            "medium" => Some(Size::Medium),
+            "large" => Some(Size::Large),
+            _ => None,
+        }
+    }
+
+    /// `(requests cpu, requests memory, limits cpu, limits memory)`.
+    pub fn quantities(self) -> [&'static str; 4] {
+        match self {
+            Size::Small => ["100m", "128Mi", "500m", "512Mi"],
+            Size::Medium => ["500m", "512Mi", "1", "1Gi"],
+            Size::Large => ["1", "2Gi", "2", "4Gi"],
+        }
+    }
+
+    /// The preset's requests and limits.
+    pub fn resources(self) -> Resources {
+        let [rc, rm, lc, lm] = self.quantities();
+        Resources {
+            requests_cpu: Some(rc.into()),
+            requests_memory: Some(rm.into()),
+            limits_cpu: Some(lc.into()),
+            limits_memory: Some(lm.into()),
+            ..Resources::default()
+        }
+    }
+}
+
+impl K8s {
+    /// The container's requests and limits: the size preset (`size` if given, else the datum's,
+    /// else small), each field the datum's `resources` sets winning.
+    pub fn container_resources(&self, size: Option<Size>) -> Resources {
+        let preset = size.or(self.size).unwrap_or_default().resources();
+        let r = &self.resources;
+        Resources {
+            requests_cpu: r.requests_cpu.clone().or(preset.requests_cpu),
+            requests_memory: r.requests_memory.clone().or(preset.requests_memory),
+            limits_cpu: r.limits_cpu.clone().or(preset.limits_cpu),
+            limits_memory: r.limits_memory.clone().or(preset.limits_memory),
+            extended: r.extended.clone(),
+        }
+    }
 }
 
 impl Datum {

@@ -1619,6 +1619,7 @@ async fn obi_deploy(p: ObiDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 requests_memory: Some(p.requests_memory.clone().unwrap_or_else(|| "256Mi".into())),
                 limits_cpu: Some(p.limits_cpu.clone().unwrap_or_else(|| "1".into())),
                 limits_memory: Some(p.limits_memory.clone().unwrap_or_else(|| "1Gi".into())),
+                ..Default::default()
             },
             otlp_endpoint: p.otlp_endpoint.clone(),
             otlp_protocol: p.otlp_protocol.clone(),

@@ -41,6 +41,7 @@ fn bundle() -> Bundle {
                 requests_memory: Some("128Mi".into()),
                 limits_cpu: Some("1".into()),
                 limits_memory: Some("1Gi".into()),
+                ..Default::default()
             },
             mounts: vec![
                 Mount {
