@@ -76,6 +76,10 @@ pub struct DeployMcpArgs {
     /// Number of replicas
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
+    /// Sizing preset (requests/limits): small 100m/128Mi-500m/512Mi, medium 500m/512Mi-1/1Gi,
+    /// large 1/2Gi-2/4Gi; the datum's explicit resources still win per field
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size: Option<datum::Size>,
     /// Extra environment variable (repeatable); secret-looking names go into a Secret
     #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = super::parse_env)]
     pub env: Vec<(String, String)>,
@@ -322,6 +326,15 @@ pub fn connect_options(global: &Global, request_timeout: Duration) -> ConnectOpt
     }
 }
 
+fn parse_size(s: &str) -> std::result::Result<datum::Size, String> {
+    datum::Size::parse(s).ok_or_else(|| {
+        format!(
+            "invalid size {s:?}: expected one of {}",
+            datum::Size::NAMES.join(", ")
+        )
+    })
+}
+
 impl DeployMcpArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let kind = self.runtime.kind()?;
@@ -333,6 +346,7 @@ impl DeployMcpArgs {
             dirs: datum::search_dirs(global.path.as_deref()),
             image: self.image.clone(),
             replicas: self.replicas,
+            size: self.size,
             env: self.env.clone(),
             dry_run,
             wait: !self.apply.no_wait,

@@ -9,8 +9,8 @@ use super::error::{Error, Result};
 use super::interp;
 use super::{Datum, Size, StdioMethod};
 use crate::workload::{
-    Component, Container, Controller, EnvVar, PodSecurity, Port, Probe, ProbeAction, Protocol,
-    Workload, dns_label,
+    AccessMode, Claim, Component, Container, Controller, EnvVar, Mount, PodSecurity, Port, Probe,
+    ProbeAction, Protocol, Volume, VolumeSource, Workload, dns_label,
 };
 
 /// Looks up a variable in the caller's environment (the process env by default; tests pass a
@@ -262,15 +262,65 @@ pub fn to_workload(datum: &Datum, opts: &DeployOptions) -> Result<Workload> {
         ..Container::default()
     };
 
+    let k = &datum.k8s;
+    let name = format!("{server}-mcp");
+    let mut container = container;
+    let mut volumes = Vec::new();
+    let mut claims = Vec::new();
+    if let Some(s) = &k.storage {
+        // The claim is the server's own (instance labels): `delete` keeps it unless --purge.
+        let claim = format!("{name}-data");
+        claims.push(Claim {
+            name: claim.clone(),
+            size: s.size.clone(),
+            access_mode: s.access,
+            storage_class: s.class.clone(),
+        });
+        volumes.push(Volume {
+            name: "data".into(),
+            source: VolumeSource::Claim {
+                claim,
+                read_only: s.access == AccessMode::ReadOnlyMany,
+            },
+        });
+        container.mounts.push(Mount {
+            volume: "data".into(),
+            mount_path: s.mount.clone(),
+            read_only: s.access == AccessMode::ReadOnlyMany,
+            sub_path: None,
+        });
+    }
+    if k.autoscale.is_some()
+        && let Some(n) = opts.replicas
+    {
+        return Err(option(
+            "--replicas",
+            format!(
+                "the datum autoscales (b00t.k8s.autoscale); replicas {n} would fight the autoscaler"
+            ),
+        ));
+    }
+    let replicas = match k.autoscale {
+        Some(_) => None,
+        None => Some(opts.replicas.or(k.replicas).unwrap_or(1)),
+    };
+
     let user = datum.k8s.run_as_user.unwrap_or(DEFAULT_USER);
     let group = datum.k8s.run_as_group.unwrap_or(user);
     Ok(Workload {
-        name: format!("{server}-mcp"),
+        name,
         app: server,
         component: Component::McpServer,
         controller: Controller::Deployment,
-        replicas: Some(opts.replicas.or(datum.k8s.replicas).unwrap_or(1)),
+        replicas,
         containers: vec![container],
+        volumes,
+        claims,
+        network_policy: k.network_policy.clone(),
+        disruption_budget: k.pdb,
+        autoscale: k.autoscale,
+        node_affinity: k.gpu.iter().filter_map(|g| g.affinity()).collect(),
+        tolerations: k.gpu.iter().map(|g| g.toleration()).collect(),
         service_account: datum.k8s.service_account.clone(),
         automount_service_account_token: datum.k8s.service_account.is_some(),
         pod_security: PodSecurity {

@@ -29,6 +29,7 @@ mod deploy;
 mod docker;
 mod error;
 mod interp;
+mod settings;
 mod spans;
 
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ use toml::de::DeTable;
 pub use config::{DEFAULT_IMAGES, UserConfig};
 pub use deploy::{DeployOptions, EnvLookup, process_env, to_workload};
 pub use error::{Error, Result};
+pub use settings::{DEFAULT_CPU_PERCENT, DEFAULT_MOUNT, Gpu, GpuVendor, Storage};
 pub use spans::{Location, is_quantity};
 
 use crate::workload::{Resources, dns_label};
@@ -116,10 +118,30 @@ pub struct K8s {
     pub command: Option<Vec<String>>,
     /// Kubernetes `args`, replacing what the method implies.
     pub args: Option<Vec<String>>,
+    /// `storage = { size, class, mount, access }`: a claim owned by the server.
+    pub storage: Option<Storage>,
+    /// `network_policy`: a NetworkPolicy over the server's pods.
+    pub network_policy: Option<crate::workload::NetworkPolicy>,
+    /// `gpu = { count, vendor, product }`.
+    pub gpu: Option<Gpu>,
+    /// `pdb = { min_available | max_unavailable }`.
+    pub pdb: Option<crate::workload::DisruptionBudget>,
+    /// `autoscale = { min, max, cpu_percent, memory_percent }`.
+    pub autoscale: Option<crate::workload::Autoscale>,
 }
 
 /// A sizing preset: requests and limits of the server's container.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Size {
     /// requests 100m CPU / 128Mi, limits 500m / 512Mi (the default).
@@ -176,7 +198,11 @@ impl K8s {
             requests_memory: r.requests_memory.clone().or(preset.requests_memory),
             limits_cpu: r.limits_cpu.clone().or(preset.limits_cpu),
             limits_memory: r.limits_memory.clone().or(preset.limits_memory),
-            extended: r.extended.clone(),
+            extended: self
+                .gpu
+                .iter()
+                .map(|g| (g.vendor.resource().to_string(), g.count.to_string()))
+                .collect(),
         }
     }
 }
@@ -499,6 +525,7 @@ fn k8s(doc: &Doc<'_>, t: &DeTable<'_>) -> Result<K8s> {
     if let Some(v) = get(t, "args") {
         k.args = Some(templates(doc, "b00t.k8s.args", v)?);
     }
+    settings::parse(doc, t, &mut k)?;
     Ok(k)
 }
 

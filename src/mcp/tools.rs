@@ -427,6 +427,8 @@ pub struct DeployMcpParams {
     pub image: Option<String>,
     /// Number of replicas
     pub replicas: Option<i32>,
+    /// Sizing preset: small (default), medium or large; the datum's explicit resources win
+    pub size: Option<datum::Size>,
     /// Extra environment variables; secret-looking names go into a Secret
     #[serde(default)]
     pub env: BTreeMap<String, String>,
@@ -1121,6 +1123,7 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
             dirs: datum::search_dirs(global.path.as_deref()),
             image: p.image.clone(),
             replicas: p.replicas,
+            size: p.size,
             env: p.env.clone().into_iter().collect(),
             dry_run,
             wait: p.wait.unwrap_or(true),

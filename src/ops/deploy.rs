@@ -270,6 +270,8 @@ pub struct DeployMcp {
     pub dirs: Vec<PathBuf>,
     pub image: Option<String>,
     pub replicas: Option<i32>,
+    /// `--size`: the sizing preset, winning over the datum's.
+    pub size: Option<datum::Size>,
     pub env: Vec<(String, String)>,
     pub dry_run: Option<DryRun>,
     pub wait: bool,
@@ -285,6 +287,7 @@ pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
     let opts = datum::DeployOptions {
         image: req.image.clone(),
         replicas: req.replicas,
+        size: req.size,
         extra_env: req.env.clone(),
         config,
         ..Default::default()

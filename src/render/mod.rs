@@ -333,7 +333,13 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         Controller::Deployment => out.push(Object::Deployment(Deployment {
             metadata: controller_meta,
             spec: Some(DeploymentSpec {
-                replicas: Some(w.replicas.unwrap_or(1)),
+                // An autoscaled Deployment leaves replicas to the autoscaler: applying a value
+                // would reset its choice on every deploy.
+                replicas: if w.autoscale.is_some() {
+                    None
+                } else {
+                    Some(w.replicas.unwrap_or(1))
+                },
                 selector,
                 template,
                 strategy: Some(DeploymentStrategy {
