@@ -235,6 +235,9 @@ pub struct DeleteArgs {
     /// Wait until everything is gone
     #[arg(long)]
     pub wait: bool,
+    /// Also delete the workload's PersistentVolumeClaims (kept otherwise)
+    #[arg(long)]
+    pub purge: bool,
     /// How long to wait with --wait
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
     pub timeout: Duration,
@@ -657,7 +660,7 @@ impl DeleteArgs {
         };
         let events = CliEvents::new(out);
         let wait = self.wait.then_some(self.timeout);
-        let report = ops::workloads::delete(rt, &target, wait, &events).await?;
+        let report = ops::workloads::delete(rt, &target, self.purge, wait, &events).await?;
         match out.format() {
             Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&report),
             Some(OutputFormat::Name) => report.deleted.iter().for_each(|d| out.line(&d.reference)),
@@ -665,7 +668,10 @@ impl DeleteArgs {
                 for d in &report.deleted {
                     out.line(&format!("{} deleted", d.reference));
                 }
-                if report.deleted.is_empty() {
+                for k in &report.kept {
+                    out.line(&format!("{} kept (use --purge to delete it)", k.reference));
+                }
+                if report.deleted.is_empty() && report.kept.is_empty() {
                     out.note(&format!("{}: nothing left to delete", report.label));
                 }
             }
@@ -794,6 +800,7 @@ impl StatusArgs {
                     }
                 ));
             }
+            attached_lines(out, &st.attached);
             if !st.healthy {
                 for r in &s.reasons {
                     out.line(&format!("  reason: {r}"));
@@ -823,6 +830,68 @@ impl StatusArgs {
             }
         }
         report.health()
+    }
+}
+
+/// The claims, policies, budgets and autoscalers of `status NAME`, one line each.
+fn attached_lines(out: &Out, a: &crate::runtime::kube::attached::Attached) {
+    for c in &a.claims {
+        let mut line = format!(
+            "  persistentvolumeclaim/{}: {} {} class {} {}",
+            c.name,
+            c.phase,
+            c.capacity
+                .as_deref()
+                .or(c.request.as_deref())
+                .unwrap_or("-"),
+            c.storage_class.as_deref().unwrap_or("(default)"),
+            c.access_modes.join(",")
+        );
+        if let Some(r) = &c.reason {
+            line.push_str(&format!(" ({r})"));
+        }
+        out.line(&line);
+    }
+    for p in &a.network_policies {
+        out.line(&format!(
+            "  networkpolicy/{}: restricts {} ({} ingress, {} egress rules)",
+            p.name,
+            if p.policy_types.is_empty() {
+                "nothing".to_string()
+            } else {
+                p.policy_types.join("+")
+            },
+            p.ingress_rules,
+            p.egress_rules
+        ));
+    }
+    for b in &a.disruption_budgets {
+        let rule = match (&b.min_available, &b.max_unavailable) {
+            (Some(m), _) => format!("min available {m}"),
+            (None, Some(m)) => format!("max unavailable {m}"),
+            (None, None) => "-".into(),
+        };
+        out.line(&format!(
+            "  poddisruptionbudget/{}: {rule}, {} disruptions allowed ({}/{} healthy, {} desired)",
+            b.name, b.disruptions_allowed, b.current_healthy, b.expected_pods, b.desired_healthy
+        ));
+    }
+    for h in &a.autoscalers {
+        let targets: Vec<String> = h.targets.iter().map(|(r, p)| format!("{r} {p}%")).collect();
+        out.line(&format!(
+            "  horizontalpodautoscaler/{}: {} replicas {}-{}, current {}, desired {}, target {}{}",
+            h.name,
+            h.target,
+            h.min_replicas,
+            h.max_replicas,
+            h.current_replicas,
+            h.desired_replicas,
+            targets.join(" "),
+            h.condition
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ));
     }
 }
 

@@ -542,6 +542,9 @@ pub struct DeleteParams {
     /// Wait until everything is gone
     #[serde(default)]
     pub wait: bool,
+    /// Also delete the workload's PersistentVolumeClaims (kept otherwise)
+    #[serde(default)]
+    pub purge: bool,
     /// How long to wait with wait=true (default 2m)
     pub timeout: Option<String>,
     pub runtime: Option<RuntimeParam>,
@@ -1298,7 +1301,7 @@ async fn delete(p: DeleteParams, cx: &Cx<'_>) -> std::result::Result<Outcome, Mc
     Ok(run(async {
         let b = backend(cx, p.runtime, &p.target, false, false).await?;
         let wait = p.wait.then_some(timeout);
-        let report = ops::workloads::delete(b.rt(), &target, wait, cx.events).await?;
+        let report = ops::workloads::delete(b.rt(), &target, p.purge, wait, cx.events).await?;
         let summary = if report.deleted.is_empty() {
             format!("{}: nothing left to delete", report.label)
         } else {

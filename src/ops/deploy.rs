@@ -371,6 +371,9 @@ pub async fn deploy_workload(
         opts.server_dry_run,
         events,
     );
+    if w.network_policy.is_some() {
+        events.emit(network_policy_notice(w, rt.kind()));
+    }
     if report.dry_run.is_some() {
         return Ok(report);
     }
@@ -390,6 +393,21 @@ pub async fn deploy_workload(
         report.ready = Some(report.failures.is_empty());
     }
     Ok(report)
+}
+
+/// What to say once about a workload's NetworkPolicy: who enforces it (Kubernetes), or that it
+/// is not enforced at all (Docker).
+pub fn network_policy_notice(w: &Workload, kind: RuntimeKind) -> Event {
+    match kind {
+        RuntimeKind::Kubernetes => Event::Note(format!(
+            "networkpolicy/{}: enforced only if the cluster's network plugin implements NetworkPolicy (Calico and Cilium do, flannel alone does not); b00t cannot tell",
+            w.name
+        )),
+        RuntimeKind::Docker => Event::Warning(format!(
+            "{}: the Docker runtime cannot express b00t.k8s.network_policy; the container's network is not restricted",
+            w.name
+        )),
+    }
 }
 
 /// The report of a client dry run: the rendered objects, nothing applied.

@@ -5,6 +5,7 @@
 mod support;
 
 mod common;
+mod datum_settings;
 mod docker_runtime;
 mod docs;
 mod fake_api;

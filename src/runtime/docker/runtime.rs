@@ -366,6 +366,24 @@ impl Docker {
                 ),
             ));
         }
+        if !w.claims.is_empty() {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!(
+                    "{} asks for storage (b00t.k8s.storage); the Docker runtime does not provide it: deploy it with --runtime kubernetes",
+                    w.name
+                ),
+            ));
+        }
+        if let Some(r) = w.containers[0].resources.extended.keys().next() {
+            return Err(Error::msg(
+                Exit::Usage,
+                format!(
+                    "{} asks for {r} (b00t.k8s.gpu); the Docker runtime does not provide GPUs: deploy it with --runtime kubernetes",
+                    w.name
+                ),
+            ));
+        }
         let specs = render_containers(
             w,
             &DockerOptions {
@@ -680,7 +698,9 @@ impl Docker {
                         .join(","),
                 )
             };
+        // Workloads with storage never run on Docker (refused at apply): nothing to keep.
         Ok(Deletion {
+            kept: vec![],
             label,
             pod: selector.is_none().then(|| cs[0].name.clone()),
             deleted,
@@ -746,6 +766,7 @@ impl Docker {
             healthy,
             events: vec![],
             logs,
+            attached: Default::default(),
         })
     }
 
@@ -832,7 +853,11 @@ impl Runtime for Docker {
         Box::pin(self.workload_logs(target, opts, sink))
     }
 
-    fn delete<'a>(&'a self, target: &'a DeleteTarget) -> BoxFuture<'a, Result<Deletion>> {
+    fn delete<'a>(
+        &'a self,
+        target: &'a DeleteTarget,
+        _purge: bool,
+    ) -> BoxFuture<'a, Result<Deletion>> {
         Box::pin(self.delete_workload(target))
     }
 
