@@ -359,8 +359,7 @@ impl DeployMcpArgs {
         let (w, ns) = ops::deploy::mcp_workload(&req)?;
         if dry_run == Some(ops::DryRun::Client) {
             if kind == RuntimeKind::Docker {
-                print_containers(out, &w, &req.apply);
-                return Ok(());
+                return print_containers(out, &w, &req.apply);
             }
             let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns))?;
             return render_deploy(out, &report, "k8s");
@@ -373,8 +372,12 @@ impl DeployMcpArgs {
 }
 
 /// The containers a Docker deploy would create, as YAML or JSON, with secret values hidden.
-pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyWorkload) {
-    let specs = ops::deploy::planned_containers(w, apply);
+pub fn print_containers(
+    out: &Out,
+    w: &crate::workload::Workload,
+    apply: &ApplyWorkload,
+) -> Result<()> {
+    let specs = ops::deploy::planned_containers(w, apply)?;
     if out.format() == Some(OutputFormat::Json) {
         out.json(&specs);
     } else {
@@ -385,6 +388,7 @@ pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyW
         }
         out.write(&text);
     }
+    Ok(())
 }
 
 /// Show a deploy report: the manifests of a dry run; otherwise the failures (stderr), the

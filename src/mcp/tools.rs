@@ -1136,7 +1136,7 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
         let (w, ns) = ops::deploy::mcp_workload(&req)?;
         if dry_run == Some(ops::DryRun::Client) {
             if kind == RuntimeKind::Docker {
-                let specs = ops::deploy::planned_containers(&w, &req.apply);
+                let specs = ops::deploy::planned_containers(&w, &req.apply)?;
                 let n = specs.len();
                 return Ok(Outcome::of(
                     &json!({"items": specs}),
@@ -1976,7 +1976,7 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
             ops::deploy::check_dry_run(kind, dry_run)?;
             let w = ops::translate::single_workload(&b)?;
             if dry_run == Some(ops::DryRun::Client) {
-                let specs = ops::deploy::planned_containers(w, &apply);
+                let specs = ops::deploy::planned_containers(w, &apply)?;
                 let n = specs.len();
                 return Ok(Outcome::of(
                     &json!({"items": specs}),

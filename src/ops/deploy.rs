@@ -304,13 +304,14 @@ pub fn object_list(objects: &[serde_json::Value]) -> serde_json::Value {
 
 /// The containers a Docker deploy would create (a client dry run with `--runtime docker`), with
 /// secret values hidden.
-pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json::Value> {
+pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Result<Vec<serde_json::Value>> {
+    crate::runtime::docker::supports(w)?;
     let secret: std::collections::BTreeSet<&str> = w
         .containers
         .iter()
         .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
         .collect();
-    crate::render::docker::render_containers(
+    Ok(crate::render::docker::render_containers(
         w,
         &crate::render::docker::DockerOptions {
             publish_all_interfaces: apply.publish_all_interfaces,
@@ -325,7 +326,7 @@ pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json
         }
         serde_json::to_value(&s).expect("a spec serialises")
     })
-    .collect()
+    .collect())
 }
 
 /// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).

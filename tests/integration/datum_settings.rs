@@ -473,3 +473,50 @@ fn budget_autoscaler_and_policy_are_created_shown_and_deleted() {
         );
     }
 }
+
+#[test]
+fn docker_refuses_storage_and_gpus_before_creating_anything() {
+    let home = tempfile::tempdir().unwrap();
+    for (name, what) in [
+        ("storage", "asks for storage (b00t.k8s.storage)"),
+        ("gpu", "asks for nvidia.com/gpu (b00t.k8s.gpu)"),
+    ] {
+        let o = run(
+            None,
+            home.path(),
+            &[
+                "k8s",
+                "deploy-mcp",
+                "--server",
+                name,
+                "--runtime",
+                "docker",
+                "--dry-run",
+            ],
+        );
+        assert_eq!(o.code, 2, "{o}");
+        assert!(
+            o.stderr.contains(what) && o.stderr.contains("--runtime kubernetes"),
+            "{o}"
+        );
+    }
+    // Size is a Docker limit like any other.
+    let o = run(
+        None,
+        home.path(),
+        &[
+            "k8s",
+            "deploy-mcp",
+            "--server",
+            "size-medium",
+            "--runtime",
+            "docker",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "{o}");
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v[0]["memory_bytes"], 2 * 1024 * 1024 * 1024_i64, "{v}");
+    assert_eq!(v[0]["nano_cpus"], 1_000_000_000_i64, "{v}");
+}

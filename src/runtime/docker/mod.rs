@@ -128,6 +128,34 @@ impl EngineVersion {
     }
 }
 
+/// Refuse a workload asking for what the Docker runtime does not provide (storage, GPUs), with
+/// what to do instead; exit 2, before anything is created or printed.
+pub fn supports(w: &crate::workload::Workload) -> crate::error::Result<()> {
+    if !w.claims.is_empty() {
+        return Err(crate::error::Error::msg(
+            Exit::Usage,
+            format!(
+                "{} asks for storage (b00t.k8s.storage); the Docker runtime does not provide it: deploy it with --runtime kubernetes",
+                w.name
+            ),
+        ));
+    }
+    if let Some(r) = w
+        .containers
+        .iter()
+        .find_map(|c| c.resources.extended.keys().next())
+    {
+        return Err(crate::error::Error::msg(
+            Exit::Usage,
+            format!(
+                "{} asks for {r} (b00t.k8s.gpu); the Docker runtime does not provide GPUs: deploy it with --runtime kubernetes",
+                w.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A connected engine.
 #[derive(Clone)]
 pub struct Docker {

@@ -366,24 +366,7 @@ impl Docker {
                 ),
             ));
         }
-        if !w.claims.is_empty() {
-            return Err(Error::msg(
-                Exit::Usage,
-                format!(
-                    "{} asks for storage (b00t.k8s.storage); the Docker runtime does not provide it: deploy it with --runtime kubernetes",
-                    w.name
-                ),
-            ));
-        }
-        if let Some(r) = w.containers[0].resources.extended.keys().next() {
-            return Err(Error::msg(
-                Exit::Usage,
-                format!(
-                    "{} asks for {r} (b00t.k8s.gpu); the Docker runtime does not provide GPUs: deploy it with --runtime kubernetes",
-                    w.name
-                ),
-            ));
-        }
+        super::supports(w)?;
         let specs = render_containers(
             w,
             &DockerOptions {
