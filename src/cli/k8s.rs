@@ -235,7 +235,8 @@ pub struct DeleteArgs {
     /// Wait until everything is gone
     #[arg(long)]
     pub wait: bool,
-    /// Also delete the workload's PersistentVolumeClaims (kept otherwise)
+    /// Also delete the workload's storage: PersistentVolumeClaims, Docker named volumes (kept
+    /// otherwise)
     #[arg(long)]
     pub purge: bool,
     /// How long to wait with --wait

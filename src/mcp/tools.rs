@@ -542,7 +542,7 @@ pub struct DeleteParams {
     /// Wait until everything is gone
     #[serde(default)]
     pub wait: bool,
-    /// Also delete the workload's PersistentVolumeClaims (kept otherwise)
+    /// Also delete the workload's storage: claims, Docker named volumes (kept otherwise)
     #[serde(default)]
     pub purge: bool,
     /// How long to wait with wait=true (default 2m)

@@ -83,7 +83,8 @@ pub struct Deletion {
     /// What was asked for, as the user reads it (`deployment.apps/x`, `pod/p`, `container/c`).
     pub label: String,
     pub deleted: Vec<Deleted>,
-    /// What was left on purpose: the claims, without `--purge`.
+    /// What was left on purpose without `--purge`: claims (Kubernetes), named volumes
+    /// (Docker).
     pub kept: Vec<Deleted>,
     /// The label selector of what must be gone.
     pub selector: Option<String>,
@@ -164,7 +165,7 @@ pub trait Runtime: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<String>>>;
 
     /// Delete everything b00t created for the target.
-    /// `purge` also deletes the workload's claims, which are kept otherwise.
+    /// `purge` also deletes the workload's storage (claims, named volumes), kept otherwise.
     fn delete<'a>(
         &'a self,
         target: &'a DeleteTarget,

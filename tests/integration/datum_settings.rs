@@ -475,12 +475,9 @@ fn budget_autoscaler_and_policy_are_created_shown_and_deleted() {
 }
 
 #[test]
-fn docker_refuses_storage_and_gpus_before_creating_anything() {
+fn docker_maps_size_storage_and_nvidia_gpus_and_refuses_amd_gpus() {
     let home = tempfile::tempdir().unwrap();
-    for (name, what) in [
-        ("storage", "asks for storage (b00t.k8s.storage)"),
-        ("gpu", "asks for nvidia.com/gpu (b00t.k8s.gpu)"),
-    ] {
+    let planned = |name: &str| -> Value {
         let o = run(
             None,
             home.path(),
@@ -492,15 +489,29 @@ fn docker_refuses_storage_and_gpus_before_creating_anything() {
                 "--runtime",
                 "docker",
                 "--dry-run",
+                "--json",
             ],
         );
-        assert_eq!(o.code, 2, "{o}");
-        assert!(
-            o.stderr.contains(what) && o.stderr.contains("--runtime kubernetes"),
-            "{o}"
-        );
-    }
-    // Size is a Docker limit like any other.
+        assert_eq!(o.code, 0, "{o}");
+        let v: Value = serde_json::from_str(&o.stdout).unwrap();
+        v[0].clone()
+    };
+    // Size: the container's memory and CPU limits.
+    let c = planned("size-medium");
+    assert_eq!(c["memory_bytes"], 2 * 1024 * 1024 * 1024_i64, "{c}");
+    assert_eq!(c["nano_cpus"], 1_000_000_000_i64, "{c}");
+    // Storage: a named volume of the claim's name, mounted where the claim is.
+    let c = planned("storage");
+    assert_eq!(
+        c["binds"],
+        serde_json::json!([{"source": "storage-mcp-data", "target": "/data", "read_only": false}]),
+        "{c}"
+    );
+    assert_eq!(c["volumes"], serde_json::json!(["storage-mcp-data"]));
+    // NVIDIA GPUs: a device request (--gpus N).
+    let c = planned("gpu-size");
+    assert_eq!(c["gpus"], 1, "{c}");
+    // AMD GPUs have no device request on Docker.
     let o = run(
         None,
         home.path(),
@@ -508,15 +519,16 @@ fn docker_refuses_storage_and_gpus_before_creating_anything() {
             "k8s",
             "deploy-mcp",
             "--server",
-            "size-medium",
+            "gpu-amd",
             "--runtime",
             "docker",
             "--dry-run",
-            "--json",
         ],
     );
-    assert_eq!(o.code, 0, "{o}");
-    let v: Value = serde_json::from_str(&o.stdout).unwrap();
-    assert_eq!(v[0]["memory_bytes"], 2 * 1024 * 1024 * 1024_i64, "{v}");
-    assert_eq!(v[0]["nano_cpus"], 1_000_000_000_i64, "{v}");
+    assert_eq!(o.code, 2, "{o}");
+    assert!(
+        o.stderr.contains("asks for amd.com/gpu (b00t.k8s.gpu)")
+            && o.stderr.contains("--runtime kubernetes"),
+        "{o}"
+    );
 }
