@@ -204,6 +204,17 @@ fn deploy(c: &FakeCluster, home: &Path, name: &str, timeout: &str) -> Out {
     )
 }
 
+/// Deploy `name` with a 90 s timeout and expect it to stop early (exit 1, well before the
+/// timeout) saying `why`.
+#[track_caller]
+fn stops_early(c: &FakeCluster, home: &Path, name: &str, why: &str) {
+    let start = Instant::now();
+    let o = deploy(c, home, name, "90s");
+    assert_eq!(o.code, 1, "{o}");
+    assert!(start.elapsed() < Duration::from_secs(60), "{o}");
+    assert!(o.stderr.contains(why), "{o}");
+}
+
 fn status_json(c: &FakeCluster, home: &Path, name: &str) -> Value {
     let o = run(Some(c), home, &["k8s", "status", name, "--json"]);
     serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {o}"))
@@ -297,15 +308,11 @@ fn storage_binds_is_shown_and_kept_on_delete_unless_purged() {
 fn a_claim_that_cannot_bind_stops_the_deploy_early_with_its_reason() {
     let c = FakeCluster::builder().no_storage_classes().start();
     let home = tempfile::tempdir().unwrap();
-    let start = Instant::now();
-    let o = deploy(&c, home.path(), "storage", "90s");
-    assert_eq!(o.code, 1, "{o}");
-    assert!(start.elapsed() < Duration::from_secs(60), "{o}");
-    assert!(
-        o.stderr.contains(
-            "persistentvolumeclaim/storage-mcp-data Pending: FailedBinding: no persistent volumes available for this claim and no storage class is set"
-        ),
-        "{o}"
+    stops_early(
+        &c,
+        home.path(),
+        "storage",
+        "persistentvolumeclaim/storage-mcp-data Pending: FailedBinding: no persistent volumes available for this claim and no storage class is set",
     );
     let o = run(Some(&c), home.path(), &["k8s", "status", "storage"]);
     assert_eq!(o.code, 1, "{o}");
@@ -317,13 +324,11 @@ fn a_claim_that_cannot_bind_stops_the_deploy_early_with_its_reason() {
 
     // A class that does not exist: the provisioner's reason.
     let c = FakeCluster::start();
-    let o = deploy(&c, home.path(), "storage-class", "90s");
-    assert_eq!(o.code, 1, "{o}");
-    assert!(
-        o.stderr.contains(
-            "persistentvolumeclaim/storage-class-mcp-data Pending: ProvisioningFailed: storageclass.storage.k8s.io \"fast\" not found"
-        ),
-        "{o}"
+    stops_early(
+        &c,
+        home.path(),
+        "storage-class",
+        "persistentvolumeclaim/storage-class-mcp-data Pending: ProvisioningFailed: storageclass.storage.k8s.io \"fast\" not found",
     );
     // With the class, the same datum deploys.
     let c = FakeCluster::builder().storage_class("fast", false).start();
@@ -335,24 +340,18 @@ fn a_claim_that_cannot_bind_stops_the_deploy_early_with_its_reason() {
 fn gpu_without_gpu_nodes_stops_early_with_the_scheduler_message() {
     let c = FakeCluster::start();
     let home = tempfile::tempdir().unwrap();
-    let start = Instant::now();
-    let o = deploy(&c, home.path(), "gpu", "90s");
-    assert_eq!(o.code, 1, "{o}");
-    assert!(start.elapsed() < Duration::from_secs(60), "{o}");
-    assert!(
-        o.stderr.contains(
-            "0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
-        ),
-        "{o}"
+    stops_early(
+        &c,
+        home.path(),
+        "gpu",
+        "0/2 nodes are available: 2 Insufficient nvidia.com/gpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.",
     );
-
     // A product no node has: the affinity says so.
-    let o = deploy(&c, home.path(), "gpu-size", "90s");
-    assert_eq!(o.code, 1, "{o}");
-    assert!(
-        o.stderr
-            .contains("2 node(s) didn't match Pod's node affinity/selector"),
-        "{o}"
+    stops_early(
+        &c,
+        home.path(),
+        "gpu-size",
+        "2 node(s) didn't match Pod's node affinity/selector",
     );
 
     // A node with the GPU, its product label and the device plugin's taint: scheduled there.
@@ -367,9 +366,7 @@ fn gpu_without_gpu_nodes_stops_early_with_the_scheduler_message() {
     assert_eq!(pods.len(), 1);
     assert_eq!(pods[0]["spec"]["nodeName"], "fake-node-2");
     // The one GPU is taken: a second server asking for one does not fit.
-    let o = deploy(&c, home.path(), "gpu", "90s");
-    assert_eq!(o.code, 1, "{o}");
-    assert!(o.stderr.contains("Insufficient nvidia.com/gpu"), "{o}");
+    stops_early(&c, home.path(), "gpu", "Insufficient nvidia.com/gpu");
 }
 
 #[test]
