@@ -31,6 +31,13 @@ fn run(cluster: Option<&FakeCluster>, home: &Path, args: &[&str]) -> Out {
     Out::from(c.output().expect("run b00t"))
 }
 
+/// `k8s deploy-mcp --server NAME --dry-run EXTRA…` without a cluster.
+fn dry_run(home: &Path, name: &str, extra: &[&str]) -> Out {
+    let mut args = vec!["k8s", "deploy-mcp", "--server", name, "--dry-run"];
+    args.extend_from_slice(extra);
+    run(None, home, &args)
+}
+
 #[test]
 fn golden_objects_of_every_setting() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
@@ -46,21 +53,7 @@ fn golden_objects_of_every_setting() {
     assert!(names.len() >= 10, "{names:?}");
     let mut failed = Vec::new();
     for name in &names {
-        let o = run(
-            None,
-            home.path(),
-            &[
-                "k8s",
-                "deploy-mcp",
-                "--server",
-                name,
-                "--dry-run",
-                "-n",
-                "mcp",
-                "-o",
-                "yaml",
-            ],
-        );
+        let o = dry_run(home.path(), name, &["-n", "mcp", "-o", "yaml"]);
         assert_eq!(o.code, 0, "{name}: {o}");
         let path = root().join(DIR).join(format!("{name}.yaml"));
         if update {
@@ -80,18 +73,9 @@ fn golden_objects_of_every_setting() {
 fn interacting_settings_render_together() {
     let home = tempfile::tempdir().unwrap();
     let objects = |name: &str, extra: &[&str]| -> Vec<Value> {
-        let mut args = vec![
-            "k8s",
-            "deploy-mcp",
-            "--server",
-            name,
-            "--dry-run",
-            "-n",
-            "mcp",
-            "--json",
-        ];
+        let mut args = vec!["-n", "mcp", "--json"];
         args.extend_from_slice(extra);
-        let o = run(None, home.path(), &args);
+        let o = dry_run(home.path(), name, &args);
         assert_eq!(o.code, 0, "{o}");
         let v: Value = serde_json::from_str(&o.stdout).unwrap();
         v["items"].as_array().unwrap().clone()
@@ -179,19 +163,7 @@ fn bad_settings_are_usage_errors_with_a_position() {
     );
     assert_eq!(o.code, 2, "{o}");
     assert!(o.stderr.contains("invalid size \"huge\""), "{o}");
-    let o = run(
-        None,
-        home.path(),
-        &[
-            "k8s",
-            "deploy-mcp",
-            "--server",
-            "scale",
-            "--replicas",
-            "3",
-            "--dry-run",
-        ],
-    );
+    let o = dry_run(home.path(), "scale", &["--replicas", "3"]);
     assert_eq!(o.code, 2, "{o}");
     assert!(o.stderr.contains("--replicas"), "{o}");
 }
@@ -475,20 +447,7 @@ fn budget_autoscaler_and_policy_are_created_shown_and_deleted() {
 fn docker_maps_size_storage_and_nvidia_gpus_and_refuses_amd_gpus() {
     let home = tempfile::tempdir().unwrap();
     let planned = |name: &str| -> Value {
-        let o = run(
-            None,
-            home.path(),
-            &[
-                "k8s",
-                "deploy-mcp",
-                "--server",
-                name,
-                "--runtime",
-                "docker",
-                "--dry-run",
-                "--json",
-            ],
-        );
+        let o = dry_run(home.path(), name, &["--runtime", "docker", "--json"]);
         assert_eq!(o.code, 0, "{o}");
         let v: Value = serde_json::from_str(&o.stdout).unwrap();
         v[0].clone()
@@ -509,19 +468,7 @@ fn docker_maps_size_storage_and_nvidia_gpus_and_refuses_amd_gpus() {
     let c = planned("gpu-size");
     assert_eq!(c["gpus"], 1, "{c}");
     // AMD GPUs have no device request on Docker.
-    let o = run(
-        None,
-        home.path(),
-        &[
-            "k8s",
-            "deploy-mcp",
-            "--server",
-            "gpu-amd",
-            "--runtime",
-            "docker",
-            "--dry-run",
-        ],
-    );
+    let o = dry_run(home.path(), "gpu-amd", &["--runtime", "docker"]);
     assert_eq!(o.code, 2, "{o}");
     assert!(
         o.stderr.contains("asks for amd.com/gpu (b00t.k8s.gpu)")
