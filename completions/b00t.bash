@@ -1168,7 +1168,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__delete)
-            opts="-y -n -A -o -v -h -V --all --yes --wait --timeout --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-y -n -A -o -v -h -V --all --yes --wait --purge --timeout --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,7 +1324,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__deploy__subcmd__mcp)
-            opts="-s -e -n -A -o -v -h -V --server --image --replicas --env --dry-run --wait --no-wait --timeout --runtime --pull --publish-all-interfaces --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-s -e -n -A -o -v -h -V --server --image --replicas --size --env --dry-run --wait --no-wait --timeout --runtime --pull --publish-all-interfaces --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1343,6 +1343,10 @@ _b00t() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -81,6 +81,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subco
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s s -l server -d 'Server name: the datum <name>.mcp.toml' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l image -d 'Image to run (overrides the datum and the defaults)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l replicas -d 'Number of replicas' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l size -d 'Sizing preset (requests/limits): small 100m/128Mi-500m/512Mi, medium 500m/512Mi-1/1Gi, large 1/2Gi-2/4Gi; the datum\'s explicit resources still win per field' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s e -l env -d 'Extra environment variable (repeatable); secret-looking names go into a Secret' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l dry-run -d 'Print (client) or validate on the server (server) without changing anything' -r -f -a "client\t'Print the objects without contacting the cluster'
 server\t'Ask the API server to validate and default the objects without storing them'"
@@ -214,6 +215,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l all -d 'Every b00t-managed workload in the namespace'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask (required with --all when stdin is not a terminal)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l wait -d 'Wait until everything is gone'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l purge -d 'Also delete the workload\'s storage: PersistentVolumeClaims, Docker named volumes (kept otherwise)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -238,6 +240,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l all -d 'Every b00t-managed workload in the namespace'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s y -l yes -d 'Do not ask (required with --all when stdin is not a terminal)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l wait -d 'Wait until everything is gone'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l purge -d 'Also delete the workload\'s storage: PersistentVolumeClaims, Docker named volumes (kept otherwise)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'More logs on stderr (-v, -vv)'

@@ -149,6 +149,84 @@ pub struct Workload {
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
+    /// Pod tolerations (the GPU device plugins' taints).
+    pub tolerations: Vec<Toleration>,
+    /// PersistentVolumeClaims owned by this workload alone: they carry its instance labels
+    /// (unlike [`Bundle::claims`], shared by several workloads), so `delete --purge` finds them.
+    pub claims: Vec<Claim>,
+    /// A NetworkPolicy selecting exactly this workload's pods.
+    pub network_policy: Option<NetworkPolicy>,
+    /// A PodDisruptionBudget over this workload's pods.
+    pub disruption_budget: Option<DisruptionBudget>,
+    /// A HorizontalPodAutoscaler (autoscaling/v2) scaling the workload's Deployment.
+    pub autoscale: Option<Autoscale>,
+}
+
+/// HorizontalPodAutoscaler settings: replicas between `min` and `max`, aiming at the given
+/// average utilisation of the pods' requests (at least one target is set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Autoscale {
+    pub min: i32,
+    pub max: i32,
+    /// Target average CPU utilisation, percent of the CPU request.
+    pub cpu_percent: Option<u8>,
+    /// Target average memory utilisation, percent of the memory request.
+    pub memory_percent: Option<u8>,
+}
+
+/// A count of pods or a percentage of the desired pods (PodDisruptionBudget fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PodCount {
+    Count(i32),
+    Percent(u8),
+}
+
+/// PodDisruptionBudget: exactly one of the two is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DisruptionBudget {
+    MinAvailable(PodCount),
+    MaxUnavailable(PodCount),
+}
+
+/// A NetworkPolicy over the workload's pods. `None` for a direction leaves it unrestricted;
+/// `Some(rules)` allows only what the rules allow (an empty list allows nothing).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NetworkPolicy {
+    pub ingress: Option<Vec<PolicyRule>>,
+    pub egress: Option<Vec<PolicyRule>>,
+}
+
+/// One NetworkPolicy rule: traffic to or from any of `peers` (none: every peer) on any of
+/// `ports` (none: every port).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PolicyRule {
+    pub peers: Vec<PolicyPeer>,
+    pub ports: Vec<(Protocol, u16)>,
+}
+
+/// A NetworkPolicy peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PolicyPeer {
+    /// Pods with these labels (`pods`), in namespaces with these labels (`namespaces`); `None`
+    /// for `pods` is every pod of the matched namespaces, `None` for `namespaces` is the
+    /// policy's own namespace.
+    Pods {
+        pods: Option<BTreeMap<String, String>>,
+        namespaces: Option<BTreeMap<String, String>>,
+    },
+    /// An IP block (`10.0.0.0/8`) minus `except`.
+    Cidr { cidr: String, except: Vec<String> },
+}
+
+/// A pod toleration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Toleration {
+    pub key: String,
+    /// `Exists` or `Equal`.
+    pub operator: &'static str,
+    pub value: Option<String>,
+    /// `NoSchedule`, `PreferNoSchedule`, `NoExecute`; `None` matches every effect.
+    pub effect: Option<&'static str>,
 }
 
 impl Workload {
@@ -301,6 +379,10 @@ pub struct Resources {
     pub requests_memory: Option<String>,
     pub limits_cpu: Option<String>,
     pub limits_memory: Option<String>,
+    /// Extended resources (`nvidia.com/gpu`) → count; set as limits (Kubernetes takes the
+    /// request from the limit for extended resources).
+    #[serde(default)]
+    pub extended: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -388,6 +470,18 @@ pub enum AccessMode {
     ReadWriteOnce,
     ReadOnlyMany,
     ReadWriteMany,
+    ReadWriteOncePod,
+}
+
+impl AccessMode {
+    pub fn as_k8s(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "ReadWriteOnce",
+            AccessMode::ReadOnlyMany => "ReadOnlyMany",
+            AccessMode::ReadWriteMany => "ReadWriteMany",
+            AccessMode::ReadWriteOncePod => "ReadWriteOncePod",
+        }
+    }
 }
 
 /// A ConfigMap or Secret that holds file contents.

@@ -80,6 +80,10 @@ pub struct DeployMcpArgs {
     /// Number of replicas
     #[arg(long, value_name = "N")]
     pub replicas: Option<i32>,
+    /// Sizing preset (requests/limits): small 100m/128Mi-500m/512Mi, medium 500m/512Mi-1/1Gi,
+    /// large 1/2Gi-2/4Gi; the datum's explicit resources still win per field
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub size: Option<datum::Size>,
     /// Extra environment variable (repeatable); secret-looking names go into a Secret
     #[arg(long = "env", short = 'e', value_name = "K=V", value_parser = super::parse_env)]
     pub env: Vec<(String, String)>,
@@ -238,6 +242,10 @@ pub struct DeleteArgs {
     /// Wait until everything is gone
     #[arg(long)]
     pub wait: bool,
+    /// Also delete the workload's storage: PersistentVolumeClaims, Docker named volumes (kept
+    /// otherwise)
+    #[arg(long)]
+    pub purge: bool,
     /// How long to wait with --wait
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2m")]
     pub timeout: Duration,
@@ -342,6 +350,15 @@ pub fn connect_options(global: &Global, request_timeout: Duration) -> ConnectOpt
     }
 }
 
+fn parse_size(s: &str) -> std::result::Result<datum::Size, String> {
+    datum::Size::parse(s).ok_or_else(|| {
+        format!(
+            "invalid size {s:?}: expected one of {}",
+            datum::Size::NAMES.join(", ")
+        )
+    })
+}
+
 impl DeployMcpArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
         let kind = self.runtime.kind()?;
@@ -353,6 +370,7 @@ impl DeployMcpArgs {
             dirs: datum::search_dirs(global.path.as_deref()),
             image: self.image.clone(),
             replicas: self.replicas,
+            size: self.size,
             env: self.env.clone(),
             dry_run,
             wait: !self.apply.no_wait,
@@ -362,8 +380,7 @@ impl DeployMcpArgs {
         let (w, ns) = ops::deploy::mcp_workload(&req)?;
         if dry_run == Some(ops::DryRun::Client) {
             if kind == RuntimeKind::Docker {
-                print_containers(out, &w, &req.apply);
-                return Ok(());
+                return print_containers(out, &w, &req.apply);
             }
             let report = ops::deploy::planned_mcp(&w, global.namespace.clone().or(ns))?;
             return render_deploy(out, &report, "k8s");
@@ -376,8 +393,12 @@ impl DeployMcpArgs {
 }
 
 /// The containers a Docker deploy would create, as YAML or JSON, with secret values hidden.
-pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyWorkload) {
-    let specs = ops::deploy::planned_containers(w, apply);
+pub fn print_containers(
+    out: &Out,
+    w: &crate::workload::Workload,
+    apply: &ApplyWorkload,
+) -> Result<()> {
+    let specs = ops::deploy::planned_containers(w, apply)?;
     if out.format() == Some(OutputFormat::Json) {
         out.json(&specs);
     } else {
@@ -388,6 +409,7 @@ pub fn print_containers(out: &Out, w: &crate::workload::Workload, apply: &ApplyW
         }
         out.write(&text);
     }
+    Ok(())
 }
 
 /// Show a deploy report: the manifests of a dry run; otherwise the failures (stderr), the
@@ -782,7 +804,7 @@ impl DeleteArgs {
         };
         let events = CliEvents::new(out);
         let wait = self.wait.then_some(self.timeout);
-        let report = ops::workloads::delete(rt, &target, wait, &events).await?;
+        let report = ops::workloads::delete(rt, &target, self.purge, wait, &events).await?;
         match out.format() {
             Some(OutputFormat::Json) | Some(OutputFormat::Yaml) => out.document(&report),
             Some(OutputFormat::Name) => report.deleted.iter().for_each(|d| out.line(&d.reference)),
@@ -790,7 +812,10 @@ impl DeleteArgs {
                 for d in &report.deleted {
                     out.line(&format!("{} deleted", d.reference));
                 }
-                if report.deleted.is_empty() {
+                for k in &report.kept {
+                    out.line(&format!("{} kept (use --purge to delete it)", k.reference));
+                }
+                if report.deleted.is_empty() && report.kept.is_empty() {
                     out.note(&format!("{}: nothing left to delete", report.label));
                 }
             }
@@ -940,6 +965,7 @@ fn workload_details(out: &Out, w: &WorkloadReport, prefix: &str) {
             }
         ));
     }
+    attached_lines(out, &st.attached, prefix);
     if !st.healthy {
         for r in &st.summary.reasons {
             out.line(&format!("{prefix}  reason: {r}"));
@@ -1083,6 +1109,68 @@ fn render_status_contexts(out: &Out, report: &StatusContexts, structured: bool) 
         }
     }
     context_errors(out, &report.contexts);
+}
+
+/// The claims, policies, budgets and autoscalers of `status NAME`, one line each.
+fn attached_lines(out: &Out, a: &crate::runtime::kube::attached::Attached, prefix: &str) {
+    for c in &a.claims {
+        let mut line = format!(
+            "{prefix}  persistentvolumeclaim/{}: {} {} class {} {}",
+            c.name,
+            c.phase,
+            c.capacity
+                .as_deref()
+                .or(c.request.as_deref())
+                .unwrap_or("-"),
+            c.storage_class.as_deref().unwrap_or("(default)"),
+            c.access_modes.join(",")
+        );
+        if let Some(r) = &c.reason {
+            line.push_str(&format!(" ({r})"));
+        }
+        out.line(&line);
+    }
+    for p in &a.network_policies {
+        out.line(&format!(
+            "{prefix}  networkpolicy/{}: restricts {} ({} ingress, {} egress rules)",
+            p.name,
+            if p.policy_types.is_empty() {
+                "nothing".to_string()
+            } else {
+                p.policy_types.join("+")
+            },
+            p.ingress_rules,
+            p.egress_rules
+        ));
+    }
+    for b in &a.disruption_budgets {
+        let rule = match (&b.min_available, &b.max_unavailable) {
+            (Some(m), _) => format!("min available {m}"),
+            (None, Some(m)) => format!("max unavailable {m}"),
+            (None, None) => "-".into(),
+        };
+        out.line(&format!(
+            "{prefix}  poddisruptionbudget/{}: {rule}, {} disruptions allowed ({}/{} healthy, {} desired)",
+            b.name, b.disruptions_allowed, b.current_healthy, b.expected_pods, b.desired_healthy
+        ));
+    }
+    for h in &a.autoscalers {
+        let targets: Vec<String> = h.targets.iter().map(|(r, p)| format!("{r} {p}%")).collect();
+        out.line(&format!(
+            "{prefix}  horizontalpodautoscaler/{}: {} replicas {}-{}, current {}, desired {}, target {}{}",
+            h.name,
+            h.target,
+            h.min_replicas,
+            h.max_replicas,
+            h.current_replicas,
+            h.desired_replicas,
+            targets.join(" "),
+            h.condition
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ));
+    }
 }
 
 impl ConnectArgs {

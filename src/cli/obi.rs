@@ -642,6 +642,7 @@ impl DeployArgs {
                 requests_memory: Some(self.memory_request.clone()),
                 limits_cpu: Some(self.cpu_limit.clone()),
                 limits_memory: Some(self.memory_limit.clone()),
+                ..Default::default()
             },
             otlp_endpoint: self.otlp_endpoint.clone(),
             otlp_protocol: self.otlp_protocol.clone(),

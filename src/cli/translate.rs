@@ -224,8 +224,7 @@ impl DeployArgs {
         }
         let w = ops::translate::single_workload(&b)?;
         if dry_run == Some(ops::DryRun::Client) {
-            super::k8s::print_containers(out, w, &apply);
-            return Ok(());
+            return super::k8s::print_containers(out, w, &apply);
         }
         let req = ops::deploy::DeployMcp {
             wait: !self.apply.no_wait,

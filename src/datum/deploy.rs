@@ -7,10 +7,10 @@ use super::config::UserConfig;
 use super::docker;
 use super::error::{Error, Result};
 use super::interp;
-use super::{Datum, StdioMethod};
+use super::{Datum, Size, StdioMethod};
 use crate::workload::{
-    Component, Container, Controller, EnvVar, PodSecurity, Port, Probe, ProbeAction, Protocol,
-    Resources, Workload, dns_label,
+    AccessMode, Claim, Component, Container, Controller, EnvVar, Mount, PodSecurity, Port, Probe,
+    ProbeAction, Protocol, Volume, VolumeSource, Workload, dns_label,
 };
 
 /// Looks up a variable in the caller's environment (the process env by default; tests pass a
@@ -31,6 +31,8 @@ pub struct DeployOptions {
     pub replicas: Option<i32>,
     /// `--env K=V`: literal values (not interpolated), winning over the datum's env.
     pub extra_env: Vec<(String, String)>,
+    /// `--size`: wins over `[b00t.k8s] size` (explicit `resources` still win per field).
+    pub size: Option<Size>,
     /// Image overrides from the user config.
     pub config: UserConfig,
     /// Where `${VAR}` values come from.
@@ -43,6 +45,7 @@ impl Default for DeployOptions {
             image: None,
             replicas: None,
             extra_env: Vec::new(),
+            size: None,
             config: UserConfig::default(),
             env: process_env(),
         }
@@ -54,6 +57,7 @@ impl std::fmt::Debug for DeployOptions {
         f.debug_struct("DeployOptions")
             .field("image", &self.image)
             .field("replicas", &self.replicas)
+            .field("size", &self.size)
             .field(
                 "extra_env",
                 &self.extra_env.iter().map(|(k, _)| k).collect::<Vec<_>>(),
@@ -86,11 +90,6 @@ impl DeployOptions {
     }
 }
 
-/// Default resources (DESIGN.md §3).
-pub const DEFAULT_REQUESTS_CPU: &str = "100m";
-pub const DEFAULT_REQUESTS_MEMORY: &str = "128Mi";
-pub const DEFAULT_LIMITS_CPU: &str = "500m";
-pub const DEFAULT_LIMITS_MEMORY: &str = "512Mi";
 /// Pods run as this user (and group) unless the datum says otherwise.
 pub const DEFAULT_USER: i64 = 1000;
 
@@ -247,29 +246,7 @@ pub fn to_workload(datum: &Datum, opts: &DeployOptions) -> Result<Workload> {
         initial_delay_seconds: None,
     });
 
-    let r = &datum.k8s.resources;
-    let resources = Resources {
-        requests_cpu: Some(
-            r.requests_cpu
-                .clone()
-                .unwrap_or_else(|| DEFAULT_REQUESTS_CPU.into()),
-        ),
-        requests_memory: Some(
-            r.requests_memory
-                .clone()
-                .unwrap_or_else(|| DEFAULT_REQUESTS_MEMORY.into()),
-        ),
-        limits_cpu: Some(
-            r.limits_cpu
-                .clone()
-                .unwrap_or_else(|| DEFAULT_LIMITS_CPU.into()),
-        ),
-        limits_memory: Some(
-            r.limits_memory
-                .clone()
-                .unwrap_or_else(|| DEFAULT_LIMITS_MEMORY.into()),
-        ),
-    };
+    let resources = datum.k8s.container_resources(opts.size);
 
     let container = Container {
         name: server.clone(),
@@ -285,15 +262,65 @@ pub fn to_workload(datum: &Datum, opts: &DeployOptions) -> Result<Workload> {
         ..Container::default()
     };
 
+    let k = &datum.k8s;
+    let name = format!("{server}-mcp");
+    let mut container = container;
+    let mut volumes = Vec::new();
+    let mut claims = Vec::new();
+    if let Some(s) = &k.storage {
+        // The claim is the server's own (instance labels): `delete` keeps it unless --purge.
+        let claim = format!("{name}-data");
+        claims.push(Claim {
+            name: claim.clone(),
+            size: s.size.clone(),
+            access_mode: s.access,
+            storage_class: s.class.clone(),
+        });
+        volumes.push(Volume {
+            name: "data".into(),
+            source: VolumeSource::Claim {
+                claim,
+                read_only: s.access == AccessMode::ReadOnlyMany,
+            },
+        });
+        container.mounts.push(Mount {
+            volume: "data".into(),
+            mount_path: s.mount.clone(),
+            read_only: s.access == AccessMode::ReadOnlyMany,
+            sub_path: None,
+        });
+    }
+    if k.autoscale.is_some()
+        && let Some(n) = opts.replicas
+    {
+        return Err(option(
+            "--replicas",
+            format!(
+                "the datum autoscales (b00t.k8s.autoscale); replicas {n} would fight the autoscaler"
+            ),
+        ));
+    }
+    let replicas = match k.autoscale {
+        Some(_) => None,
+        None => Some(opts.replicas.or(k.replicas).unwrap_or(1)),
+    };
+
     let user = datum.k8s.run_as_user.unwrap_or(DEFAULT_USER);
     let group = datum.k8s.run_as_group.unwrap_or(user);
     Ok(Workload {
-        name: format!("{server}-mcp"),
+        name,
         app: server,
         component: Component::McpServer,
         controller: Controller::Deployment,
-        replicas: Some(opts.replicas.or(datum.k8s.replicas).unwrap_or(1)),
+        replicas,
         containers: vec![container],
+        volumes,
+        claims,
+        network_policy: k.network_policy.clone(),
+        disruption_budget: k.pdb,
+        autoscale: k.autoscale,
+        node_affinity: k.gpu.iter().filter_map(|g| g.affinity()).collect(),
+        tolerations: k.gpu.iter().map(|g| g.toleration()).collect(),
         service_account: datum.k8s.service_account.clone(),
         automount_service_account_token: datum.k8s.service_account.is_some(),
         pod_security: PodSecurity {

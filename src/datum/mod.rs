@@ -29,6 +29,7 @@ mod deploy;
 mod docker;
 mod error;
 mod interp;
+mod settings;
 mod spans;
 
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ use toml::de::DeTable;
 pub use config::{DEFAULT_IMAGES, UserConfig};
 pub use deploy::{DeployOptions, EnvLookup, process_env, to_workload};
 pub use error::{Error, Result};
+pub use settings::{DEFAULT_CPU_PERCENT, DEFAULT_MOUNT, Gpu, GpuVendor, Storage};
 pub use spans::{Location, is_quantity};
 
 use crate::workload::{Resources, dns_label};
@@ -99,8 +101,11 @@ pub struct K8s {
     /// The server listens on this port (container and Service port; no stdin attached).
     pub port: Option<u16>,
     pub replicas: Option<i32>,
-    /// `resources = { requests = { cpu, memory }, limits = { cpu, memory } }`; unset fields take
-    /// the defaults (requests 100m/128Mi, limits 500m/512Mi).
+    /// `size = "small" | "medium" | "large"`: preset requests and limits ([`Size`]); unset is
+    /// small.
+    pub size: Option<Size>,
+    /// `resources = { requests = { cpu, memory }, limits = { cpu, memory } }`; each field set
+    /// wins over the size preset's.
     pub resources: Resources,
     pub service_account: Option<String>,
     pub run_as_user: Option<i64>,
@@ -113,6 +118,93 @@ pub struct K8s {
     pub command: Option<Vec<String>>,
     /// Kubernetes `args`, replacing what the method implies.
     pub args: Option<Vec<String>>,
+    /// `storage = { size, class, mount, access }`: a claim owned by the server.
+    pub storage: Option<Storage>,
+    /// `network_policy`: a NetworkPolicy over the server's pods.
+    pub network_policy: Option<crate::workload::NetworkPolicy>,
+    /// `gpu = { count, vendor, product }`.
+    pub gpu: Option<Gpu>,
+    /// `pdb = { min_available | max_unavailable }`.
+    pub pdb: Option<crate::workload::DisruptionBudget>,
+    /// `autoscale = { min, max, cpu_percent, memory_percent }`.
+    pub autoscale: Option<crate::workload::Autoscale>,
+}
+
+/// A sizing preset: requests and limits of the server's container.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Size {
+    /// requests 100m CPU / 128Mi, limits 500m / 512Mi (the default).
+    #[default]
+    Small,
+    /// requests 500m / 512Mi, limits 1 / 1Gi.
+    Medium,
+    /// requests 1 / 2Gi, limits 2 / 4Gi.
+    Large,
+}
+
+impl Size {
+    pub const NAMES: [&'static str; 3] = ["small", "medium", "large"];
+
+    pub fn parse(s: &str) -> Option<Size> {
+        match s {
+            "small" => Some(Size::Small),
+            "medium" => Some(Size::Medium),
+            "large" => Some(Size::Large),
+            _ => None,
+        }
+    }
+
+    /// `(requests cpu, requests memory, limits cpu, limits memory)`.
+    pub fn quantities(self) -> [&'static str; 4] {
+        match self {
+            Size::Small => ["100m", "128Mi", "500m", "512Mi"],
+            Size::Medium => ["500m", "512Mi", "1", "1Gi"],
+            Size::Large => ["1", "2Gi", "2", "4Gi"],
+        }
+    }
+
+    /// The preset's requests and limits.
+    pub fn resources(self) -> Resources {
+        let [rc, rm, lc, lm] = self.quantities();
+        Resources {
+            requests_cpu: Some(rc.into()),
+            requests_memory: Some(rm.into()),
+            limits_cpu: Some(lc.into()),
+            limits_memory: Some(lm.into()),
+            ..Resources::default()
+        }
+    }
+}
+
+impl K8s {
+    /// The container's requests and limits: the size preset (`size` if given, else the datum's,
+    /// else small), each field the datum's `resources` sets winning.
+    pub fn container_resources(&self, size: Option<Size>) -> Resources {
+        let preset = size.or(self.size).unwrap_or_default().resources();
+        let r = &self.resources;
+        Resources {
+            requests_cpu: r.requests_cpu.clone().or(preset.requests_cpu),
+            requests_memory: r.requests_memory.clone().or(preset.requests_memory),
+            limits_cpu: r.limits_cpu.clone().or(preset.limits_cpu),
+            limits_memory: r.limits_memory.clone().or(preset.limits_memory),
+            extended: self
+                .gpu
+                .iter()
+                .map(|g| (g.vendor.resource().to_string(), g.count.to_string()))
+                .collect(),
+        }
+    }
 }
 
 impl Datum {
@@ -433,6 +525,7 @@ fn k8s(doc: &Doc<'_>, t: &DeTable<'_>) -> Result<K8s> {
     if let Some(v) = get(t, "args") {
         k.args = Some(templates(doc, "b00t.k8s.args", v)?);
     }
+    settings::parse(doc, t, &mut k)?;
     Ok(k)
 }
 

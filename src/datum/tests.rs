@@ -1061,3 +1061,279 @@ fn find_loads_fixtures_and_reports_bad_ones() {
         "wrong-type.mcp.toml:5:12: b00t.k8s.replicas: expected an integer, found a string"
     ));
 }
+
+// ---------------------------------------------------------------------------------------------
+// size, storage, network_policy, gpu, pdb, autoscale
+
+/// A datum running `npx x` with these `[b00t.k8s]` lines.
+fn k8s_datum(lines: &str) -> String {
+    format!("[b00t]\nname = \"s\"\ncommand = \"npx\"\nargs = [\"x\"]\n[b00t.k8s]\n{lines}")
+}
+
+fn settings_err(lines: &str) -> String {
+    let e = Datum::parse(Path::new("d.mcp.toml"), &k8s_datum(lines)).unwrap_err();
+    assert_eq!(e.exit(), Exit::Usage, "{e}");
+    e.to_string()
+}
+
+fn settings(lines: &str, o: &DeployOptions) -> Workload {
+    to_workload(&datum(&k8s_datum(lines)), o).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn quantities(r: &crate::workload::Resources) -> [Option<&str>; 4] {
+    [
+        r.requests_cpu.as_deref(),
+        r.requests_memory.as_deref(),
+        r.limits_cpu.as_deref(),
+        r.limits_memory.as_deref(),
+    ]
+}
+
+#[test]
+fn size_presets_and_explicit_resources_per_field() {
+    let r = |lines: &str, size: Option<Size>| {
+        let o = DeployOptions { size, ..opts() };
+        settings(lines, &o).containers[0].resources.clone()
+    };
+    assert_eq!(
+        quantities(&r("", None)),
+        [Some("100m"), Some("128Mi"), Some("500m"), Some("512Mi")]
+    );
+    assert_eq!(
+        quantities(&r("size = \"medium\"\n", None)),
+        [Some("500m"), Some("512Mi"), Some("1"), Some("1Gi")]
+    );
+    assert_eq!(
+        quantities(&r("size = \"large\"\n", None)),
+        [Some("1"), Some("2Gi"), Some("2"), Some("4Gi")]
+    );
+    // An explicit field wins over the preset; the others keep it.
+    assert_eq!(
+        quantities(&r(
+            "size = \"large\"\nresources = { limits = { memory = \"8Gi\" } }\n",
+            None
+        )),
+        [Some("1"), Some("2Gi"), Some("2"), Some("8Gi")]
+    );
+    // --size wins over the datum's size.
+    assert_eq!(
+        quantities(&r("size = \"large\"\n", Some(Size::Medium))),
+        [Some("500m"), Some("512Mi"), Some("1"), Some("1Gi")]
+    );
+}
+
+#[test]
+fn storage_is_an_owned_claim_mounted_writable() {
+    let w = settings(
+        "storage = { size = \"2Gi\", class = \"fast\", mount = \"/var/lib/s\", access = \"rwop\" }\n",
+        &opts(),
+    );
+    assert_eq!(w.claims.len(), 1);
+    let c = &w.claims[0];
+    assert_eq!(c.name, "s-mcp-data");
+    assert_eq!(c.size, "2Gi");
+    assert_eq!(c.storage_class.as_deref(), Some("fast"));
+    assert_eq!(c.access_mode, crate::workload::AccessMode::ReadWriteOncePod);
+    let m = &w.containers[0].mounts[0];
+    assert_eq!((m.mount_path.as_str(), m.read_only), ("/var/lib/s", false));
+    assert!(w.pod_security.restricted, "the root stays read-only");
+    let w = settings("storage = { size = \"1Gi\" }\n", &opts());
+    assert_eq!(w.containers[0].mounts[0].mount_path, DEFAULT_MOUNT);
+    assert_eq!(w.claims[0].storage_class, None);
+}
+
+#[test]
+fn gpu_sets_the_limit_affinity_and_toleration() {
+    let w = settings(
+        "gpu = { count = 2, vendor = \"nvidia\", product = \"NVIDIA-A100-SXM4-40GB\" }\n",
+        &opts(),
+    );
+    let r = &w.containers[0].resources;
+    assert_eq!(
+        r.extended.get("nvidia.com/gpu").map(String::as_str),
+        Some("2")
+    );
+    assert_eq!(w.node_affinity[0].key, "nvidia.com/gpu.product");
+    assert_eq!(w.node_affinity[0].values, vec!["NVIDIA-A100-SXM4-40GB"]);
+    assert_eq!(w.tolerations[0].key, "nvidia.com/gpu");
+    assert_eq!(w.tolerations[0].operator, "Exists");
+    let w = settings("gpu = { vendor = \"amd\" }\n", &opts());
+    assert_eq!(
+        w.containers[0]
+            .resources
+            .extended
+            .get("amd.com/gpu")
+            .map(String::as_str),
+        Some("1")
+    );
+    assert!(w.node_affinity.is_empty());
+    assert_eq!(w.tolerations[0].key, "amd.com/gpu");
+}
+
+#[test]
+fn pdb_and_autoscale() {
+    use crate::workload::{Autoscale, DisruptionBudget, PodCount};
+    let w = settings(
+        "size = \"small\"\npdb = { max_unavailable = \"25%\" }\nautoscale = { min = 2, max = 5 }\n",
+        &opts(),
+    );
+    assert_eq!(
+        w.disruption_budget,
+        Some(DisruptionBudget::MaxUnavailable(PodCount::Percent(25)))
+    );
+    assert_eq!(
+        w.autoscale,
+        Some(Autoscale {
+            min: 2,
+            max: 5,
+            cpu_percent: Some(DEFAULT_CPU_PERCENT),
+            memory_percent: None
+        })
+    );
+    assert_eq!(w.replicas, None, "the autoscaler owns replicas");
+    let (e, code) = err(
+        &datum(&k8s_datum("size = \"small\"\nautoscale = { max = 3 }\n")),
+        &DeployOptions {
+            replicas: Some(2),
+            ..opts()
+        },
+    );
+    assert!(e.contains("--replicas") && e.contains("autoscale"), "{e}");
+    assert_eq!(code, Exit::Usage);
+}
+
+#[test]
+fn network_policy_forms() {
+    use crate::workload::{PolicyPeer, PolicyRule, Protocol as P};
+    let dns = PolicyRule {
+        peers: vec![],
+        ports: vec![(P::Udp, 53), (P::Tcp, 53)],
+    };
+    // The default of a table: isolate, DNS out, the server's own port in.
+    let p = settings("port = 8080\nnetwork_policy = {}\n", &opts())
+        .network_policy
+        .unwrap();
+    assert_eq!(p.egress, Some(vec![dns.clone()]));
+    assert_eq!(
+        p.ingress,
+        Some(vec![PolicyRule {
+            peers: vec![],
+            ports: vec![(P::Tcp, 8080)]
+        }])
+    );
+    // A stdio server: nothing in.
+    let p = settings("network_policy = {}\n", &opts())
+        .network_policy
+        .unwrap();
+    assert_eq!(p.ingress, Some(vec![]));
+    let p = settings("network_policy = \"none\"\n", &opts())
+        .network_policy
+        .unwrap();
+    assert_eq!((p.ingress, p.egress), (Some(vec![]), Some(vec![])));
+    let p = settings("network_policy = \"all\"\n", &opts())
+        .network_policy
+        .unwrap();
+    assert_eq!(p.ingress, Some(vec![PolicyRule::default()]));
+    // isolate = false leaves a direction without a list open.
+    let p = settings(
+        "port = 80\nnetwork_policy = { isolate = false, ingress_from = [{ pods = { app = \"c\" }, namespace = \"tools\" }] }\n",
+        &opts(),
+    )
+    .network_policy
+    .unwrap();
+    assert_eq!(p.egress, None);
+    assert_eq!(
+        p.ingress.unwrap()[0].peers,
+        vec![PolicyPeer::Pods {
+            pods: Some([("app".to_string(), "c".to_string())].into()),
+            namespaces: Some(
+                [(
+                    "kubernetes.io/metadata.name".to_string(),
+                    "tools".to_string()
+                )]
+                .into()
+            ),
+        }]
+    );
+    let p = settings(
+        "network_policy = { egress_to = [{ cidr = \"10.0.0.0/8\", except = [\"10.1.0.0/16\"], ports = [443, \"5353/udp\"] }] }\n",
+        &opts(),
+    )
+    .network_policy
+    .unwrap();
+    let egress = p.egress.unwrap();
+    assert_eq!(egress[0], dns);
+    assert_eq!(egress[1].ports, vec![(P::Tcp, 443), (P::Udp, 5353)]);
+}
+
+#[test]
+fn bad_settings_name_the_key_and_position() {
+    for (lines, want) in [
+        (
+            "size = \"huge\"\n",
+            "d.mcp.toml:6:8: b00t.k8s.size: expected one of \"small\", \"medium\", \"large\", found \"huge\"",
+        ),
+        (
+            "gpu = { count = 0 }\n",
+            "d.mcp.toml:6:17: b00t.k8s.gpu.count: must be between 1 and 64, found 0",
+        ),
+        (
+            "gpu = { vendor = \"intel\" }\n",
+            "d.mcp.toml:6:18: b00t.k8s.gpu.vendor: expected one of \"nvidia\", \"amd\", found \"intel\"",
+        ),
+        (
+            "size = \"small\"\nautoscale = { min = 3, max = 2 }\n",
+            "d.mcp.toml:7:30: b00t.k8s.autoscale.max: must be at least min (3), found 2",
+        ),
+        (
+            "size = \"small\"\nautoscale = { min = 0, max = 2 }\n",
+            "d.mcp.toml:7:21: b00t.k8s.autoscale.min: must be 1 or more, found 0",
+        ),
+        (
+            "autoscale = { max = 2 }\n",
+            "d.mcp.toml:6:13: b00t.k8s.autoscale.cpu_percent: needs a CPU request to measure utilisation against: set size or resources.requests.cpu",
+        ),
+        (
+            "storage = { size = \"1Gi\", access = \"x\" }\n",
+            "d.mcp.toml:6:36: b00t.k8s.storage.access: expected one of \"rwo\", \"rwx\", \"rox\", \"rwop\", found \"x\"",
+        ),
+        (
+            "storage = { size = \"lots\" }\n",
+            "d.mcp.toml:6:20: b00t.k8s.storage.size: \"lots\" is not a kubernetes quantity (such as 100m, 0.5, 128Mi, 1G)",
+        ),
+        (
+            "storage = { size = \"1Gi\", mnt = \"/x\" }\n",
+            "d.mcp.toml:6:27: b00t.k8s.storage.mnt: unknown key (expected one of: size, class, mount, access)",
+        ),
+        (
+            "storage = { mount = \"/x\" }\n",
+            "d.mcp.toml:6:11: b00t.k8s.storage: missing key size (such as \"1Gi\")",
+        ),
+        (
+            "pdb = { min_available = 1, max_unavailable = 1 }\n",
+            "d.mcp.toml:6:46: b00t.k8s.pdb.max_unavailable: set min_available or max_unavailable, not both",
+        ),
+        (
+            "pdb = { min_available = \"150%\" }\n",
+            "d.mcp.toml:6:25: b00t.k8s.pdb.min_available: expected a number of pods or a percentage such as \"50%\", found \"150%\"",
+        ),
+        (
+            "network_policy = \"some\"\n",
+            "d.mcp.toml:6:18: b00t.k8s.network_policy: expected \"none\", \"all\" or a table, found \"some\"",
+        ),
+        (
+            "network_policy = { egress_to = [{ cidr = \"10.0.0.0/33\" }] }\n",
+            "d.mcp.toml:6:42: b00t.k8s.network_policy.egress_to[0].cidr: expected a CIDR such as \"10.0.0.0/8\", found \"10.0.0.0/33\"",
+        ),
+        (
+            "network_policy = { ingress_from = [{ ports = [80] }] }\n",
+            "d.mcp.toml:6:38: b00t.k8s.network_policy.ingress_from[0].ports: unknown key (expected one of: pods, namespace, namespaces, cidr, except)",
+        ),
+        (
+            "replicas = 2\nsize = \"small\"\nautoscale = { max = 3 }\n",
+            "d.mcp.toml:6:12: b00t.k8s.replicas: conflicts with autoscale (the autoscaler sets the replicas between min and max)",
+        ),
+    ] {
+        assert_eq!(settings_err(lines), want, "{lines}");
+    }
+}

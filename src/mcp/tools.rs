@@ -428,6 +428,8 @@ pub struct DeployMcpParams {
     pub image: Option<String>,
     /// Number of replicas
     pub replicas: Option<i32>,
+    /// Sizing preset: small (default), medium or large; the datum's explicit resources win
+    pub size: Option<datum::Size>,
     /// Extra environment variables; secret-looking names go into a Secret
     #[serde(default)]
     pub env: BTreeMap<String, String>,
@@ -556,6 +558,9 @@ pub struct DeleteParams {
     /// Wait until everything is gone
     #[serde(default)]
     pub wait: bool,
+    /// Also delete the workload's storage: claims, Docker named volumes (kept otherwise)
+    #[serde(default)]
+    pub purge: bool,
     /// How long to wait with wait=true (default 2m)
     pub timeout: Option<String>,
     pub runtime: Option<RuntimeParam>,
@@ -1183,6 +1188,7 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
             dirs: datum::search_dirs(global.path.as_deref()),
             image: p.image.clone(),
             replicas: p.replicas,
+            size: p.size,
             env: p.env.clone().into_iter().collect(),
             dry_run,
             wait: p.wait.unwrap_or(true),
@@ -1192,7 +1198,7 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
         let (w, ns) = ops::deploy::mcp_workload(&req)?;
         if dry_run == Some(ops::DryRun::Client) {
             if kind == RuntimeKind::Docker {
-                let specs = ops::deploy::planned_containers(&w, &req.apply);
+                let specs = ops::deploy::planned_containers(&w, &req.apply)?;
                 let n = specs.len();
                 return Ok(Outcome::of(
                     &json!({"items": specs}),
@@ -1379,7 +1385,7 @@ async fn delete(p: DeleteParams, cx: &Cx<'_>) -> std::result::Result<Outcome, Mc
     Ok(run(async {
         let b = backend(cx, p.runtime, &p.target, false, false).await?;
         let wait = p.wait.then_some(timeout);
-        let report = ops::workloads::delete(b.rt(), &target, wait, cx.events).await?;
+        let report = ops::workloads::delete(b.rt(), &target, p.purge, wait, cx.events).await?;
         let summary = if report.deleted.is_empty() {
             format!("{}: nothing left to delete", report.label)
         } else {
@@ -1703,6 +1709,7 @@ async fn obi_deploy(p: ObiDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 requests_memory: Some(p.requests_memory.clone().unwrap_or_else(|| "256Mi".into())),
                 limits_cpu: Some(p.limits_cpu.clone().unwrap_or_else(|| "1".into())),
                 limits_memory: Some(p.limits_memory.clone().unwrap_or_else(|| "1Gi".into())),
+                ..Default::default()
             },
             otlp_endpoint: p.otlp_endpoint.clone(),
             otlp_protocol: p.otlp_protocol.clone(),
@@ -2053,7 +2060,7 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
             ops::deploy::check_dry_run(kind, dry_run)?;
             let w = ops::translate::single_workload(&b)?;
             if dry_run == Some(ops::DryRun::Client) {
-                let specs = ops::deploy::planned_containers(w, &apply);
+                let specs = ops::deploy::planned_containers(w, &apply)?;
                 let n = specs.len();
                 return Ok(Outcome::of(
                     &json!({"items": specs}),

@@ -166,6 +166,7 @@ impl ObiManifest {
             requests_memory: Some("256Mi".into()),
             limits_cpu: Some("1".into()),
             limits_memory: Some("1Gi".into()),
+            ..Default::default()
         }
     }
 

@@ -270,6 +270,8 @@ pub struct DeployMcp {
     pub dirs: Vec<PathBuf>,
     pub image: Option<String>,
     pub replicas: Option<i32>,
+    /// `--size`: the sizing preset, winning over the datum's.
+    pub size: Option<datum::Size>,
     pub env: Vec<(String, String)>,
     pub dry_run: Option<DryRun>,
     pub wait: bool,
@@ -285,6 +287,7 @@ pub fn mcp_workload(req: &DeployMcp) -> Result<(Workload, Option<String>)> {
     let opts = datum::DeployOptions {
         image: req.image.clone(),
         replicas: req.replicas,
+        size: req.size,
         extra_env: req.env.clone(),
         config,
         ..Default::default()
@@ -301,13 +304,14 @@ pub fn object_list(objects: &[serde_json::Value]) -> serde_json::Value {
 
 /// The containers a Docker deploy would create (a client dry run with `--runtime docker`), with
 /// secret values hidden.
-pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json::Value> {
+pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Result<Vec<serde_json::Value>> {
+    crate::runtime::docker::supports(w)?;
     let secret: std::collections::BTreeSet<&str> = w
         .containers
         .iter()
         .flat_map(|c| c.env.iter().filter(|e| e.secret).map(|e| e.name.as_str()))
         .collect();
-    crate::render::docker::render_containers(
+    Ok(crate::render::docker::render_containers(
         w,
         &crate::render::docker::DockerOptions {
             publish_all_interfaces: apply.publish_all_interfaces,
@@ -322,7 +326,7 @@ pub fn planned_containers(w: &Workload, apply: &ApplyWorkload) -> Vec<serde_json
         }
         serde_json::to_value(&s).expect("a spec serialises")
     })
-    .collect()
+    .collect())
 }
 
 /// The Kubernetes objects of a client dry run (`--dry-run` with the Kubernetes runtime).
@@ -368,6 +372,9 @@ pub async fn deploy_workload(
         opts.server_dry_run,
         events,
     );
+    if w.network_policy.is_some() {
+        events.emit(network_policy_notice(w, rt.kind()));
+    }
     if report.dry_run.is_some() {
         return Ok(report);
     }
@@ -387,6 +394,21 @@ pub async fn deploy_workload(
         report.ready = Some(report.failures.is_empty());
     }
     Ok(report)
+}
+
+/// What to say once about a workload's NetworkPolicy: who enforces it (Kubernetes), or that it
+/// is not enforced at all (Docker).
+pub fn network_policy_notice(w: &Workload, kind: RuntimeKind) -> Event {
+    match kind {
+        RuntimeKind::Kubernetes => Event::Note(format!(
+            "networkpolicy/{}: enforced only if the cluster's network plugin implements NetworkPolicy (Calico and Cilium do, flannel alone does not); b00t cannot tell",
+            w.name
+        )),
+        RuntimeKind::Docker => Event::Warning(format!(
+            "{}: the Docker runtime cannot express b00t.k8s.network_policy; the container's network is not restricted",
+            w.name
+        )),
+    }
 }
 
 /// The report of a client dry run: the rendered objects, nothing applied.

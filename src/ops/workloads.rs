@@ -74,20 +74,23 @@ pub struct DeleteReport {
     /// `None` on Docker.
     pub namespace: Option<String>,
     pub deleted: Vec<Deleted>,
+    /// Storage kept because `--purge` was not given (claims, named volumes).
+    pub kept: Vec<Deleted>,
     /// What was asked for, as the user reads it (`deployment.apps/x`, `pod/p`, …).
     #[serde(skip)]
     pub label: String,
 }
 
-/// Delete everything b00t created for a workload (or every workload); with `wait`, until it
-/// is all gone.
+/// Delete everything b00t created for a workload (or every workload), its storage only with
+/// `purge`; with `wait`, until it is all gone.
 pub async fn delete(
     rt: &dyn Runtime,
     target: &DeleteTarget,
+    purge: bool,
     wait: Option<Duration>,
     events: &dyn Events,
 ) -> Result<DeleteReport> {
-    let deletion = rt.delete(target).await?;
+    let deletion = rt.delete(target, purge).await?;
     if let Some(timeout) = wait {
         events.emit(Event::Started(format!(
             "waiting for {} to be gone",
@@ -100,6 +103,7 @@ pub async fn delete(
     Ok(DeleteReport {
         namespace: rt.namespace(),
         deleted: deletion.deleted,
+        kept: deletion.kept,
         label: deletion.label,
     })
 }

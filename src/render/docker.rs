@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::runtime::docker::{ContainerSpec, HealthCheck, Port, Restart};
-use crate::workload::{ProbeAction, Workload};
+use crate::runtime::docker::{Bind, ContainerSpec, HealthCheck, NVIDIA_GPU, Port, Restart};
+use crate::workload::{ProbeAction, VolumeSource, Workload};
 
 use super::labels;
 
@@ -79,6 +79,29 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
         }),
         _ => None,
     });
+    // A claim becomes a named volume of the same name (the engine's local driver), mounted
+    // where the claim is; it is the one volume kind a Docker workload may have.
+    let binds: Vec<Bind> = c
+        .mounts
+        .iter()
+        .filter_map(|m| {
+            let v = w.volumes.iter().find(|v| v.name == m.volume)?;
+            match &v.source {
+                VolumeSource::Claim { claim, read_only } => Some(Bind {
+                    source: claim.clone(),
+                    target: m.mount_path.clone(),
+                    read_only: *read_only || m.read_only,
+                }),
+                _ => None,
+            }
+        })
+        .collect();
+    let volumes: Vec<String> = binds.iter().map(|b| b.source.clone()).collect();
+    let gpus = c
+        .resources
+        .extended
+        .get(NVIDIA_GPU)
+        .and_then(|n| n.parse::<i64>().ok());
     let host_ip = if opts.publish_all_interfaces {
         String::new()
     } else {
@@ -124,6 +147,9 @@ pub fn render_containers(w: &Workload, opts: &DockerOptions) -> Vec<ContainerSpe
                 },
                 read_only,
                 tmpfs: tmpfs.clone(),
+                binds: binds.clone(),
+                volumes: volumes.clone(),
+                gpus,
                 restart: Restart::UnlessStopped,
                 memory_bytes: c.resources.limits_memory.as_deref().and_then(bytes),
                 nano_cpus: c.resources.limits_cpu.as_deref().and_then(nano_cpus),

@@ -23,8 +23,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::workload::{
-    AccessMode, Bundle, Claim, Component, Container, Controller, DataObject, Probe, ProbeAction,
-    RestartPolicy, ServiceType, VolumeSource, Workload,
+    Autoscale, Bundle, Claim, Component, Container, Controller, DataObject, DisruptionBudget,
+    NetworkPolicy, PodCount, PolicyPeer, PolicyRule, Probe, ProbeAction, RestartPolicy,
+    ServiceType, VolumeSource, Workload,
 };
 
 pub mod docker;
@@ -256,6 +257,11 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         }));
     }
 
+    // Claims the workload owns: before the controller that mounts them.
+    for c in &w.claims {
+        out.push(Object::Claim(claim_with(c, meta(&c.name))));
+    }
+
     let ports: Vec<core::ServicePort> = w
         .service_ports()
         .map(|(_, p)| core::ServicePort {
@@ -327,7 +333,13 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         Controller::Deployment => out.push(Object::Deployment(Deployment {
             metadata: controller_meta,
             spec: Some(DeploymentSpec {
-                replicas: Some(w.replicas.unwrap_or(1)),
+                // An autoscaled Deployment leaves replicas to the autoscaler: applying a value
+                // would reset its choice on every deploy.
+                replicas: if w.autoscale.is_some() {
+                    None
+                } else {
+                    Some(w.replicas.unwrap_or(1))
+                },
                 selector,
                 template,
                 strategy: Some(DeploymentStrategy {
@@ -365,7 +377,188 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
     if let Some(i) = &w.ingress {
         out.push(Object::Ingress(ingress(i, &w.name, meta(&w.name))));
     }
+    let pods = LabelSelector {
+        match_labels: Some(labels::selector_labels(w)),
+        ..Default::default()
+    };
+    if let Some(p) = &w.network_policy {
+        out.push(Object::NetworkPolicy(network_policy(
+            p,
+            pods.clone(),
+            meta(&w.name),
+        )));
+    }
+    if let Some(b) = &w.disruption_budget {
+        out.push(Object::DisruptionBudget(disruption_budget(
+            *b,
+            pods,
+            meta(&w.name),
+        )));
+    }
+    if let Some(a) = &w.autoscale
+        && w.controller == Controller::Deployment
+    {
+        out.push(Object::Autoscaler(autoscaler(
+            a,
+            "Deployment",
+            &w.name,
+            meta(&w.name),
+        )));
+    }
     out
+}
+
+/// A HorizontalPodAutoscaler (autoscaling/v2) scaling the `kind` (`Deployment`,
+/// `StatefulSet`) named `target` between `a.min` and `a.max` replicas on the average
+/// utilisation of the pods' CPU and/or memory requests.
+pub fn autoscaler(
+    a: &Autoscale,
+    kind: &str,
+    target: &str,
+    metadata: ObjectMeta,
+) -> autoscaling::HorizontalPodAutoscaler {
+    let metric = |name: &str, percent: u8| autoscaling::MetricSpec {
+        type_: "Resource".into(),
+        resource: Some(autoscaling::ResourceMetricSource {
+            name: name.into(),
+            target: autoscaling::MetricTarget {
+                type_: "Utilization".into(),
+                average_utilization: Some(i32::from(percent)),
+                ..Default::default()
+            },
+        }),
+        ..Default::default()
+    };
+    let metrics: Vec<autoscaling::MetricSpec> =
+        [("cpu", a.cpu_percent), ("memory", a.memory_percent)]
+            .into_iter()
+            .filter_map(|(n, p)| p.map(|p| metric(n, p)))
+            .collect();
+    autoscaling::HorizontalPodAutoscaler {
+        metadata,
+        spec: Some(autoscaling::HorizontalPodAutoscalerSpec {
+            scale_target_ref: autoscaling::CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: kind.into(),
+                name: target.into(),
+            },
+            min_replicas: Some(a.min),
+            max_replicas: a.max,
+            metrics: (!metrics.is_empty()).then_some(metrics),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn pod_count(c: PodCount) -> IntOrString {
+    match c {
+        PodCount::Count(n) => IntOrString::Int(n),
+        PodCount::Percent(p) => IntOrString::String(format!("{p}%")),
+    }
+}
+
+/// A PodDisruptionBudget (policy/v1) over the pods `selector` selects.
+fn disruption_budget(
+    b: DisruptionBudget,
+    selector: LabelSelector,
+    metadata: ObjectMeta,
+) -> policy::PodDisruptionBudget {
+    let (min_available, max_unavailable) = match b {
+        DisruptionBudget::MinAvailable(c) => (Some(pod_count(c)), None),
+        DisruptionBudget::MaxUnavailable(c) => (None, Some(pod_count(c))),
+    };
+    policy::PodDisruptionBudget {
+        metadata,
+        spec: Some(policy::PodDisruptionBudgetSpec {
+            selector: Some(selector),
+            min_available,
+            max_unavailable,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn policy_peer(p: &PolicyPeer) -> net::NetworkPolicyPeer {
+    let selector = |m: &Option<BTreeMap<String, String>>| {
+        m.as_ref().map(|m| LabelSelector {
+            match_labels: (!m.is_empty()).then(|| m.clone()),
+            ..Default::default()
+        })
+    };
+    match p {
+        PolicyPeer::Pods { pods, namespaces } => net::NetworkPolicyPeer {
+            pod_selector: selector(pods),
+            namespace_selector: selector(namespaces),
+            ..Default::default()
+        },
+        PolicyPeer::Cidr { cidr, except } => net::NetworkPolicyPeer {
+            ip_block: Some(net::IPBlock {
+                cidr: cidr.clone(),
+                except: (!except.is_empty()).then(|| except.clone()),
+            }),
+            ..Default::default()
+        },
+    }
+}
+
+fn policy_ports(r: &PolicyRule) -> Option<Vec<net::NetworkPolicyPort>> {
+    (!r.ports.is_empty()).then(|| {
+        r.ports
+            .iter()
+            .map(|(proto, port)| net::NetworkPolicyPort {
+                protocol: Some(proto.as_k8s().into()),
+                port: Some(IntOrString::Int(i32::from(*port))),
+                ..Default::default()
+            })
+            .collect()
+    })
+}
+
+fn policy_peers(r: &PolicyRule) -> Option<Vec<net::NetworkPolicyPeer>> {
+    (!r.peers.is_empty()).then(|| r.peers.iter().map(policy_peer).collect())
+}
+
+/// A NetworkPolicy (networking.k8s.io/v1) over the pods `selector` selects. A direction the
+/// policy leaves open is not in `policyTypes`.
+fn network_policy(
+    p: &NetworkPolicy,
+    selector: LabelSelector,
+    metadata: ObjectMeta,
+) -> net::NetworkPolicy {
+    let mut types = Vec::new();
+    if p.ingress.is_some() {
+        types.push("Ingress".to_string());
+    }
+    if p.egress.is_some() {
+        types.push("Egress".to_string());
+    }
+    net::NetworkPolicy {
+        metadata,
+        spec: Some(net::NetworkPolicySpec {
+            pod_selector: Some(selector),
+            policy_types: Some(types),
+            ingress: p.ingress.as_ref().map(|rules| {
+                rules
+                    .iter()
+                    .map(|r| net::NetworkPolicyIngressRule {
+                        from: policy_peers(r),
+                        ports: policy_ports(r),
+                    })
+                    .collect()
+            }),
+            egress: p.egress.as_ref().map(|rules| {
+                rules
+                    .iter()
+                    .map(|r| net::NetworkPolicyEgressRule {
+                        to: policy_peers(r),
+                        ports: policy_ports(r),
+                    })
+                    .collect()
+            }),
+        }),
+    }
 }
 
 /// The Ingress of a workload: each rule routes to the workload's Service on `i.port`.
@@ -509,6 +702,18 @@ fn pod_spec(w: &Workload, secret_name: &str) -> core::PodSpec {
         automount_service_account_token: Some(w.automount_service_account_token),
         node_selector: (!w.node_selector.is_empty()).then(|| w.node_selector.clone()),
         affinity: node_affinity(&w.node_affinity),
+        tolerations: (!w.tolerations.is_empty()).then(|| {
+            w.tolerations
+                .iter()
+                .map(|t| core::Toleration {
+                    key: Some(t.key.clone()),
+                    operator: Some(t.operator.into()),
+                    value: t.value.clone(),
+                    effect: t.effect.map(Into::into),
+                    ..Default::default()
+                })
+                .collect()
+        }),
         subdomain: w.subdomain.clone(),
         runtime_class_name: w.runtime_class_name.clone(),
         security_context: security,
@@ -634,7 +839,13 @@ fn container(c: &Container, restricted: bool, tmp: bool, secret_name: &str) -> c
         (!m.is_empty()).then_some(m)
     };
     let requests = q([("cpu", &r.requests_cpu), ("memory", &r.requests_memory)]);
-    let limits = q([("cpu", &r.limits_cpu), ("memory", &r.limits_memory)]);
+    let mut limits = q([("cpu", &r.limits_cpu), ("memory", &r.limits_memory)]);
+    if !r.extended.is_empty() {
+        let l = limits.get_or_insert_with(BTreeMap::new);
+        for (k, v) in &r.extended {
+            l.insert(k.clone(), Quantity(v.clone()));
+        }
+    }
     core::Container {
         name: c.name.clone(),
         image: Some(c.image.clone()),
@@ -798,22 +1009,23 @@ fn claim(
     component: Component,
     opts: &RenderOptions,
 ) -> core::PersistentVolumeClaim {
-    core::PersistentVolumeClaim {
-        metadata: ObjectMeta {
+    claim_with(
+        c,
+        ObjectMeta {
             name: Some(c.name.clone()),
             namespace: opts.namespace.clone(),
             labels: Some(labels::shared(part_of, &c.name, component)),
             ..Default::default()
         },
+    )
+}
+
+/// A PersistentVolumeClaim with the given metadata.
+fn claim_with(c: &Claim, metadata: ObjectMeta) -> core::PersistentVolumeClaim {
+    core::PersistentVolumeClaim {
+        metadata,
         spec: Some(core::PersistentVolumeClaimSpec {
-            access_modes: Some(vec![
-                match c.access_mode {
-                    AccessMode::ReadWriteOnce => "ReadWriteOnce",
-                    AccessMode::ReadOnlyMany => "ReadOnlyMany",
-                    AccessMode::ReadWriteMany => "ReadWriteMany",
-                }
-                .into(),
-            ]),
+            access_modes: Some(vec![c.access_mode.as_k8s().into()]),
             resources: Some(core::VolumeResourceRequirements {
                 requests: Some(BTreeMap::from([(
                     "storage".to_string(),
@@ -869,6 +1081,7 @@ mod tests {
                     requests_memory: Some("128Mi".into()),
                     limits_cpu: Some("500m".into()),
                     limits_memory: Some("512Mi".into()),
+                    ..Default::default()
                 },
                 ..Default::default()
             }],

@@ -112,6 +112,34 @@ pub fn encoded_size(o: &Object) -> usize {
     serde_json::to_vec(o).map(|v| v.len()).unwrap_or(0)
 }
 
+/// `10.0.0.0/8` → address and prefix length, if valid.
+fn parse_cidr(s: &str) -> Option<(std::net::IpAddr, u8)> {
+    let (ip, bits) = s.split_once('/')?;
+    let ip: std::net::IpAddr = ip.parse().ok()?;
+    let bits: u8 = bits.parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (bits <= max).then_some((ip, bits))
+}
+
+/// Is `inner` a (strict or equal) sub-range of `outer`?
+fn cidr_within(inner: (std::net::IpAddr, u8), outer: (std::net::IpAddr, u8)) -> bool {
+    let bits = |ip: std::net::IpAddr| -> u128 {
+        match ip {
+            std::net::IpAddr::V4(a) => u128::from(u32::from(a)) << 96,
+            std::net::IpAddr::V6(a) => u128::from(a),
+        }
+    };
+    if inner.0.is_ipv4() != outer.0.is_ipv4() || inner.1 < outer.1 {
+        return false;
+    }
+    let width = u32::from(outer.1);
+    if width == 0 {
+        return true;
+    }
+    let mask = u128::MAX << (128 - width);
+    (bits(inner.0) & mask) == (bits(outer.0) & mask)
+}
+
 // ---------------------------------------------------------------- name rules
 
 static DNS1123_LABEL: LazyLock<Regex> =
@@ -338,7 +366,179 @@ impl Check {
             "Service" => self.service(&v["spec"]),
             "Deployment" | "DaemonSet" => self.controller(v),
             "Pod" => self.pod_spec(&v["spec"], "spec"),
+            "NetworkPolicy" => self.network_policy(&v["spec"]),
+            "PodDisruptionBudget" => self.disruption_budget(&v["spec"]),
+            "HorizontalPodAutoscaler" => self.autoscaler(&v["spec"]),
             _ => {}
+        }
+    }
+
+    /// `IntOrString` of a PodDisruptionBudget: a count ≥ 0 or a percentage `0%`–`100%`.
+    fn pod_count(&mut self, v: &Value, field: &str) {
+        match v {
+            Value::Number(n) if n.as_i64().is_some_and(|n| n >= 0) => {}
+            Value::String(s)
+                if s.strip_suffix('%')
+                    .and_then(|p| p.parse::<u8>().ok())
+                    .is_some_and(|p| p <= 100) => {}
+            other => self.push(
+                field,
+                format!("{other} must be a non-negative integer or a percentage (0%-100%)"),
+            ),
+        }
+    }
+
+    fn disruption_budget(&mut self, spec: &Value) {
+        let min = spec.get("minAvailable").filter(|v| !v.is_null());
+        let max = spec.get("maxUnavailable").filter(|v| !v.is_null());
+        match (min, max) {
+            (Some(_), Some(_)) => {
+                self.push("spec", "minAvailable and maxUnavailable cannot both be set")
+            }
+            (None, None) => self.push("spec", "one of minAvailable or maxUnavailable is required"),
+            (Some(m), None) => self.pod_count(m, "spec.minAvailable"),
+            (None, Some(m)) => self.pod_count(m, "spec.maxUnavailable"),
+        }
+        if spec.get("selector").is_none_or(Value::is_null) {
+            self.push("spec.selector", "required (b00t never budgets every pod)");
+        }
+    }
+
+    fn autoscaler(&mut self, spec: &Value) {
+        let min = spec["minReplicas"].as_i64().unwrap_or(1);
+        let max = spec["maxReplicas"].as_i64().unwrap_or(0);
+        if min < 1 {
+            self.push(
+                "spec.minReplicas",
+                format!("{min} must be greater than or equal to 1"),
+            );
+        }
+        if max < 1 {
+            self.push(
+                "spec.maxReplicas",
+                format!("{max} must be greater than or equal to 1"),
+            );
+        }
+        if max < min {
+            self.push(
+                "spec.maxReplicas",
+                format!("{max} must be greater than or equal to minReplicas ({min})"),
+            );
+        }
+        let target = &spec["scaleTargetRef"];
+        for k in ["kind", "name"] {
+            if target[k].as_str().is_none_or(str::is_empty) {
+                self.push(&format!("spec.scaleTargetRef.{k}"), "required");
+            }
+        }
+        let metrics: Vec<(usize, &Value)> = items(spec, "metrics").collect();
+        if metrics.is_empty() {
+            self.push(
+                "spec.metrics",
+                "b00t always sets a target (CPU or memory utilisation)",
+            );
+        }
+        for (i, m) in metrics {
+            let f = format!("spec.metrics[{i}]");
+            if m["type"].as_str() != Some("Resource") {
+                self.push(&at(&f, "type"), "b00t writes Resource metrics only");
+                continue;
+            }
+            let name = m.pointer("/resource/name").and_then(Value::as_str);
+            if !matches!(name, Some("cpu" | "memory")) {
+                self.push(
+                    &at(&f, "resource.name"),
+                    format!("{name:?} must be cpu or memory"),
+                );
+            }
+            let t = &m["resource"]["target"];
+            match (t["type"].as_str(), t["averageUtilization"].as_i64()) {
+                (Some("Utilization"), Some(u)) if u >= 1 => {}
+                _ => self.push(
+                    &at(&f, "resource.target"),
+                    "Utilization with averageUtilization of 1 or more",
+                ),
+            }
+        }
+    }
+
+    fn network_policy(&mut self, spec: &Value) {
+        if spec.get("podSelector").is_none_or(Value::is_null) {
+            self.push("spec.podSelector", "required");
+        }
+        for (i, t) in items(spec, "policyTypes") {
+            let t = t.as_str().unwrap_or_default();
+            if !["Ingress", "Egress"].contains(&t) {
+                self.push(
+                    &format!("spec.policyTypes[{i}]"),
+                    format!("unsupported value {t:?}"),
+                );
+            }
+        }
+        for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
+            for (i, rule) in items(spec, dir) {
+                let rf = format!("spec.{dir}[{i}]");
+                for (j, p) in items(rule, "ports") {
+                    let pf = format!("{rf}.ports[{j}]");
+                    if let Some(proto) = p["protocol"].as_str() {
+                        self.protocol(proto, &at(&pf, "protocol"));
+                    }
+                    if let Some(n) = p.get("port").filter(|v| !v.is_null()) {
+                        match n {
+                            Value::Number(n) => self.port_number(n.as_i64(), &at(&pf, "port")),
+                            Value::String(name) => {
+                                if let Some(e) = port_name_error(name) {
+                                    self.push(&at(&pf, "port"), e);
+                                }
+                            }
+                            _ => self.push(&at(&pf, "port"), "must be a number or a name"),
+                        }
+                    }
+                }
+                for (j, peer) in items(rule, peers_key) {
+                    let pf = format!("{rf}.{peers_key}[{j}]");
+                    let selectors = peer.get("podSelector").is_some_and(|v| !v.is_null())
+                        || peer.get("namespaceSelector").is_some_and(|v| !v.is_null());
+                    let block = peer.get("ipBlock").filter(|v| !v.is_null());
+                    match (selectors, block) {
+                        (true, Some(_)) => self.push(
+                            &pf,
+                            "ipBlock cannot be combined with podSelector or namespaceSelector",
+                        ),
+                        (false, None) => self.push(&pf, "must specify a peer"),
+                        (_, Some(b)) => {
+                            let cidr = b["cidr"].as_str().unwrap_or_default();
+                            match parse_cidr(cidr) {
+                                None => self.push(
+                                    &at(&pf, "ipBlock.cidr"),
+                                    format!("{cidr:?} is not a valid CIDR"),
+                                ),
+                                Some(outer) => {
+                                    for (k, e) in items(b, "except") {
+                                        let e = e.as_str().unwrap_or_default();
+                                        let ok = parse_cidr(e)
+                                            .is_some_and(|inner| cidr_within(inner, outer));
+                                        if !ok {
+                                            self.push(
+                                                &format!("{pf}.ipBlock.except[{k}]"),
+                                                format!("{e:?} must be a valid CIDR within {cidr}"),
+                                            );
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        (true, None) => {
+                            for sel in ["podSelector", "namespaceSelector"] {
+                                self.labels(
+                                    &peer[sel]["matchLabels"],
+                                    &format!("{pf}.{sel}.matchLabels"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -83,6 +83,9 @@ pub struct Deletion {
     /// What was asked for, as the user reads it (`deployment.apps/x`, `pod/p`, `container/c`).
     pub label: String,
     pub deleted: Vec<Deleted>,
+    /// What was left on purpose without `--purge`: claims (Kubernetes), named volumes
+    /// (Docker).
+    pub kept: Vec<Deleted>,
     /// The label selector of what must be gone.
     pub selector: Option<String>,
     /// A single pod that must be gone (Kubernetes).
@@ -162,7 +165,12 @@ pub trait Runtime: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<String>>>;
 
     /// Delete everything b00t created for the target.
-    fn delete<'a>(&'a self, target: &'a DeleteTarget) -> BoxFuture<'a, Result<Deletion>>;
+    /// `purge` also deletes the workload's storage (claims, named volumes), kept otherwise.
+    fn delete<'a>(
+        &'a self,
+        target: &'a DeleteTarget,
+        purge: bool,
+    ) -> BoxFuture<'a, Result<Deletion>>;
 
     /// Wait until what [`Runtime::delete`] removed is gone.
     fn wait_gone<'a>(

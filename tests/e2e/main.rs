@@ -602,3 +602,173 @@ fn list_and_status_over_two_contexts_of_the_same_cluster() {
     let out = run(&["--context", "b00t-e2e-dead,b00t-e2e-dead", "k8s", "list"]);
     assert_eq!(out.status.code(), Some(3), "the only context is dead");
 }
+
+// ---------------------------------------------------------------------------------------------
+// [b00t.k8s] size, storage, network_policy, gpu, pdb, autoscale (issue #12)
+
+/// A datum like `echo` (its image or `B00T_E2E_IMAGE`, its port) with extra `[b00t.k8s]`
+/// lines, written as `<name>.mcp.toml` into `dir`.
+fn echo_datum(dir: &std::path::Path, name: &str, extra: &str) {
+    let image =
+        std::env::var("B00T_E2E_IMAGE").unwrap_or_else(|_| "hashicorp/http-echo:1.0".into());
+    let port = std::env::var("B00T_E2E_PORT").unwrap_or_else(|_| "5678".into());
+    std::fs::write(
+        dir.join(format!("{name}.mcp.toml")),
+        format!(
+            "[b00t]\nname = \"{name}\"\n\n[b00t.k8s]\nimage = \"{image}\"\nport = {port}\nargs = [\"-listen=:{port}\", \"-text=hello\"]\n{extra}\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+impl Ns {
+    /// Whether the cluster has a StorageClass marked default.
+    fn has_default_storage_class(&self) -> bool {
+        use k8s_openapi::api::storage::v1::StorageClass;
+        let api: Api<StorageClass> = Api::all(self.client.clone());
+        let list = self
+            .rt
+            .block_on(api.list(&Default::default()))
+            .expect("list storage classes");
+        list.items.iter().any(|sc| {
+            sc.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("storageclass.kubernetes.io/is-default-class"))
+                .map(String::as_str)
+                == Some("true")
+        })
+    }
+
+    /// Whether any node advertises `resource` (`nvidia.com/gpu`).
+    fn has_allocatable(&self, resource: &str) -> bool {
+        use k8s_openapi::api::core::v1::Node;
+        let api: Api<Node> = Api::all(self.client.clone());
+        let list = self
+            .rt
+            .block_on(api.list(&Default::default()))
+            .expect("list nodes");
+        list.items.iter().any(|n| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.allocatable.as_ref())
+                .and_then(|a| a.get(resource))
+                .is_some_and(|q| q.0 != "0")
+        })
+    }
+}
+
+#[test]
+fn storage_binds_with_a_default_class_or_stops_early() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "pvc");
+    let dir = tempfile::tempdir().unwrap();
+    echo_datum(
+        dir.path(),
+        "stored",
+        "storage = { size = \"64Mi\", mount = \"/data\" }",
+    );
+    let start = std::time::Instant::now();
+    let out = ns.b00t_in(
+        dir.path(),
+        &["k8s", "deploy-mcp", "--server", "stored", "--timeout", "4m"],
+    );
+    if ns.has_default_storage_class() {
+        assert!(out.status.success(), "deploy with a default StorageClass");
+        let st = json_of(&ns.b00t_in(dir.path(), &["k8s", "status", "stored", "--json"]));
+        assert_eq!(st["claims"][0]["name"], "stored-mcp-data", "{st}");
+        assert_eq!(st["claims"][0]["phase"], "Bound", "{st}");
+        let out = ns.b00t_in(dir.path(), &["k8s", "delete", "stored", "--wait"]);
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .contains("persistentvolumeclaim/stored-mcp-data kept (use --purge to delete it)")
+        );
+        let out = ns.b00t_in(dir.path(), &["k8s", "delete", "stored", "--purge"]);
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .contains("persistentvolumeclaim/stored-mcp-data deleted")
+        );
+    } else {
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "a claim that cannot bind is exit 1"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(200));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("persistentvolumeclaim/stored-mcp-data Pending")
+                || err.contains("unbound immediate PersistentVolumeClaims"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn gpu_stops_early_with_the_scheduler_message_unless_the_cluster_has_gpus() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "gpu");
+    let dir = tempfile::tempdir().unwrap();
+    echo_datum(dir.path(), "gpu", "size = \"small\"\ngpu = { count = 1 }");
+    let start = std::time::Instant::now();
+    let out = ns.b00t_in(
+        dir.path(),
+        &["k8s", "deploy-mcp", "--server", "gpu", "--timeout", "4m"],
+    );
+    if ns.has_allocatable("nvidia.com/gpu") {
+        assert!(out.status.success(), "deploy on a cluster with GPUs");
+    } else {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(start.elapsed() < std::time::Duration::from_secs(200));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Insufficient nvidia.com/gpu"), "{err}");
+    }
+    let out = ns.b00t_in(dir.path(), &["k8s", "delete", "gpu", "--wait"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn budget_autoscaler_and_policy_are_created_shown_and_deleted() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc, "scale");
+    let dir = tempfile::tempdir().unwrap();
+    echo_datum(
+        dir.path(),
+        "scaled",
+        "size = \"small\"\npdb = { min_available = 1 }\nautoscale = { min = 1, max = 3, cpu_percent = 80 }\nnetwork_policy = {}",
+    );
+    let out = ns.b00t_in(
+        dir.path(),
+        &["k8s", "deploy-mcp", "--server", "scaled", "--timeout", "4m"],
+    );
+    assert!(out.status.success(), "deploy");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("enforced only if the cluster's network plugin")
+            .count(),
+        1,
+        "{err}"
+    );
+    let st = json_of(&ns.b00t_in(dir.path(), &["k8s", "status", "scaled", "--json"]));
+    assert_eq!(st["network_policies"][0]["name"], "scaled-mcp", "{st}");
+    assert_eq!(st["disruption_budgets"][0]["min_available"], "1", "{st}");
+    assert_eq!(st["autoscalers"][0]["min_replicas"], 1, "{st}");
+    assert_eq!(st["autoscalers"][0]["max_replicas"], 3, "{st}");
+    let out = ns.b00t_in(dir.path(), &["k8s", "delete", "scaled", "--wait"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for o in [
+        "horizontalpodautoscaler.autoscaling/scaled-mcp deleted",
+        "poddisruptionbudget.policy/scaled-mcp deleted",
+        "networkpolicy.networking.k8s.io/scaled-mcp deleted",
+    ] {
+        assert!(stdout.contains(o), "{stdout}");
+    }
+}

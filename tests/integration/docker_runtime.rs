@@ -1113,3 +1113,76 @@ fn a_real_stdio_mcp_server_on_docker_answers_probe_and_connect() {
     let tools = o.json()["tools"].as_array().cloned().unwrap_or_default();
     assert!(tools.iter().any(|t| t["name"] == "echo"), "{o}");
 }
+
+#[test]
+fn size_and_storage_become_limits_and_a_named_volume_kept_unless_purged() {
+    if !ready() {
+        return;
+    }
+    let env = Env::new("vol");
+    let volume = format!("{}-data", env.name());
+    struct RmVolume(String);
+    impl Drop for RmVolume {
+        fn drop(&mut self) {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f", &self.0])
+                .output();
+        }
+    }
+    let _rm = RmVolume(volume.clone());
+    env.datum(&format!(
+        "command = \"sh\"\nargs = [\"-c\", \"echo run >> /data/runs; echo runs=$(wc -l < /data/runs); trap 'exit 0' TERM; while true; do sleep 1; done\"]\n[b00t.k8s]\nimage = \"{IMAGE}\"\nsize = \"medium\"\nstorage = {{ size = \"1Gi\", mount = \"/data\" }}\n"
+    ));
+    let o = env.deploy(&[]);
+    assert_eq!(o.code, 0, "{o}");
+    let v: Value = serde_json::from_str(&docker_out(&["volume", "inspect", &volume])).unwrap();
+    assert_eq!(
+        v[0]["Labels"]["app.kubernetes.io/instance"],
+        env.name().as_str(),
+        "{v}"
+    );
+    let c = env.inspect(&env.name());
+    let hc = &c["HostConfig"];
+    assert_eq!(hc["Memory"], 1024 * 1024 * 1024_i64, "{hc}");
+    assert_eq!(hc["NanoCpus"], 1_000_000_000_i64, "{hc}");
+    assert_eq!(hc["ReadonlyRootfs"], true);
+    assert_eq!(
+        hc["Binds"],
+        serde_json::json!([format!("{volume}:/data:rw")])
+    );
+    let logs = |want: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let o = env.k8s("logs", &[&env.name()]);
+            if o.stdout.contains(want) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "no {want:?}: {o}");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+    // The non-root user writes to the volume (given to it at creation).
+    logs("runs=1");
+
+    let o = env.k8s("delete", &[&env.name()]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(
+        o.stdout
+            .contains(&format!("volume/{volume} kept (use --purge to delete it)")),
+        "{o}"
+    );
+    assert!(docker(&["volume", "inspect", &volume]).status.success());
+
+    // Deployed again: same volume, the data is still there.
+    let o = env.deploy(&[]);
+    assert_eq!(o.code, 0, "{o}");
+    logs("runs=2");
+
+    let o = env.k8s("delete", &[&env.name(), "--purge"]);
+    assert_eq!(o.code, 0, "{o}");
+    assert!(
+        o.stdout.contains(&format!("volume/{volume} deleted")),
+        "{o}"
+    );
+    assert!(!docker(&["volume", "inspect", &volume]).status.success());
+}

@@ -6,6 +6,7 @@ mod support;
 
 mod common;
 mod contexts;
+mod datum_settings;
 mod docker_runtime;
 mod docs;
 mod fake_api;

@@ -599,7 +599,7 @@ fn deploy_from_compose_applies_waits_and_writes_the_manifests() {
         spec_before
     );
 
-    // `delete <project>` removes everything of the project.
+    // `delete <project> --purge` removes everything of the project, its claims too.
     let mut args = vec![
         "--kubeconfig",
         c.kubeconfig_path().to_str().unwrap(),
@@ -608,6 +608,7 @@ fn deploy_from_compose_applies_waits_and_writes_the_manifests() {
         "shop",
     ];
     args.push("--wait");
+    args.push("--purge");
     let del = b00t_in(tmp.path(), &args);
     assert_eq!(del.code, 0, "{}\n{}", del.stdout, del.stderr);
     assert!(names(&c, "deployments").is_empty());

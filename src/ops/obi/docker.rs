@@ -245,6 +245,8 @@ impl Agent {
                     read_only: true,
                 },
             ],
+            volumes: vec![],
+            gpus: None,
             restart: Restart::UnlessStopped,
             memory_bytes: self.memory_bytes,
             nano_cpus: self.cpus.map(|c| (c * 1e9).round() as i64),

@@ -41,6 +41,7 @@ fn bundle() -> Bundle {
                 requests_memory: Some("128Mi".into()),
                 limits_cpu: Some("1".into()),
                 limits_memory: Some("1Gi".into()),
+                ..Default::default()
             },
             mounts: vec![
                 Mount {
@@ -674,4 +675,129 @@ fn image_references_follow_dockers_grammar() {
     }
     let long = format!("{}:1", "a".repeat(256));
     assert!(image_reference_error(&long).unwrap().contains("255"));
+}
+
+/// The web workload with a budget, an autoscaler and a policy; all valid.
+fn scaled_objects() -> Vec<Object> {
+    use crate::workload::{
+        Autoscale, DisruptionBudget, NetworkPolicy, PodCount, PolicyPeer, PolicyRule,
+    };
+    let mut b = bundle();
+    let w = &mut b.workloads[0];
+    w.disruption_budget = Some(DisruptionBudget::MinAvailable(PodCount::Count(1)));
+    w.autoscale = Some(Autoscale {
+        min: 2,
+        max: 4,
+        cpu_percent: Some(70),
+        memory_percent: None,
+    });
+    w.network_policy = Some(NetworkPolicy {
+        ingress: Some(vec![PolicyRule {
+            peers: vec![PolicyPeer::Pods {
+                pods: Some(BTreeMap::from([("app".to_string(), "client".to_string())])),
+                namespaces: None,
+            }],
+            ports: vec![(Protocol::Tcp, 80)],
+        }]),
+        egress: Some(vec![PolicyRule {
+            peers: vec![PolicyPeer::Cidr {
+                cidr: "10.0.0.0/8".into(),
+                except: vec!["10.1.0.0/16".into()],
+            }],
+            ports: vec![(Protocol::Udp, 53)],
+        }]),
+    });
+    bundle_objects(&b, &RenderOptions::default())
+}
+
+fn find_mut<'a>(objs: &'a mut [Object], kind: &str) -> &'a mut Object {
+    objs.iter_mut().find(|o| o.kind() == kind).unwrap()
+}
+
+#[test]
+fn budgets_autoscalers_and_policies() {
+    assert_eq!(violations(&scaled_objects()), vec![]);
+    let check = |f: &dyn Fn(&mut Vec<Object>)| {
+        let mut objs = scaled_objects();
+        f(&mut objs);
+        violations(&objs)
+    };
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let v = check(&|o| {
+        if let Object::DisruptionBudget(b) = find_mut(o, "PodDisruptionBudget") {
+            b.spec.as_mut().unwrap().max_unavailable = Some(IntOrString::Int(1));
+        }
+    });
+    assert_one(&v, "PodDisruptionBudget", "spec", "cannot both be set");
+    let v = check(&|o| {
+        if let Object::DisruptionBudget(b) = find_mut(o, "PodDisruptionBudget") {
+            b.spec.as_mut().unwrap().min_available = Some(IntOrString::String("150%".into()));
+        }
+    });
+    assert_one(&v, "PodDisruptionBudget", "spec.minAvailable", "percentage");
+    let v = check(&|o| {
+        if let Object::Autoscaler(h) = find_mut(o, "HorizontalPodAutoscaler") {
+            h.spec.as_mut().unwrap().max_replicas = 1;
+        }
+    });
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.maxReplicas",
+        "greater than or equal to minReplicas (2)",
+    );
+    let v = check(&|o| {
+        if let Object::Autoscaler(h) = find_mut(o, "HorizontalPodAutoscaler") {
+            h.spec.as_mut().unwrap().min_replicas = Some(0);
+        }
+    });
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.minReplicas",
+        "0 must be greater than or equal to 1",
+    );
+    let v = check(&|o| {
+        if let Object::Autoscaler(h) = find_mut(o, "HorizontalPodAutoscaler") {
+            h.spec.as_mut().unwrap().metrics = None;
+        }
+    });
+    assert_one(&v, "HorizontalPodAutoscaler", "spec.metrics", "target");
+    let v = check(&|o| {
+        if let Object::NetworkPolicy(p) = find_mut(o, "NetworkPolicy") {
+            let e = &mut p.spec.as_mut().unwrap().egress.as_mut().unwrap()[0];
+            e.to.as_mut().unwrap()[0].ip_block.as_mut().unwrap().except =
+                Some(vec!["192.168.0.0/16".into()]);
+        }
+    });
+    assert_one(
+        &v,
+        "NetworkPolicy",
+        "spec.egress[0].to[0].ipBlock.except[0]",
+        "within 10.0.0.0/8",
+    );
+    let v = check(&|o| {
+        if let Object::NetworkPolicy(p) = find_mut(o, "NetworkPolicy") {
+            let e = &mut p.spec.as_mut().unwrap().egress.as_mut().unwrap()[0];
+            e.to.as_mut().unwrap()[0].ip_block.as_mut().unwrap().cidr = "10.0.0.0/40".into();
+        }
+    });
+    assert_one(
+        &v,
+        "NetworkPolicy",
+        "spec.egress[0].to[0].ipBlock.cidr",
+        "not a valid CIDR",
+    );
+    let v = check(&|o| {
+        if let Object::NetworkPolicy(p) = find_mut(o, "NetworkPolicy") {
+            let i = &mut p.spec.as_mut().unwrap().ingress.as_mut().unwrap()[0];
+            i.ports.as_mut().unwrap()[0].port = Some(IntOrString::Int(0));
+        }
+    });
+    assert_one(
+        &v,
+        "NetworkPolicy",
+        "spec.ingress[0].ports[0].port",
+        "0 must be between 1 and 65535",
+    );
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use bollard::errors::Error as BollardError;
 use bollard::models::{
-    ContainerCreateBody, ContainerStatsResponse, HostConfig, PortBinding, RestartPolicy,
-    RestartPolicyNameEnum,
+    ContainerCreateBody, ContainerStatsResponse, DeviceRequest, HostConfig, PortBinding,
+    RestartPolicy, RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
     CreateContainerOptionsBuilder, CreateImageOptionsBuilder, LogsOptionsBuilder,
@@ -66,6 +66,9 @@ pub enum DockerError {
     ImageMissing { image: String },
     #[snafu(display("pulling {image}: {message}"))]
     Pull { image: String, message: String },
+    /// A step b00t runs in a helper container failed.
+    #[snafu(display("{message}"))]
+    Failed { message: String },
     /// Any other API call that failed.
     #[snafu(display("{action}"))]
     Api {
@@ -80,7 +83,9 @@ impl Classify for DockerError {
             DockerError::Unreachable { .. } => Exit::Unreachable,
             DockerError::BadHost { .. } => Exit::Usage,
             DockerError::NotFound { .. } | DockerError::ImageMissing { .. } => Exit::NotFound,
-            DockerError::Pull { .. } | DockerError::Api { .. } => Exit::Failed,
+            DockerError::Pull { .. } | DockerError::Api { .. } | DockerError::Failed { .. } => {
+                Exit::Failed
+            }
         }
     }
 }
@@ -127,6 +132,29 @@ impl EngineVersion {
         v >= (major, minor)
     }
 }
+
+/// Refuse a workload asking for what the Docker runtime does not provide (GPUs other than
+/// NVIDIA's), with what to do instead; exit 2, before anything is created or printed.
+pub fn supports(w: &crate::workload::Workload) -> crate::error::Result<()> {
+    if let Some(r) = w
+        .containers
+        .iter()
+        .flat_map(|c| c.resources.extended.keys())
+        .find(|r| r.as_str() != NVIDIA_GPU)
+    {
+        return Err(crate::error::Error::msg(
+            Exit::Usage,
+            format!(
+                "{} asks for {r} (b00t.k8s.gpu); the Docker runtime passes only NVIDIA GPUs (device requests of the nvidia driver): deploy it with --runtime kubernetes",
+                w.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The NVIDIA device plugin's resource, which Docker maps to `--gpus`.
+pub const NVIDIA_GPU: &str = "nvidia.com/gpu";
 
 /// A connected engine.
 #[derive(Clone)]
@@ -205,6 +233,13 @@ pub struct ContainerSpec {
     /// Mount point → options (`rw,size=64m`).
     pub tmpfs: BTreeMap<String, String>,
     pub binds: Vec<Bind>,
+    /// Named volumes among the binds' sources, created with the container's labels first (so
+    /// `delete` finds them, and keeps them unless `--purge`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<String>,
+    /// NVIDIA GPUs (`--gpus N`): a device request for the `nvidia` driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpus: Option<i64>,
     pub restart: Restart,
     pub memory_bytes: Option<i64>,
     /// CPUs in billionths (`--cpus 1.5` = 1_500_000_000).
@@ -293,6 +328,14 @@ impl ContainerSpec {
             }),
             memory: self.memory_bytes,
             nano_cpus: self.nano_cpus,
+            device_requests: self.gpus.map(|n| {
+                vec![DeviceRequest {
+                    driver: Some("nvidia".into()),
+                    count: Some(n),
+                    capabilities: Some(vec![vec!["gpu".into()]]),
+                    ..Default::default()
+                }]
+            }),
             port_bindings: (!self.ports.is_empty()).then(|| {
                 let mut map: HashMap<String, Option<Vec<PortBinding>>> = HashMap::new();
                 for p in &self.ports {
@@ -704,6 +747,115 @@ impl Docker {
         }
     }
 
+    /// Create the named volume `name` with `labels` unless it exists (its data is kept). A new
+    /// volume is given to `owner` (`uid:gid`), as `fsGroup` makes a claim writable on
+    /// Kubernetes: a short-lived container of `image` runs `sh -c chown` on it as root with only
+    /// CAP_CHOWN (an image without a shell cannot have storage on Docker). Returns whether the
+    /// volume was created.
+    pub async fn ensure_volume(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+        image: &str,
+        owner: Option<&str>,
+    ) -> Result<bool> {
+        match self.client.inspect_volume(name).await {
+            Ok(_) => return Ok(false),
+            Err(e) if status_of(&e) == Some(404) => {}
+            Err(e) => return Err(self.api(format!("inspecting volume {name}"), e)),
+        }
+        let req = bollard::models::VolumeCreateRequest {
+            name: Some(name.to_string()),
+            labels: Some(labels.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        self.client
+            .create_volume(req)
+            .await
+            .map_err(|e| self.api(format!("creating volume {name}"), e))?;
+        let Some(owner) = owner else { return Ok(true) };
+        let helper = format!("{name}-chown");
+        let spec = ContainerSpec {
+            name: helper.clone(),
+            image: image.to_string(),
+            entrypoint: Some(vec!["sh".into(), "-c".into()]),
+            cmd: Some(vec!["chown \"$0\" /volume".into(), owner.to_string()]),
+            user: Some("0".into()),
+            cap_drop: vec!["ALL".into()],
+            cap_add: vec!["CHOWN".into()],
+            security_opt: vec!["no-new-privileges:true".into()],
+            binds: vec![Bind {
+                source: name.to_string(),
+                target: "/volume".into(),
+                read_only: false,
+            }],
+            ..Default::default()
+        };
+        self.remove(&helper).await?;
+        let outcome = async {
+            self.create(&spec).await.map_err(|e| e.to_string())?;
+            self.start(&helper).await.map_err(|e| e.to_string())?;
+            let mut waits = self.client.wait_container(&helper, None);
+            match waits.next().await {
+                Some(Ok(r)) if r.status_code == 0 => Ok(()),
+                Some(Ok(r)) => Err(format!("exit code {}", r.status_code)),
+                Some(Err(BollardError::DockerContainerWaitError { code, .. })) => {
+                    Err(format!("exit code {code}"))
+                }
+                Some(Err(e)) => Err(e.to_string()),
+                None => Err("no exit status".into()),
+            }
+        }
+        .await
+        .map_err(|why| DockerError::Failed {
+            message: format!(
+                "giving volume {name} to user {owner}: `sh -c chown` in {image} failed: {why}"
+            ),
+        });
+        self.remove(&helper).await?;
+        if outcome.is_err() {
+            self.remove_volume(name).await?;
+        }
+        outcome.map(|()| true)
+    }
+
+    /// Names of the volumes with all of `labels`.
+    pub async fn volumes(&self, labels: &BTreeMap<String, String>) -> Result<Vec<String>> {
+        let filters: HashMap<String, Vec<String>> = HashMap::from([(
+            "label".to_string(),
+            labels.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        )]);
+        let opts = bollard::query_parameters::ListVolumesOptionsBuilder::default()
+            .filters(&filters)
+            .build();
+        let list = self
+            .client
+            .list_volumes(Some(opts))
+            .await
+            .map_err(|e| self.api("listing volumes".to_string(), e))?;
+        let mut names: Vec<String> = list
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Remove a named volume (gone already is fine).
+    pub async fn remove_volume(&self, name: &str) -> Result<()> {
+        match self
+            .client
+            .remove_volume(name, None::<bollard::query_parameters::RemoveVolumeOptions>)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if status_of(&e) == Some(404) => Ok(()),
+            Err(e) => Err(self.api(format!("removing volume {name}"), e)),
+        }
+    }
+
     /// Containers with all of `labels` (running or not).
     pub async fn list(&self, labels: &BTreeMap<String, String>) -> Result<Vec<String>> {
         let filters: HashMap<String, Vec<String>> = HashMap::from([(
@@ -999,6 +1151,31 @@ mod tests {
         let b = &pb["8080/tcp"].as_ref().unwrap()[0];
         assert_eq!(b.host_ip.as_deref(), Some("127.0.0.1"));
         assert_eq!(b.host_port.as_deref(), Some("18080"));
+    }
+
+    #[test]
+    fn gpus_are_a_device_request_of_the_nvidia_driver() {
+        let s = ContainerSpec {
+            name: "mcp".into(),
+            image: "img".into(),
+            gpus: Some(2),
+            ..Default::default()
+        };
+        let dr = s
+            .to_create_body()
+            .host_config
+            .unwrap()
+            .device_requests
+            .unwrap();
+        assert_eq!(dr.len(), 1);
+        assert_eq!(dr[0].driver.as_deref(), Some("nvidia"));
+        assert_eq!(dr[0].count, Some(2));
+        assert_eq!(dr[0].capabilities, Some(vec![vec!["gpu".to_string()]]));
+        let none = ContainerSpec::default()
+            .to_create_body()
+            .host_config
+            .unwrap();
+        assert_eq!(none.device_requests, None);
     }
 
     #[test]

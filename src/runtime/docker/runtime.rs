@@ -354,7 +354,16 @@ impl Docker {
         if opts.server_dry_run {
             return Err(crate::ops::deploy::server_dry_run_on_docker());
         }
-        if w.containers.len() != 1 || !w.init_containers.is_empty() || !w.volumes.is_empty() {
+        // Claims the workload owns become named volumes; any other volume cannot run here.
+        let foreign_volumes = w
+            .volumes
+            .iter()
+            .filter(|v| {
+                !matches!(&v.source, crate::workload::VolumeSource::Claim { claim, .. }
+                    if w.claims.iter().any(|c| &c.name == claim))
+            })
+            .count();
+        if w.containers.len() != 1 || !w.init_containers.is_empty() || foreign_volumes > 0 {
             return Err(Error::msg(
                 Exit::Usage,
                 format!(
@@ -362,10 +371,11 @@ impl Docker {
                     w.name,
                     w.containers.len(),
                     w.init_containers.len(),
-                    w.volumes.len()
+                    foreign_volumes
                 ),
             ));
         }
+        super::supports(w)?;
         let specs = render_containers(
             w,
             &DockerOptions {
@@ -377,6 +387,25 @@ impl Docker {
             let mut p = |m: String| progress(&m);
             if self.ensure_image(image, opts.pull, &mut p).await? {
                 progress(&format!("pulled {image}"));
+            }
+        }
+        // Named volumes (from claims) first, given to the container's user.
+        let owner = specs.first().and_then(|s| s.user.clone());
+        for v in specs
+            .iter()
+            .flat_map(|s| &s.volumes)
+            .collect::<std::collections::BTreeSet<_>>()
+        {
+            if self
+                .ensure_volume(
+                    v,
+                    &crate::render::labels::for_workload(w),
+                    image,
+                    owner.as_deref(),
+                )
+                .await?
+            {
+                progress(&format!("created volume {v}"));
             }
         }
         let existing = self.list_info(&of_instance(&w.name)).await?;
@@ -639,7 +668,7 @@ impl Docker {
         Ok(notes)
     }
 
-    async fn delete_workload(&self, target: &DeleteTarget) -> Result<Deletion> {
+    async fn delete_workload(&self, target: &DeleteTarget, purge: bool) -> Result<Deletion> {
         let (selector, label, cs) = match target {
             DeleteTarget::All => (
                 managed(),
@@ -668,6 +697,26 @@ impl Docker {
                 reference: format!("container/{}", c.name),
             });
         }
+        let labels_sel = selector.clone();
+        // The named volumes of the workload(s): kept unless purged (one container asked for by
+        // name leaves them alone).
+        let mut kept = Vec::new();
+        if !label.starts_with("container/") {
+            for v in self.volumes(&labels_sel).await? {
+                let d = Deleted {
+                    kind: "Volume".into(),
+                    name: v.clone(),
+                    namespace: String::new(),
+                    reference: format!("volume/{v}"),
+                };
+                if purge {
+                    self.remove_volume(&v).await?;
+                    deleted.push(d);
+                } else {
+                    kept.push(d);
+                }
+            }
+        }
         let selector =
             if matches!(target, DeleteTarget::Named(_)) && label.starts_with("container/") {
                 None
@@ -681,6 +730,7 @@ impl Docker {
                 )
             };
         Ok(Deletion {
+            kept,
             label,
             pod: selector.is_none().then(|| cs[0].name.clone()),
             deleted,
@@ -746,6 +796,7 @@ impl Docker {
             healthy,
             events: vec![],
             logs,
+            attached: Default::default(),
         })
     }
 
@@ -832,8 +883,12 @@ impl Runtime for Docker {
         Box::pin(self.workload_logs(target, opts, sink))
     }
 
-    fn delete<'a>(&'a self, target: &'a DeleteTarget) -> BoxFuture<'a, Result<Deletion>> {
-        Box::pin(self.delete_workload(target))
+    fn delete<'a>(
+        &'a self,
+        target: &'a DeleteTarget,
+        purge: bool,
+    ) -> BoxFuture<'a, Result<Deletion>> {
+        Box::pin(self.delete_workload(target, purge))
     }
 
     fn wait_gone<'a>(

@@ -32,10 +32,17 @@ pub struct Deleted {
 
 impl Kube {
     /// Delete every b00t-managed object matching `selector` (which must include the managed-by
-    /// label). Pods owned by a controller go with it (background propagation).
-    pub async fn delete_selected(&self, selector: &str) -> Result<Vec<Deleted>> {
+    /// label). Pods owned by a controller go with it (background propagation). Claims only
+    /// with `purge` (their data outlives the workload otherwise). Returns what was deleted and
+    /// the claims kept.
+    pub async fn delete_selected(
+        &self,
+        selector: &str,
+        purge: bool,
+    ) -> Result<(Vec<Deleted>, Vec<Deleted>)> {
         debug_assert!(selector.contains(labels::MANAGED_BY));
         let mut out = Vec::new();
+        let mut kept = Vec::new();
         macro_rules! kind {
             ($k:ty, $kind_ref:literal, $kind:literal) => {
                 out.extend(self.delete_kind::<$k>($kind_ref, $kind, selector).await?)
@@ -65,14 +72,41 @@ impl Kube {
         kind!(Service, "service", "Service");
         kind!(Secret, "secret", "Secret");
         kind!(ConfigMap, "configmap", "ConfigMap");
-        kind!(
-            PersistentVolumeClaim,
-            "persistentvolumeclaim",
-            "PersistentVolumeClaim"
-        );
+        if purge {
+            kind!(
+                PersistentVolumeClaim,
+                "persistentvolumeclaim",
+                "PersistentVolumeClaim"
+            );
+        } else {
+            let api: Api<PersistentVolumeClaim> =
+                Api::namespaced(self.client.clone(), &self.namespace);
+            let claims = self
+                .call(
+                    "list",
+                    &format!("persistentvolumeclaims in namespace {}", self.namespace),
+                    api.list_metadata(&ListParams::default().labels(selector)),
+                )
+                .await?;
+            kept.extend(
+                claims
+                    .items
+                    .into_iter()
+                    .filter(|c| c.metadata.deletion_timestamp.is_none())
+                    .map(|c| {
+                        let name = c.name_any();
+                        Deleted {
+                            kind: "PersistentVolumeClaim".into(),
+                            reference: format!("persistentvolumeclaim/{name}"),
+                            name,
+                            namespace: self.namespace.clone(),
+                        }
+                    }),
+            );
+        }
         // Bare pods (ours, without a controller); controller-owned pods are collected.
         out.extend(self.delete_kind::<Pod>("pod", "Pod", selector).await?);
-        Ok(out)
+        Ok((out, kept))
     }
 
     /// Delete one pod by name.

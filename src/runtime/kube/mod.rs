@@ -12,6 +12,7 @@ use snafu::Snafu;
 use crate::error::{Classify, Exit};
 
 pub mod apply;
+pub mod attached;
 pub mod cluster;
 pub mod delete;
 pub mod list;

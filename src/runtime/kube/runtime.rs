@@ -79,7 +79,11 @@ impl Runtime for Kube {
         })
     }
 
-    fn delete<'a>(&'a self, target: &'a DeleteTarget) -> BoxFuture<'a, Result<Deletion>> {
+    fn delete<'a>(
+        &'a self,
+        target: &'a DeleteTarget,
+        purge: bool,
+    ) -> BoxFuture<'a, Result<Deletion>> {
         Box::pin(async move {
             let (selector, pod, label) = match target {
                 DeleteTarget::All => (
@@ -94,14 +98,15 @@ impl Runtime for Kube {
                     Resolved::Pod { name } => (None, Some(name.clone()), format!("pod/{name}")),
                 },
             };
-            let deleted = match (&selector, &pod) {
-                (Some(sel), _) => self.delete_selected(sel).await?,
-                (None, Some(p)) => vec![self.delete_pod(p).await?],
-                _ => vec![],
+            let (deleted, kept) = match (&selector, &pod) {
+                (Some(sel), _) => self.delete_selected(sel, purge).await?,
+                (None, Some(p)) => (vec![self.delete_pod(p).await?], vec![]),
+                _ => (vec![], vec![]),
             };
             Ok(Deletion {
                 label,
                 deleted,
+                kept,
                 selector,
                 pod,
             })

@@ -23,6 +23,10 @@ pub struct WorkloadStatus {
     /// Docker: the state of each container (empty on Kubernetes, where `pods` says it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<crate::runtime::ContainerState>,
+    /// Claims, NetworkPolicies, PodDisruptionBudgets and HorizontalPodAutoscalers of the
+    /// workload, with their state (empty for a pod and on Docker).
+    #[serde(flatten)]
+    pub attached: super::attached::Attached,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +70,7 @@ impl Kube {
     pub async fn workload_status(&self, target: &Resolved) -> Result<WorkloadStatus> {
         let now = jiff::Timestamp::now();
         let pods_api: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
+        let mut attached = super::attached::Attached::default();
         let (summary, pods) = match target {
             Resolved::Pod { name } => {
                 let p = self
@@ -102,6 +107,9 @@ impl Kube {
                     )
                     .await?
                     .items;
+                attached = self
+                    .attached(&crate::render::labels::selector_for_instance(instance))
+                    .await?;
                 (row, pods)
             }
         };
@@ -135,6 +143,7 @@ impl Kube {
             events,
             logs,
             containers: vec![],
+            attached,
         })
     }
 

@@ -104,6 +104,19 @@ impl Kube {
             if done {
                 return Ok(Ok(()));
             }
+            // A claim that cannot bind keeps the pods unscheduled: say why the claim is stuck
+            // (its own event), not only that the pods are.
+            let unscheduled = current.is_empty()
+                || current
+                    .iter()
+                    .any(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none());
+            if unscheduled {
+                let selector = labels::selector_for_instance(name);
+                let claims = self.claim_problems(&selector).await?;
+                if !claims.is_empty() {
+                    reasons.splice(0..0, claims);
+                }
+            }
             if !reasons.is_empty() {
                 let logs = self.last_logs(&failing, 10).await;
                 return Ok(Err(NotReady { reasons, logs }));

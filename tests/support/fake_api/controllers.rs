@@ -106,6 +106,20 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
     if all || nodes_changed {
         taint_eviction(st);
     }
+    let touched = |plurals: &[&str]| all || work.iter().any(|k| plurals.contains(&k.0.as_str()));
+    if touched(&[
+        "persistentvolumeclaims",
+        "persistentvolumes",
+        "storageclasses",
+    ]) {
+        super::storage::claims(st);
+    }
+    if touched(&["horizontalpodautoscalers", "deployments", "statefulsets"]) {
+        super::storage::autoscalers(st);
+    }
+    if touched(&["poddisruptionbudgets", "pods", "replicasets"]) {
+        super::storage::budgets(st);
+    }
     type Step = fn(&mut State, &Value, &mut Option<Instant>);
     let steps: [(&str, Step); 3] = [
         ("deployments", deployment),

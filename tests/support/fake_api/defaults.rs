@@ -214,6 +214,16 @@ pub fn apply(st: &mut State, res: &Res, obj: &mut Value, old: Option<&Value>) {
             default(obj_mut(obj, &["status"]), "phase", json!("Active"));
         }
         "persistentvolumeclaims" => {
+            // The DefaultStorageClass admission plugin: a new claim naming no class gets the
+            // default one, if the cluster has one.
+            if old.is_none()
+                && obj
+                    .pointer("/spec/storageClassName")
+                    .is_none_or(Value::is_null)
+                && let Some(class) = super::storage::default_class(st)
+            {
+                obj_mut(obj, &["spec"]).insert("storageClassName".into(), json!(class));
+            }
             default(obj_mut(obj, &["spec"]), "volumeMode", json!("Filesystem"));
             default(obj_mut(obj, &["status"]), "phase", json!("Pending"));
         }

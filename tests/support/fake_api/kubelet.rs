@@ -217,6 +217,56 @@ fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize, String) {
     let nodes = st.list("nodes", None);
     let total = nodes.len();
     let spec = &pod["spec"];
+    // VolumeBinding PreFilter: every claim must exist and be bound (Immediate binding).
+    let not_helpful = format!(
+        "preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling."
+    );
+    for v in spec["volumes"].as_array().into_iter().flatten() {
+        let Some(claim) = v
+            .pointer("/persistentVolumeClaim/claimName")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        match st.get("persistentvolumeclaims", ns_of(pod), claim) {
+            None => {
+                return (
+                    vec![],
+                    total,
+                    format!(
+                        "0/{total} nodes are available: persistentvolumeclaim {claim:?} not found. {not_helpful}"
+                    ),
+                );
+            }
+            Some(c) if c.pointer("/status/phase").and_then(Value::as_str) != Some("Bound") => {
+                return (
+                    vec![],
+                    total,
+                    format!(
+                        "0/{total} nodes are available: {total} pod has unbound immediate PersistentVolumeClaims. {not_helpful}"
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    let wants = pod_requests(spec);
+    // Resources already requested on each node by the pods bound to it.
+    let mut used: HashMap<String, HashMap<String, f64>> = HashMap::new();
+    for p in st.list("pods", None) {
+        let Some(n) = str_at(p, &["spec", "nodeName"]) else {
+            continue;
+        };
+        let phase = str_at(p, &["status", "phase"]).unwrap_or("Pending");
+        if phase == "Succeeded" || phase == "Failed" || uid_of(p) == uid_of(pod) {
+            continue;
+        }
+        let e = used.entry(n.to_string()).or_default();
+        for (k, q) in pod_requests(&p["spec"]) {
+            *e.entry(k).or_default() += q;
+        }
+    }
+    let mut insufficient = 0usize;
     let tols = super::sched::tolerations_of(spec);
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut ok = Vec::new();
@@ -237,6 +287,9 @@ fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize, String) {
             ))
         } else if !super::sched::fits_affinity(spec, n) {
             Some("node(s) didn't match Pod's node affinity/selector".to_string())
+        } else if let Some(r) = short_resource(n, &wants, used.get(name_of(n))) {
+            insufficient += 1;
+            Some(format!("Insufficient {r}"))
         } else if !node_ready(n) {
             Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".to_string())
         } else {
@@ -249,11 +302,89 @@ fn feasible_nodes(st: &State, pod: &Value) -> (Vec<String>, usize, String) {
     }
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
     parts.sort();
+    // Preemption could free resources on the nodes that only lack them; nothing else helps.
+    let unresolvable = total - insufficient;
+    let mut preemption = Vec::new();
+    if insufficient > 0 {
+        preemption.push(format!(
+            "{insufficient} No preemption victims found for incoming pod"
+        ));
+    }
+    if unresolvable > 0 {
+        preemption.push(format!(
+            "{unresolvable} Preemption is not helpful for scheduling"
+        ));
+    }
+    preemption.sort();
     let message = format!(
-        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
-        parts.join(", ")
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        parts.join(", "),
+        preemption.join(", ")
     );
     (ok, total, message)
+}
+
+/// What a pod requests: per resource, the sum over its containers (the larger of that and each
+/// init container's); an extended resource's request is its limit when only a limit is set.
+fn pod_requests(spec: &Value) -> HashMap<String, f64> {
+    let one = |c: &Value| -> HashMap<String, f64> {
+        let mut m: HashMap<String, f64> = HashMap::new();
+        let r = &c["resources"];
+        for (k, v) in r["limits"].as_object().into_iter().flatten() {
+            if k.contains('/') {
+                m.insert(k.clone(), quantity(v));
+            }
+        }
+        for (k, v) in r["requests"].as_object().into_iter().flatten() {
+            m.insert(k.clone(), quantity(v));
+        }
+        m
+    };
+    let mut total: HashMap<String, f64> = HashMap::new();
+    for c in spec["containers"].as_array().into_iter().flatten() {
+        for (k, q) in one(c) {
+            *total.entry(k).or_default() += q;
+        }
+    }
+    for c in spec["initContainers"].as_array().into_iter().flatten() {
+        for (k, q) in one(c) {
+            let e = total.entry(k).or_default();
+            *e = e.max(q);
+        }
+    }
+    total
+}
+
+fn quantity(v: &Value) -> f64 {
+    v.as_str()
+        .and_then(super::validate::parse_quantity)
+        .or_else(|| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// The first resource (in name order) the node cannot fit, if any (the NodeResourcesFit
+/// filter): requested + already used > allocatable. A resource the node does not list has
+/// nothing allocatable.
+fn short_resource(
+    node: &Value,
+    wants: &HashMap<String, f64>,
+    used: Option<&HashMap<String, f64>>,
+) -> Option<String> {
+    let alloc = &node["status"]["allocatable"];
+    let mut names: Vec<&String> = wants.keys().collect();
+    names.sort();
+    names
+        .into_iter()
+        .find(|k| {
+            let want = wants[*k];
+            if want <= 0.0 {
+                return false;
+            }
+            let have = alloc.get(k.as_str()).map(quantity).unwrap_or(0.0);
+            let taken = used.and_then(|u| u.get(*k)).copied().unwrap_or(0.0);
+            taken + want > have + 1e-9
+        })
+        .cloned()
 }
 
 fn container_list(pod: &Value) -> Vec<CSim> {

@@ -79,6 +79,7 @@ mod registry;
 mod sched;
 mod selectors;
 mod status;
+mod storage;
 mod store;
 mod stream;
 mod tables;
@@ -109,6 +110,8 @@ use store::{Config, State};
 pub struct FakeClusterBuilder {
     cfg: Config,
     namespaces: Vec<String>,
+    /// StorageClasses to create at start: (name, is the default).
+    storage_classes: Vec<(String, bool)>,
     node_overrides: std::collections::BTreeMap<usize, NodeOverride>,
 }
 
@@ -121,6 +124,8 @@ struct NodeOverride {
     taints: Vec<Value>,
     labels: Vec<(String, String)>,
     unschedulable: bool,
+    /// Extended resources (`nvidia.com/gpu` → `"2"`) in capacity and allocatable.
+    resources: Vec<(String, String)>,
 }
 
 /// A `v1.Taint` as JSON (`timeAdded` only for NoExecute, as the API server sets it).
@@ -218,6 +223,31 @@ impl FakeClusterBuilder {
         self
     }
 
+    /// An extended resource on node `fake-node-<index>` (`nvidia.com/gpu`, `"1"`), in its
+    /// capacity and allocatable as a device plugin advertises it.
+    pub fn node_resource(mut self, index: usize, name: &str, quantity: &str) -> Self {
+        self.node_overrides
+            .entry(index)
+            .or_default()
+            .resources
+            .push((name.to_string(), quantity.to_string()));
+        self
+    }
+
+    /// A StorageClass (binding mode Immediate, reclaim policy Delete) whose provisioner
+    /// creates a volume for every claim naming it, or every claim naming no class when it is
+    /// the `default`. The fake starts with one default class, `standard` (as kind does).
+    pub fn storage_class(mut self, name: &str, default: bool) -> Self {
+        self.storage_classes.push((name.to_string(), default));
+        self
+    }
+
+    /// No StorageClasses at all: claims stay Pending, as on a cluster without provisioning.
+    pub fn no_storage_classes(mut self) -> Self {
+        self.storage_classes.clear();
+        self
+    }
+
     /// Extra namespaces to create at start.
     pub fn namespace(mut self, ns: &str) -> Self {
         self.namespaces.push(ns.to_string());
@@ -310,6 +340,10 @@ fn node_object(i: usize, version: &str, o: &NodeOverride) -> Value {
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
         },
     });
+    for (k, q) in &o.resources {
+        node["status"]["capacity"][k] = json!(q);
+        node["status"]["allocatable"][k] = json!(q);
+    }
     for (k, v) in &o.labels {
         node["metadata"]["labels"][k] = json!(v);
     }
@@ -393,6 +427,7 @@ impl FakeCluster {
         FakeClusterBuilder {
             cfg: default_config(),
             namespaces: Vec::new(),
+            storage_classes: vec![("standard".into(), true)],
             node_overrides: Default::default(),
         }
     }
@@ -419,6 +454,21 @@ impl FakeCluster {
                 false,
             )
             .expect("seed node");
+        }
+        for (name, default) in &b.storage_classes {
+            let res = registry::by_name("storageclasses").expect("sc");
+            let mut sc = json!({
+                "apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+                "metadata": {"name": name},
+                "provisioner": storage::PROVISIONER,
+                "reclaimPolicy": "Delete",
+                "volumeBindingMode": "Immediate",
+            });
+            if *default {
+                sc["metadata"]["annotations"] = json!({storage::DEFAULT_CLASS_ANNOTATION: "true"});
+            }
+            api::create(&mut st, res, "", sc, &WriteCtx::by("kubectl"), false)
+                .expect("seed storage class");
         }
         let mut namespaces = vec![
             "default".to_string(),

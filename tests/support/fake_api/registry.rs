@@ -206,6 +206,26 @@ pub static RESOURCES: &[Res] = &[
         &["status"]
     ),
     res!(
+        "",
+        "persistentvolumes",
+        "persistentvolume",
+        "PersistentVolume",
+        false,
+        &["pv"],
+        &[],
+        &["status"]
+    ),
+    res!(
+        "storage.k8s.io",
+        "storageclasses",
+        "storageclass",
+        "StorageClass",
+        false,
+        &["sc"],
+        &[],
+        &[]
+    ),
+    res!(
         "apps",
         "deployments",
         "deployment",
@@ -376,6 +396,7 @@ pub const GROUPS: &[&str] = &[
     "networking.k8s.io",
     "policy",
     "rbac.authorization.k8s.io",
+    "storage.k8s.io",
 ];
 
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Res> {
