@@ -878,6 +878,9 @@ pub struct SensorSnapshotParams {
     pub port: Option<u16>,
     /// Only processes whose command name matches this regular expression
     pub comm: Option<String>,
+    /// Payload byte counting: `exact` (default: a program on every send and receive) or `fast`
+    /// (TCP counters read at close)
+    pub bytes: Option<crate::sensor::ByteMode>,
 }
 
 /// What to translate (`translate`, `deploy`).
@@ -1859,6 +1862,7 @@ async fn sensor_snapshot(
         pid: p.pid,
         port: p.port,
         comm,
+        bytes: p.bytes.unwrap_or_default(),
         ..Default::default()
     };
     cx.events
