@@ -20,4 +20,5 @@ mod obi_docker;
 mod obi_ops;
 mod obi_rules;
 mod sensor;
+mod sensor_obi;
 mod translate;
