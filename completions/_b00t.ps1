@@ -891,7 +891,7 @@ Register-ArgumentCompleter -Native -CommandName 'b00t' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often to print a summary of the flows (and export OTLP)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Serve metrics in the Prometheus text format on this address (e.g. 127.0.0.1:9400)')
             [CompletionResult]::new('--otlp-endpoint', '--otlp-endpoint', [CompletionResultType]::ParameterName, 'Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)')
-            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Payload byte counting: exact (a program on every send and receive) or fast (the TCP counters, read once at close: no per-call cost, counts what TCP delivered and had acknowledged)')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Payload byte counting: fast (the TCP counters, read once at close: no per-call cost, counts what TCP delivered and had acknowledged) or exact (a program on every send and receive: what the applications wrote and read)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Flows shown per table (busiest first)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a single API request after this long (e.g. 30s, 1m)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)')

@@ -841,7 +841,7 @@ set edit:completion:arg-completer[b00t] = {|@words|
             cand --interval 'How often to print a summary of the flows (and export OTLP)'
             cand --prometheus 'Serve metrics in the Prometheus text format on this address (e.g. 127.0.0.1:9400)'
             cand --otlp-endpoint 'Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)'
-            cand --bytes 'Payload byte counting: exact (a program on every send and receive) or fast (the TCP counters, read once at close: no per-call cost, counts what TCP delivered and had acknowledged)'
+            cand --bytes 'Payload byte counting: fast (the TCP counters, read once at close: no per-call cost, counts what TCP delivered and had acknowledged) or exact (a program on every send and receive: what the applications wrote and read)'
             cand --top 'Flows shown per table (busiest first)'
             cand --request-timeout 'Give up on a single API request after this long (e.g. 30s, 1m)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)'

@@ -58,10 +58,10 @@ pub struct RunArgs {
     /// Export metrics with OTLP/HTTP protobuf to URL/v1/metrics (e.g. http://127.0.0.1:4318)
     #[arg(long, value_name = "URL")]
     pub otlp_endpoint: Option<String>,
-    /// Payload byte counting: exact (a program on every send and receive) or fast (the TCP
-    /// counters, read once at close: no per-call cost, counts what TCP delivered and had
-    /// acknowledged)
-    #[arg(long, value_enum, default_value_t = ByteMode::Exact, value_name = "MODE")]
+    /// Payload byte counting: fast (the TCP counters, read once at close: no per-call cost,
+    /// counts what TCP delivered and had acknowledged) or exact (a program on every send and
+    /// receive: what the applications wrote and read)
+    #[arg(long, value_enum, default_value_t = ByteMode::Fast, value_name = "MODE")]
     pub bytes: ByteMode,
     /// Flows shown per table (busiest first)
     #[arg(long, default_value_t = 20, value_name = "N")]

@@ -878,8 +878,8 @@ pub struct SensorSnapshotParams {
     pub port: Option<u16>,
     /// Only processes whose command name matches this regular expression
     pub comm: Option<String>,
-    /// Payload byte counting: `exact` (default: a program on every send and receive) or `fast`
-    /// (TCP counters read at close)
+    /// Payload byte counting: `fast` (default: TCP counters read at close) or `exact` (a program
+    /// on every send and receive)
     pub bytes: Option<crate::sensor::ByteMode>,
 }
 

@@ -1035,6 +1035,22 @@ fn bad_arguments_are_usage_errors() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // --obi-labels labels exported metrics: without an exporter it is a mistake.
+    let o = Command::new(bin())
+        .args(["obi", "sensor", "run", "--obi-labels"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--obi-labels") && err.contains("--prometheus"),
+        "{err}"
+    );
+    let o = Command::new(bin())
+        .args(["obi", "sensor", "run", "--bytes", "approx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
 
 /// Listening sockets are told apart by address and port: closing [::1]:P must not lose the
