@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define MAXC 4096
 #define BUF 16384
 
@@ -34,18 +36,6 @@ static char response[BUF];
 static int response_len;
 static int body_bytes = 2048;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 static double secs(struct timeval tv)
 {
