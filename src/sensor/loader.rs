@@ -38,7 +38,7 @@ const STAT_UNTRACKED: u32 = 3;
 #[serde(rename_all = "snake_case")]
 pub enum ByteMode {
     /// Programs on sock/sock_{send,recv}_length add every send and receive the application makes
-    /// (about 110 ns per call in the kernel, 2.3 % of the CPU of an HTTP/1.1 keep-alive request
+    /// (about 115 ns per call in the kernel, 2.9 % of the CPU of an HTTP/1.1 keep-alive request
     /// on loopback: bench/sensor/README.md); falls back to `fast` when the kernel lacks these
     /// tracepoints.
     Exact,
