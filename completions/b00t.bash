@@ -3890,7 +3890,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__obi__subcmd__sensor__subcmd__run)
-            opts="-n -A -o -v -h -V --duration --pid --comm --port --interval --prometheus --otlp-endpoint --top --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --duration --pid --comm --port --interval --prometheus --obi-labels --otlp-endpoint --bytes --top --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3922,6 +3922,10 @@ _b00t() {
                     ;;
                 --otlp-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -W "exact fast" -- "${cur}"))
                     return 0
                     ;;
                 --top)

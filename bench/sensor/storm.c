@@ -18,22 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 static double seconds;
 static double rate; /* per thread, 0 = unlimited */
 static long counts[64];
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 static void *worker(void *arg)
 {

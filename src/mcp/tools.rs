@@ -899,6 +899,9 @@ pub struct SensorSnapshotParams {
     pub port: Option<u16>,
     /// Only processes whose command name matches this regular expression
     pub comm: Option<String>,
+    /// Payload byte counting: `fast` (default: TCP counters read at close) or `exact` (a program
+    /// on every send and receive)
+    pub bytes: Option<crate::sensor::ByteMode>,
 }
 
 /// What to translate (`translate`, `deploy`).
@@ -1950,6 +1953,7 @@ async fn sensor_snapshot(
         pid: p.pid,
         port: p.port,
         comm,
+        bytes: p.bytes.unwrap_or_default(),
         ..Default::default()
     };
     cx.events

@@ -19,6 +19,13 @@ pub fn stdout_stream() -> tokio::io::Stdout {
     tokio::io::stdout()
 }
 
+/// Write bytes to stdout in as few syscalls as the kernel allows (bypassing the line buffer);
+/// a closed pipe ends the process like every other write here.
+pub fn write_bytes(bytes: &[u8]) {
+    let mut so = std::io::stdout().lock();
+    check_pipe(so.flush().and_then(|_| so.write_all(bytes)));
+}
+
 /// Where and how a command prints.
 #[derive(Debug, Clone)]
 pub struct Out {

@@ -3,6 +3,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use std::io::Write as _;
+
 use serde::Serialize;
 
 /// Size of `struct event` (checked by a `_Static_assert` in the C source).
@@ -191,6 +193,26 @@ pub fn tcp_state_name(state: u8) -> &'static str {
     }
 }
 
+/// Payload bytes from the TCP counters read at close (`--bytes fast`). They count sequence
+/// space: `bytes_acked` includes the client's SYN (a server socket is created after its SYN-ACK
+/// was acknowledged) and our FIN once acknowledged, `bytes_received` the peer's FIN. Those are
+/// taken off when the close shows they happened: an established client's SYN, and both FINs
+/// when the socket closed cleanly from FIN_WAIT2, CLOSING or LAST_ACK (orderly shutdown).
+fn tcp_counter_payload(raw: &RawEvent, role: Role, established: bool) -> (u64, u64) {
+    let mut sent = raw.tcp_bytes_acked;
+    let mut received = raw.tcp_bytes_received;
+    if established && role == Role::Client {
+        sent = sent.saturating_sub(1);
+    }
+    // FIN_WAIT2 → CLOSE: the peer's FIN arrived (tcp_time_wait); CLOSING/LAST_ACK → CLOSE: our
+    // FIN was acknowledged after the peer's FIN arrived.
+    if established && raw.sk_err == 0 && matches!(raw.oldstate, 5 | 9 | 11) {
+        sent = sent.saturating_sub(1);
+        received = received.saturating_sub(1);
+    }
+    (sent, received)
+}
+
 /// Short names of the errno values a socket can carry at close.
 fn errno_name(err: i32) -> String {
     match err {
@@ -244,6 +266,106 @@ pub struct ConnEvent {
     pub failure_reason: Option<FailureReason>,
     /// The socket error at close, if any (`ECONNREFUSED`, `ECONNRESET`, …).
     pub error: Option<String>,
+}
+
+/// Append `s` as a JSON string (quotes and escapes as serde_json writes them).
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[start..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+fn json_opt(out: &mut Vec<u8>, v: Option<impl std::fmt::Display>) {
+    match v {
+        Some(v) => {
+            let _ = write!(out, "{v}");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+impl ConnEvent {
+    /// Append this event as one JSON Lines record (with its newline) to `out`: the same bytes
+    /// as `serde_json::to_writer` followed by a newline, written without allocating (a test
+    /// checks they are identical).
+    pub fn write_json_line(&self, out: &mut Vec<u8>) {
+        let _ = write!(
+            out,
+            "{{\"type\":\"{}\",\"event\":\"{}\",\"time\":\"{}\",\"pid\":{},\"comm\":",
+            self.record_type,
+            match self.event {
+                EventKind::Open => "open",
+                EventKind::Close => "close",
+            },
+            self.time,
+            self.pid
+        );
+        json_str(out, &self.comm);
+        let _ = write!(
+            out,
+            ",\"role\":\"{}\",\"direction\":\"{}\",\"family\":\"{}\",\"local_address\":\"{}\",\
+             \"local_port\":{},\"remote_address\":\"{}\",\"remote_port\":{},\"old_state\":\"{}\",\
+             \"new_state\":\"{}\",\"established\":{},\"handshake_us\":",
+            self.role.as_str(),
+            self.direction,
+            match self.family {
+                Family::Ipv4 => "ipv4",
+                Family::Ipv6 => "ipv6",
+            },
+            self.local_address,
+            self.local_port,
+            self.remote_address,
+            self.remote_port,
+            self.old_state,
+            self.new_state,
+            self.established
+        );
+        json_opt(out, self.handshake_us);
+        out.extend_from_slice(b",\"duration_us\":");
+        json_opt(out, self.duration_us);
+        let _ = write!(
+            out,
+            ",\"bytes_sent\":{},\"bytes_received\":{},\"rtt_us\":",
+            self.bytes_sent, self.bytes_received
+        );
+        json_opt(out, self.rtt_us);
+        let _ = write!(
+            out,
+            ",\"retransmits\":{},\"failure_reason\":",
+            self.retransmits
+        );
+        match self.failure_reason {
+            Some(r) => json_str(out, r.as_str()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"error\":");
+        match &self.error {
+            Some(e) => json_str(out, e),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b"}\n");
+    }
 }
 
 /// Converts kernel monotonic timestamps to wall-clock time.
@@ -300,7 +422,7 @@ impl ConnEvent {
         } else if payload_counters {
             (raw.sent, raw.received)
         } else {
-            (raw.tcp_bytes_acked, raw.tcp_bytes_received)
+            tcp_counter_payload(raw, role, established)
         };
         let failure_reason = (close && !established).then(|| FailureReason::from_errno(raw.sk_err));
         Some(ConnEvent {
@@ -419,14 +541,55 @@ mod tests {
         assert_eq!(ev.handshake_us, Some(500));
         assert_eq!(ev.rtt_us, Some(57));
         assert_eq!(ev.failure_reason, None);
-        let fallback = ConnEvent::from_raw(&parsed, &clock, false).unwrap();
-        assert_eq!((fallback.bytes_sent, fallback.bytes_received), (101, 2001));
+        // TCP counters: the client's SYN and both FINs (closed from FIN_WAIT2) are sequence
+        // space, not payload.
+        let mut counters = parsed;
+        counters.tcp_bytes_acked = 102;
+        counters.tcp_bytes_received = 2001;
+        let fallback = ConnEvent::from_raw(&counters, &clock, false).unwrap();
+        assert_eq!((fallback.bytes_sent, fallback.bytes_received), (100, 2000));
+        // A reset connection: no FIN was exchanged, only the SYN is taken off.
+        counters.sk_err = libc::ECONNRESET;
+        counters.oldstate = 1;
+        let reset = ConnEvent::from_raw(&counters, &clock, false).unwrap();
+        assert_eq!((reset.bytes_sent, reset.bytes_received), (101, 2001));
         let json = serde_json::to_value(&ev).unwrap();
         assert_eq!(json["type"], "connection");
         assert_eq!(json["event"], "close");
         assert_eq!(json["role"], "client");
         assert_eq!(json["family"], "ipv4");
         assert_eq!(json["time"], "2023-11-14T22:13:23Z");
+    }
+
+    #[test]
+    fn json_lines_writer_matches_serde() {
+        let clock = Clock::new(1_700_000_000_123_456_789, 0);
+        let mut cases = Vec::new();
+        let close = ConnEvent::from_raw(&sample(), &clock, true).unwrap();
+        cases.push(close.clone());
+        let mut open = sample();
+        open.kind = KIND_OPEN;
+        open.family = 10;
+        open.saddr = Ipv6Addr::LOCALHOST.octets();
+        open.daddr = "2001:db8::1".parse::<Ipv6Addr>().unwrap().octets();
+        cases.push(ConnEvent::from_raw(&open, &clock, true).unwrap());
+        let mut failed = sample();
+        failed.flags = 0;
+        failed.start_ns = 0;
+        failed.srtt_us = 0;
+        failed.sk_err = libc::ECONNREFUSED;
+        cases.push(ConnEvent::from_raw(&failed, &clock, true).unwrap());
+        let mut odd = close;
+        odd.comm = "a\"b\\c\nd\u{1}é".into();
+        odd.error = Some("errno 99".into());
+        cases.push(odd);
+        let mut buf = Vec::new();
+        for ev in &cases {
+            buf.clear();
+            ev.write_json_line(&mut buf);
+            let expected = serde_json::to_string(ev).unwrap() + "\n";
+            assert_eq!(String::from_utf8(buf.clone()).unwrap(), expected);
+        }
     }
 
     #[test]

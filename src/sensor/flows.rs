@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::event::{ConnEvent, EventKind, FailureReason, Role};
 use super::loader::Health;
+use super::obi_flows::ObiFlows;
 
 /// Upper bounds (seconds) of the RTT histogram exported to Prometheus/OTLP.
 pub const RTT_BOUNDS_S: [f64; 16] = [
@@ -348,6 +349,8 @@ pub struct Aggregator {
     totals: HashMap<FlowKey, FlowStats>,
     /// Connection events seen (open + close).
     pub events: u64,
+    /// Per-connection counts for `--obi-labels`.
+    obi: Option<ObiFlows>,
 }
 
 impl Aggregator {
@@ -355,8 +358,24 @@ impl Aggregator {
         Aggregator::default()
     }
 
+    /// Also keep per-connection byte counts for the OBI-labelled flow metric.
+    pub fn with_obi_labels() -> Aggregator {
+        Aggregator {
+            obi: Some(ObiFlows::new()),
+            ..Aggregator::default()
+        }
+    }
+
+    /// The per-connection counts, when [`Aggregator::with_obi_labels`] made this aggregator.
+    pub fn obi_flows(&self) -> Option<&ObiFlows> {
+        self.obi.as_ref()
+    }
+
     pub fn add(&mut self, ev: &ConnEvent) {
         self.events += 1;
+        if let Some(obi) = &mut self.obi {
+            obi.add(ev);
+        }
         let key = FlowKey::of(ev);
         if let Some(s) = self.window.get_mut(&key) {
             s.add(ev);
@@ -370,6 +389,9 @@ impl Aggregator {
 
     /// The current window's flows, busiest first; the window restarts empty.
     pub fn take_window(&mut self) -> Vec<(FlowKey, FlowStats)> {
+        if let Some(obi) = &mut self.obi {
+            obi.expire(std::time::Instant::now());
+        }
         sorted(std::mem::take(&mut self.window).into_iter().collect())
     }
 

@@ -104,14 +104,16 @@ pub fn collect(agg: &Aggregator, health: &Health) -> Vec<Metric> {
         recv.push(("transport", "tcp".into()));
         recv.push(("direction", k.role.direction().into()));
         recv.push(("iface.direction", "ingress".into()));
-        flow_bytes.push(Point {
-            attributes: sent,
-            value: Value::Int(s.bytes_sent),
-        });
-        flow_bytes.push(Point {
-            attributes: recv,
-            value: Value::Int(s.bytes_received),
-        });
+        if agg.obi_flows().is_none() {
+            flow_bytes.push(Point {
+                attributes: sent,
+                value: Value::Int(s.bytes_sent),
+            });
+            flow_bytes.push(Point {
+                attributes: recv,
+                value: Value::Int(s.bytes_received),
+            });
+        }
 
         let base = stat_attrs(k);
         let with = |key: &'static str, v: &str| {
@@ -155,6 +157,16 @@ pub fn collect(agg: &Aggregator, health: &Health) -> Vec<Metric> {
             attributes: base,
             value: Value::Int(s.retransmits),
         });
+    }
+    if let Some(obi) = agg.obi_flows() {
+        for (k, c) in obi.iter() {
+            for (attributes, v) in obi.series(k, c) {
+                flow_bytes.push(Point {
+                    attributes,
+                    value: Value::Int(v),
+                });
+            }
+        }
     }
     let health_point = |v: u64| {
         vec![Point {

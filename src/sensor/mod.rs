@@ -5,6 +5,7 @@
 //! - [`loader`]: load and attach with aya, read the ring buffer asynchronously;
 //! - [`event`]: decode ring-buffer records into [`ConnEvent`]s;
 //! - [`flows`]: aggregate connections into flows;
+//! - [`obi_flows`]: per-connection counts labelled like the OBI agent's (`--obi-labels`);
 //! - [`metrics`], [`prometheus`], [`otlp`]: OBI-named metrics, the Prometheus text endpoint and
 //!   the OTLP/HTTP exporter.
 //!
@@ -18,6 +19,7 @@ pub mod event;
 pub mod flows;
 pub mod loader;
 pub mod metrics;
+pub mod obi_flows;
 pub mod object;
 pub mod otlp;
 pub mod privileges;
@@ -25,7 +27,7 @@ pub mod prometheus;
 
 pub use event::{ConnEvent, EventKind, FailureReason, Role};
 pub use flows::{Aggregator, FlowKey, FlowStats};
-pub use loader::{Health, Sensor, SensorConfig};
+pub use loader::{ByteMode, Health, Sensor, SensorConfig};
 pub use privileges::{Probe, probe};
 
 /// What can go wrong while starting or running the sensor.

@@ -22,4 +22,5 @@ mod obi_docker;
 mod obi_ops;
 mod obi_rules;
 mod sensor;
+mod sensor_obi;
 mod translate;

@@ -106,14 +106,14 @@ pub(crate) fn free_port() -> u16 {
         .port()
 }
 
-/// A running agent container, removed on drop.
-struct Agent {
+/// A running agent container, removed on drop (also used by `sensor_obi`).
+pub(crate) struct Agent {
     name: String,
     _dir: tempfile::TempDir,
 }
 
 impl Agent {
-    fn start(config: &str) -> Agent {
+    pub(crate) fn start(config: &str) -> Agent {
         static N: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "b00t-obi-test-{}-{}",
@@ -166,7 +166,7 @@ impl Agent {
     }
 
     /// (running, exit code).
-    fn state(&self) -> (bool, i64) {
+    pub(crate) fn state(&self) -> (bool, i64) {
         let out = docker(&[
             "inspect",
             "-f",
@@ -180,7 +180,7 @@ impl Agent {
         (running, code)
     }
 
-    fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         let out = docker(&["logs", &self.name]);
         format!(
             "{}{}",
@@ -210,7 +210,7 @@ impl Drop for Agent {
 }
 
 /// GET http://127.0.0.1:port/path (HTTP/1.0): (status line, body).
-fn http_get(port: u16, path: &str) -> Option<(String, String)> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<(String, String)> {
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
@@ -222,7 +222,7 @@ fn http_get(port: u16, path: &str) -> Option<(String, String)> {
 }
 
 /// Poll `/metrics` until `pred` holds for its body, calling `between` before each poll.
-fn wait_metrics(
+pub(crate) fn wait_metrics(
     agent: &Agent,
     port: u16,
     path: &str,

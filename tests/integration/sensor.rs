@@ -32,7 +32,7 @@ fn euid() -> u32 {
 }
 
 /// Root is needed to load eBPF: skip with a message locally, fail in CI.
-fn require_root() -> bool {
+pub(crate) fn require_root() -> bool {
     if euid() == 0 {
         return true;
     }
@@ -47,7 +47,7 @@ fn require_root() -> bool {
 }
 
 /// A running `b00t obi sensor run`, with stdout collected and stderr watched.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     stdout: std::thread::JoinHandle<String>,
     stderr_lines: mpsc::Receiver<String>,
@@ -56,7 +56,7 @@ struct Running {
 
 impl Running {
     /// Start the sensor and wait until it says it is watching (programs attached).
-    fn start(args: &[&str]) -> Running {
+    pub(crate) fn start(args: &[&str]) -> Running {
         let mut child = Command::new(bin())
             .args(["obi", "sensor", "run"])
             .args(args)
@@ -107,7 +107,7 @@ impl Running {
     }
 
     /// SIGTERM, wait for exit; returns (exit code, stdout, stderr).
-    fn stop(mut self) -> (i32, String, String) {
+    pub(crate) fn stop(mut self) -> (i32, String, String) {
         // Let the last state transitions reach the ring buffer and be drained.
         std::thread::sleep(Duration::from_millis(300));
         let status = Command::new("kill")
@@ -1035,6 +1035,22 @@ fn bad_arguments_are_usage_errors() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // --obi-labels labels exported metrics: without an exporter it is a mistake.
+    let o = Command::new(bin())
+        .args(["obi", "sensor", "run", "--obi-labels"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--obi-labels") && err.contains("--prometheus"),
+        "{err}"
+    );
+    let o = Command::new(bin())
+        .args(["obi", "sensor", "run", "--bytes", "approx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
 
 /// Listening sockets are told apart by address and port: closing [::1]:P must not lose the
@@ -1093,4 +1109,163 @@ fn comm_filter_matches_the_process_name() {
     let lines = json_lines(&stdout);
     assert!(connection_events(&lines).is_empty(), "{stdout}");
     assert_eq!(lines.last().unwrap()["type"], "summary");
+}
+
+/// `setsockopt(SO_LINGER, {on, 0})`: close() then resets the connection, discarding unsent data.
+fn linger_zero(s: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let l = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket fd and a correctly sized, initialised linger struct.
+    let r = unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&l as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(r, 0, "SO_LINGER: {}", std::io::Error::last_os_error());
+}
+
+/// The close event of `role` on the connection whose client port is `client_port`.
+fn close_of<'a>(events: &'a [Value], role: &str, client_port: u16) -> &'a Value {
+    let field = if role == "client" {
+        "local_port"
+    } else {
+        "remote_port"
+    };
+    events
+        .iter()
+        .find(|e| e["event"] == "close" && e["role"] == role && e[field] == client_port)
+        .unwrap_or_else(|| panic!("no {role} close for client port {client_port}: {events:#?}"))
+}
+
+fn bytes_of(e: &Value) -> (u64, u64) {
+    (
+        e["bytes_sent"].as_u64().unwrap(),
+        e["bytes_received"].as_u64().unwrap(),
+    )
+}
+
+/// `--bytes exact` and `--bytes fast` side by side on the same connections (two sensors, each
+/// with its own programs): what `fast` (TCP counters at close) gets right and what it gets
+/// wrong, measured.
+#[test]
+fn fast_byte_mode_counts_what_tcp_delivered_exact_what_the_application_did() {
+    if !require_root() {
+        return;
+    }
+    let l = listener("127.0.0.1:0");
+    let port = l.local_addr().unwrap().port().to_string();
+    let exact = Running::start(&["-o", "json", "--port", &port, "--bytes", "exact"]);
+    let fast = Running::start(&["-o", "json", "--port", &port, "--bytes", "fast"]);
+    assert!(
+        exact.stderr.iter().any(|l| l.contains("(bytes: exact)")),
+        "{:?}",
+        exact.stderr
+    );
+    assert!(
+        fast.stderr.iter().any(|l| l.contains("(bytes: fast)")),
+        "{:?}",
+        fast.stderr
+    );
+
+    // 1. Orderly exchanges: both modes give the payload exactly (fast takes the SYN and the
+    // FINs, which TCP counts as sequence space, off its counters).
+    let made = connect_n(&l, 3, 1500);
+
+    // 2. Data the server never reads: the client's 5000 bytes reach the server's receive buffer
+    // (TCP acknowledged them), then the server closes (which resets the connection).
+    let addr = l.local_addr().unwrap();
+    let mut c = TcpStream::connect(addr).unwrap();
+    let (s, _) = l.accept().unwrap();
+    c.write_all(&[b'u'; 5000]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let unread_port = c.local_addr().unwrap().port();
+    drop(s);
+    let mut sink = Vec::new();
+    let _ = c.read_to_end(&mut sink);
+    drop(c);
+
+    // 3. Data never acknowledged: the server does not read, the client writes until its send
+    // buffer is full too, then resets (SO_LINGER 0) with data still unsent.
+    let c = TcpStream::connect(addr).unwrap();
+    let (s, _) = l.accept().unwrap();
+    c.set_nonblocking(true).unwrap();
+    let chunk = [b'w'; 16384];
+    let mut written = 0u64;
+    let mut idle = 0;
+    while idle < 20 {
+        match (&c).write(&chunk) {
+            Ok(n) => {
+                written += n as u64;
+                idle = 0;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                idle += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("write: {e}"),
+        }
+    }
+    let unacked_port = c.local_addr().unwrap().port();
+    linger_zero(&c);
+    drop(c);
+    std::thread::sleep(Duration::from_millis(100));
+    drop(s);
+
+    let (code, out_exact, err) = exact.stop();
+    assert_eq!(code, 0, "{err}");
+    let (code, out_fast, err) = fast.stop();
+    assert_eq!(code, 0, "{err}");
+    let ex: Vec<Value> = json_lines(&out_exact)
+        .into_iter()
+        .filter(|v| v["type"] == "connection")
+        .collect();
+    let fa: Vec<Value> = json_lines(&out_fast)
+        .into_iter()
+        .filter(|v| v["type"] == "connection")
+        .collect();
+
+    // 1: identical, and equal to the payload.
+    for m in &made {
+        let p = m.client.port();
+        let want_c = (m.up as u64, m.down as u64);
+        let want_s = (m.down as u64, m.up as u64);
+        assert_eq!(bytes_of(close_of(&ex, "client", p)), want_c, "exact client");
+        assert_eq!(bytes_of(close_of(&fa, "client", p)), want_c, "fast client");
+        assert_eq!(bytes_of(close_of(&ex, "server", p)), want_s, "exact server");
+        assert_eq!(bytes_of(close_of(&fa, "server", p)), want_s, "fast server");
+    }
+
+    // 2: the server application read nothing; TCP received (and acknowledged) 5000 bytes.
+    assert_eq!(bytes_of(close_of(&ex, "server", unread_port)), (0, 0));
+    assert_eq!(bytes_of(close_of(&fa, "server", unread_port)), (0, 5000));
+    assert_eq!(bytes_of(close_of(&ex, "client", unread_port)).0, 5000);
+    assert_eq!(bytes_of(close_of(&fa, "client", unread_port)).0, 5000);
+
+    // 3: exact counts every byte write() accepted; fast only what the peer acknowledged (what
+    // fit in its receive buffer), which is what the server side's fast count says it received.
+    let ex_sent = bytes_of(close_of(&ex, "client", unacked_port)).0;
+    let fa_sent = bytes_of(close_of(&fa, "client", unacked_port)).0;
+    let fa_recv = bytes_of(close_of(&fa, "server", unacked_port)).1;
+    assert_eq!(ex_sent, written, "exact: bytes the application wrote");
+    assert!(
+        fa_sent > 0 && fa_sent < written,
+        "fast: acknowledged bytes only ({fa_sent} of {written})"
+    );
+    assert_eq!(
+        fa_sent, fa_recv,
+        "acknowledged = received by the peer's TCP"
+    );
+    assert_eq!(bytes_of(close_of(&ex, "server", unacked_port)).1, 0);
+    eprintln!(
+        "unacknowledged at reset: wrote {written}, exact {ex_sent}, fast {fa_sent} \
+         ({} bytes never acknowledged)",
+        written - fa_sent
+    );
 }
