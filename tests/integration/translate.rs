@@ -97,6 +97,11 @@ fn round_trip(item: &Value) -> Result<(), String> {
         "ConfigMap" => check::<ConfigMap>(item),
         "PersistentVolumeClaim" => check::<PersistentVolumeClaim>(item),
         "Ingress" => check::<k8s_openapi::api::networking::v1::Ingress>(item),
+        "StatefulSet" => check::<k8s_openapi::api::apps::v1::StatefulSet>(item),
+        "CronJob" => check::<k8s_openapi::api::batch::v1::CronJob>(item),
+        "HorizontalPodAutoscaler" => {
+            check::<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>(item)
+        }
         other => Err(format!("unexpected kind {other:?}")),
     }
 }
