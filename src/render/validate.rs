@@ -416,21 +416,26 @@ impl Check {
         }
     }
 
-    /// `ValidateStatefulSetSpec`: a controller whose pods also get a volume per claim
-    /// template; `serviceName` names the governing Service. The controller labels each pod
-    /// `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63
-    /// characters, so a longer name than 52 makes pods the API server rejects.
-    fn statefulset(&mut self, v: &Value) {
+    /// A StatefulSet's or CronJob's name: the names it derives add 11 characters.
+    fn name_within_52(&mut self, v: &Value, why: &str) {
         let name = v
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or_default();
         if name.len() > 52 {
-            self.push(
-                "metadata.name",
-                format!("{name:?} is longer than 52 characters: the pods' controller-revision-hash label would exceed 63"),
-            );
+            self.push("metadata.name", format!("{name:?} {why}"));
         }
+    }
+
+    /// `ValidateStatefulSetSpec`: a controller whose pods also get a volume per claim
+    /// template; `serviceName` names the governing Service. The controller labels each pod
+    /// `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63
+    /// characters, so a longer name than 52 makes pods the API server rejects.
+    fn statefulset(&mut self, v: &Value) {
+        self.name_within_52(
+            v,
+            "is longer than 52 characters: the pods' controller-revision-hash label would exceed 63",
+        );
         let spec = &v["spec"];
         match spec["serviceName"].as_str() {
             Some(n) if !is_dns1035_label(n) => self.push(
@@ -483,16 +488,7 @@ impl Check {
     /// policy, a Job template whose pods restart `OnFailure` or `Never`, and a name of at most
     /// 52 characters (the Jobs it makes append 11).
     fn cronjob(&mut self, v: &Value) {
-        let name = v
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if name.len() > 52 {
-            self.push(
-                "metadata.name",
-                format!("{name:?} must be no more than 52 characters"),
-            );
-        }
+        self.name_within_52(v, "must be no more than 52 characters");
         let spec = &v["spec"];
         match spec["schedule"].as_str() {
             None | Some("") => self.push("spec.schedule", "required"),

@@ -321,9 +321,21 @@ pub struct Controllers<'a> {
     pub cronjobs: &'a [CronJob],
 }
 
+/// One controller as `list` shows it.
+struct Ctl<'a> {
+    kind: &'static str,
+    meta: &'a ObjectMeta,
+    template: Option<&'a PodSpec>,
+    desired: i32,
+    ready: i32,
+    /// Problems the controller reports besides its pods'.
+    extra: Vec<String>,
+    /// A CronJob: whether it is suspended.
+    cron: Option<bool>,
+}
+
 /// Join controllers with their pods (by namespace and instance label).
 pub fn summarise(c: &Controllers<'_>, pods: &[Pod], now: jiff::Timestamp) -> Vec<WorkloadSummary> {
-    let (deps, dss) = (c.deployments, c.daemonsets);
     let mut by_instance: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
     for p in pods {
         if let Some(inst) = p.labels().get(labels::INSTANCE) {
@@ -333,162 +345,122 @@ pub fn summarise(c: &Controllers<'_>, pods: &[Pod], now: jiff::Timestamp) -> Vec
                 .push(p);
         }
     }
-    let mut rows = Vec::new();
-    let mut claimed: Vec<(String, String)> = Vec::new();
-    for d in deps {
-        let key = (
-            d.namespace().unwrap_or_default(),
-            instance_of(d.labels(), &d.name_any()),
-        );
-        let ps = by_instance.get(&key).cloned().unwrap_or_default();
-        let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
+    let mut ctls: Vec<Ctl<'_>> = Vec::new();
+    for d in c.deployments {
         let mut extra = Vec::new();
-        if let Some(st) = &d.status {
-            for c in st.conditions.iter().flatten() {
-                if c.type_ == "ReplicaFailure" && c.status == "True" {
-                    extra.push(
-                        c.message
-                            .clone()
-                            .unwrap_or_else(|| c.reason.clone().unwrap_or_default()),
-                    );
-                }
-                if c.type_ == "Progressing"
-                    && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
-                {
-                    extra.push(
-                        c.message
-                            .clone()
-                            .unwrap_or_else(|| "progress deadline exceeded".into()),
-                    );
-                }
+        for c in d.status.iter().flat_map(|s| s.conditions.iter().flatten()) {
+            if c.type_ == "ReplicaFailure" && c.status == "True" {
+                extra.push(
+                    c.message
+                        .clone()
+                        .unwrap_or_else(|| c.reason.clone().unwrap_or_default()),
+                );
+            }
+            if c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded") {
+                extra.push(
+                    c.message
+                        .clone()
+                        .unwrap_or_else(|| "progress deadline exceeded".into()),
+                );
             }
         }
-        rows.push(row(
-            "Deployment",
-            d.labels(),
-            &key,
-            desired,
-            ready,
-            &ps,
-            image,
-            age(&d.metadata, now),
+        let spec = d.spec.as_ref();
+        ctls.push(Ctl {
+            kind: "Deployment",
+            meta: &d.metadata,
+            template: spec.and_then(|s| s.template.spec.as_ref()),
+            desired: spec.and_then(|s| s.replicas).unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
             extra,
-        ));
-        claimed.push(key);
+            cron: None,
+        });
     }
-    for d in dss {
-        let key = (
-            d.namespace().unwrap_or_default(),
-            instance_of(d.labels(), &d.name_any()),
-        );
-        let ps = by_instance.get(&key).cloned().unwrap_or_default();
+    for d in c.daemonsets {
         let st = d.status.as_ref();
-        let desired = st.map(|s| s.desired_number_scheduled).unwrap_or(0);
-        let ready = st.map(|s| s.number_ready).unwrap_or(0);
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
-        rows.push(row(
-            "DaemonSet",
-            d.labels(),
-            &key,
-            desired,
-            ready,
-            &ps,
-            image,
-            age(&d.metadata, now),
-            vec![],
-        ));
-        claimed.push(key);
+        ctls.push(Ctl {
+            kind: "DaemonSet",
+            meta: &d.metadata,
+            template: d.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
+            desired: st.map(|s| s.desired_number_scheduled).unwrap_or(0),
+            ready: st.map(|s| s.number_ready).unwrap_or(0),
+            extra: vec![],
+            cron: None,
+        });
     }
     for d in c.statefulsets {
-        let key = (
-            d.namespace().unwrap_or_default(),
-            instance_of(d.labels(), &d.name_any()),
-        );
-        let ps = by_instance.get(&key).cloned().unwrap_or_default();
-        let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
-        rows.push(row(
-            "StatefulSet",
-            d.labels(),
-            &key,
-            desired,
-            ready,
-            &ps,
-            image,
-            age(&d.metadata, now),
-            vec![],
-        ));
-        claimed.push(key);
+        let spec = d.spec.as_ref();
+        ctls.push(Ctl {
+            kind: "StatefulSet",
+            meta: &d.metadata,
+            template: spec.and_then(|s| s.template.spec.as_ref()),
+            desired: spec.and_then(|s| s.replicas).unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
+            extra: vec![],
+            cron: None,
+        });
     }
-    // A CronJob is healthy when scheduled: its pods come and go with its Jobs. Pods of its
-    // running Jobs still report their problems.
+    // A CronJob is healthy when scheduled: its pods come and go with its Jobs; `ready/desired`
+    // counts its running Jobs' ready pods and the Jobs.
     for cj in c.cronjobs {
-        let key = (
-            cj.namespace().unwrap_or_default(),
-            instance_of(cj.labels(), &cj.name_any()),
-        );
-        let ps: Vec<&Pod> = by_instance
-            .get(&key)
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| !matches!(phase(p), "Succeeded"))
-            .collect();
         let spec = cj.spec.as_ref();
-        let active = cj
-            .status
-            .as_ref()
-            .and_then(|s| s.active.as_ref())
-            .map_or(0, Vec::len) as i32;
-        let ready = ps.iter().filter(|p| super::wait::pod_ready(p)).count() as i32;
-        let image = spec
-            .and_then(|s| s.job_template.spec.as_ref())
-            .and_then(|j| j.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
+        ctls.push(Ctl {
+            kind: "CronJob",
+            meta: &cj.metadata,
+            template: spec
+                .and_then(|s| s.job_template.spec.as_ref())
+                .and_then(|j| j.template.spec.as_ref()),
+            desired: cj
+                .status
+                .as_ref()
+                .and_then(|s| s.active.as_ref())
+                .map_or(0, Vec::len) as i32,
+            ready: 0,
+            extra: vec![],
+            cron: Some(spec.and_then(|s| s.suspend) == Some(true)),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut claimed: Vec<(String, String)> = Vec::new();
+    for ctl in ctls {
+        let key = (
+            ctl.meta.namespace.clone().unwrap_or_default(),
+            instance_of(
+                ctl.meta.labels.as_ref().unwrap_or(&BTreeMap::new()),
+                ctl.meta.name.as_deref().unwrap_or_default(),
+            ),
+        );
+        let mut ps = by_instance.get(&key).cloned().unwrap_or_default();
+        let mut ready = ctl.ready;
+        if ctl.cron.is_some() {
+            // Finished Jobs' pods are history, not the workload's state.
+            ps.retain(|p| phase(p) != "Succeeded");
+            ready = ps.iter().filter(|p| super::wait::pod_ready(p)).count() as i32;
+        }
         let mut r = row(
-            "CronJob",
-            cj.labels(),
+            ctl.kind,
+            ctl.meta.labels.as_ref().unwrap_or(&BTreeMap::new()),
             &key,
-            active,
+            ctl.desired,
             ready,
             &ps,
-            image,
-            age(&cj.metadata, now),
-            vec![],
+            ctl.template
+                .map(|s| images(&s.containers))
+                .unwrap_or_default(),
+            age(ctl.meta, now),
+            ctl.extra,
         );
-        if r.reasons.is_empty() {
-            r.status = if spec.and_then(|s| s.suspend) == Some(true) {
-                "Suspended".into()
-            } else {
-                "Scheduled".into()
-            };
+        if let Some(suspended) = ctl.cron
+            && r.reasons.is_empty()
+        {
+            r.status = if suspended { "Suspended" } else { "Scheduled" }.into();
         }
         rows.push(r);
         claimed.push(key);

@@ -1459,6 +1459,22 @@ fn statefulset(st: &mut State, sts: &Value, next: &mut Option<Instant>) {
             .cloned()
             .collect()
     };
+    // Delete a pod, as the controller records it.
+    let delete = |st: &mut State, p: &Value| {
+        let ok = api::delete(st, pods_res, &ns, name_of(p), &DeleteOpts::default()).is_ok();
+        if ok {
+            record_event(
+                st,
+                sts,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("delete Pod {} in StatefulSet {name} successful", name_of(p)),
+                "statefulset-controller",
+                None,
+            );
+        }
+        ok
+    };
     let healthy = |p: &Value| {
         !is_deleting(p) && str_at(p, &["status", "phase"]) == Some("Running") && pod_ready(p)
     };
@@ -1529,16 +1545,7 @@ fn statefulset(st: &mut State, sts: &Value, next: &mut Option<Instant>) {
         if !parallel && (deleted_one || !all_ready) {
             break;
         }
-        if api::delete(st, pods_res, &ns, name_of(p), &DeleteOpts::default()).is_ok() {
-            record_event(
-                st,
-                sts,
-                "Normal",
-                "SuccessfulDelete",
-                &format!("delete Pod {} in StatefulSet {name} successful", name_of(p)),
-                "statefulset-controller",
-                None,
-            );
+        if delete(st, p) {
             deleted_one = true;
         }
     }
@@ -1550,18 +1557,8 @@ fn statefulset(st: &mut State, sts: &Value, next: &mut Option<Instant>) {
             .rev()
             .filter_map(|i| by_ordinal.get(&i))
             .find(|p| rev_of(p).as_deref() != Some(update_rev.as_str()));
-        if let Some(p) = stale
-            && api::delete(st, pods_res, &ns, name_of(p), &DeleteOpts::default()).is_ok()
-        {
-            record_event(
-                st,
-                sts,
-                "Normal",
-                "SuccessfulDelete",
-                &format!("delete Pod {} in StatefulSet {name} successful", name_of(p)),
-                "statefulset-controller",
-                None,
-            );
+        if let Some(p) = stale {
+            delete(st, p);
         }
     }
 
