@@ -1582,7 +1582,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__list)
-            opts="-l -n -A -o -v -h -V --all --type --selector --probe --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-l -n -A -o -v -h -V --all --type --selector --probe --all-contexts --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1850,7 +1850,7 @@ _b00t() {
             return 0
             ;;
         b00t__subcmd__k8s__subcmd__status)
-            opts="-n -A -o -v -h -V --probe --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
+            opts="-n -A -o -v -h -V --probe --all-contexts --mcp-path --runtime --request-timeout --kubeconfig --context --namespace --all-namespaces --output --json --color --verbose --path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -25,7 +25,7 @@ function __fish_b00t_using_subcommand
 end
 
 complete -c b00t -n "__fish_b00t_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_needs_command" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -49,7 +49,7 @@ complete -c b00t -n "__fish_b00t_needs_command" -f -a "man" -d 'Write man pages'
 complete -c b00t -n "__fish_b00t_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and not __fish_seen_subcommand_from deploy-mcp list ls logs delete rm restart-mcp status connect probe translate deploy help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -92,7 +92,7 @@ always\t'Always pull'
 never\t'Never pull (fail when the image is missing)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy-mcp" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -120,7 +120,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -133,6 +133,7 @@ never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l all -d 'Every pod, not only b00t-managed workloads'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l all-contexts -d 'Every context of the kubeconfig, concurrently (rows get a CONTEXT column)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -147,7 +148,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -160,6 +161,7 @@ never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l all -d 'Every pod, not only b00t-managed workloads'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with every MCP server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l all-contexts -d 'Every context of the kubeconfig, concurrently (rows get a CONTEXT column)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -174,7 +176,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -198,7 +200,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -222,7 +224,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -246,7 +248,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from restart-mcp" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -268,7 +270,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -280,6 +282,7 @@ always\t''
 never\t''"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l path -d 'Datum directory (default: ~/.b00t/_b00t_, then ~/.dotfiles/_b00t_)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l probe -d 'Also run an MCP handshake (initialize + tools/list) with the workload\'s server'
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l all-contexts -d 'Every context of the kubeconfig, concurrently (one entry per context)'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'Read across all namespaces'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -l json -d 'Same as -o json'
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More logs on stderr (-v, -vv)'
@@ -290,7 +293,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from connect" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -312,7 +315,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 docker\t'A Docker engine (DOCKER_HOST, the current docker context, the default socket)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from probe" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -337,7 +340,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l out -d 'Write one file per object (<kind>-<name>.yaml) into this directory' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from translate" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -372,7 +375,7 @@ always\t'Always pull'
 never\t'Never pull (fail when the image is missing)'"
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from deploy" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -406,7 +409,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand k8s; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and not __fish_seen_subcommand_from deploy status logs preflight config upgrade undeploy rules sensor docker help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -457,7 +460,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l progress-deadline -d 'Give up when the rollout makes no progress for this long' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from deploy" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -483,7 +486,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l memory-budget -d 'Memory an agent may use per node before it counts as DEGRADED (e.g. 200Mi)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -508,7 +511,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l grep -d 'Only lines matching this regular expression' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -532,7 +535,7 @@ sidecar\t'An obi container in the pods of one Deployment (--target)'"
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l target -d 'The Deployment to instrument (sidecar mode)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -550,7 +553,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from preflight" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from config" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -577,7 +580,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l progress-deadline -d 'Give up when the rollout makes no progress for this long' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from upgrade" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -600,7 +603,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l timeout -d 'How long to wait for the pods to be gone' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from undeploy" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -622,7 +625,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l out -d 'Directory to write obi-alerts.yaml into (created when missing)' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -640,7 +643,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from rules" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -661,7 +664,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from sensor" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from docker" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -695,7 +698,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "docker" -d 'The agent as a plain Docker container, through the Docker API (DOCKER_HOST, the current docker context, else /var/run/docker.sock)'
 complete -c b00t -n "__fish_b00t_using_subcommand obi; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and not __fish_seen_subcommand_from serve help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -718,7 +721,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l toolsets -d 'Tool groups to offer (comma-separated: k8s, obi, docker, sensor)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l request-timeout -d 'Give up on a single API request after this long (e.g. 30s, 1m)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -740,7 +743,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcomman
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve every b00t use case as an MCP tool (stdio, or streamable HTTP with --http)'
 complete -c b00t -n "__fish_b00t_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand completions" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -758,7 +761,7 @@ complete -c b00t -n "__fish_b00t_using_subcommand completions" -s h -l help -d '
 complete -c b00t -n "__fish_b00t_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c b00t -n "__fish_b00t_using_subcommand man" -l dir -d 'Directory to write the pages into' -r -F
 complete -c b00t -n "__fish_b00t_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)' -r -F
-complete -c b00t -n "__fish_b00t_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
+complete -c b00t -n "__fish_b00t_using_subcommand man" -l context -d 'The kubeconfig context to use (k8s list and status: several, separated by commas)' -r
 complete -c b00t -n "__fish_b00t_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s, else "default")' -r
 complete -c b00t -n "__fish_b00t_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''

@@ -26,6 +26,20 @@ impl Exit {
     pub fn code(self) -> i32 {
         self as i32
     }
+
+    /// The class's name, as JSON error entries and MCP tool errors give it (`exit_class`).
+    pub fn class(self) -> &'static str {
+        match self {
+            Exit::Ok => "ok",
+            Exit::Failed => "failed",
+            Exit::Usage => "usage",
+            Exit::Unreachable => "unreachable",
+            Exit::NotFound => "not found",
+            Exit::Forbidden => "forbidden",
+            Exit::TimedOut => "timed out",
+            Exit::RolledBack => "rolled back",
+        }
+    }
 }
 
 /// Anything that can end a command carries its exit class.

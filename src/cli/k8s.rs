@@ -11,7 +11,11 @@ use super::runtime::{self, Backend, DockerDeployFlags, RuntimeFlag};
 use super::{Global, OutputFormat, parse_duration};
 use crate::datum;
 use crate::error::{Error, Exit, Result};
-use crate::ops::{self, workloads::DeleteTarget, workloads::StatusReport};
+use crate::ops::connect::Reads;
+use crate::ops::contexts::{InContext, ListedContexts, StatusContexts};
+use crate::ops::{
+    self, workloads::DeleteTarget, workloads::StatusReport, workloads::WorkloadReport,
+};
 use crate::output::{Out, table};
 use crate::runtime::kube::ConnectOptions;
 use crate::runtime::kube::list::{ListOptions, WorkloadSummary};
@@ -118,6 +122,9 @@ pub struct ListArgs {
     /// Also run an MCP handshake (initialize + tools/list) with every MCP server
     #[arg(long)]
     pub probe: bool,
+    /// Every context of the kubeconfig, concurrently (rows get a CONTEXT column)
+    #[arg(long)]
+    pub all_contexts: bool,
     #[command(flatten)]
     pub mcp: McpFlags,
     #[command(flatten)]
@@ -261,6 +268,9 @@ pub struct StatusArgs {
     /// Also run an MCP handshake (initialize + tools/list) with the workload's server
     #[arg(long, requires = "name")]
     pub probe: bool,
+    /// Every context of the kubeconfig, concurrently (one entry per context)
+    #[arg(long)]
+    pub all_contexts: bool,
     #[command(flatten)]
     pub mcp: McpFlags,
     #[command(flatten)]
@@ -287,6 +297,16 @@ impl K8sArgs {
 
 async fn connect(flag: &RuntimeFlag, global: &Global, timeout: Duration) -> Result<Backend> {
     runtime::connect(flag.kind()?, global, None, timeout, false).await
+}
+
+/// One backend, or several contexts (`list`, `status`: `--context a,b`, `--all-contexts`).
+async fn reads(
+    flag: &RuntimeFlag,
+    global: &Global,
+    all_contexts: bool,
+    timeout: Duration,
+) -> Result<Reads> {
+    ops::connect::reads(flag.kind()?, &global.target(), all_contexts, timeout).await
 }
 
 /// Print rendered objects as a multi-document YAML stream or a JSON `List`.
@@ -430,8 +450,6 @@ fn status_word(out: &Out, status: &str) -> String {
 
 impl ListArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let backend = connect(&self.runtime, global, request_timeout).await?;
-        let rt = backend.rt();
         let req = ops::workloads::ListRequest {
             all_namespaces: global.all_namespaces,
             all_pods: self.all,
@@ -442,6 +460,16 @@ impl ListArgs {
                 ..Default::default()
             }),
         };
+        let backend = match reads(&self.runtime, global, self.all_contexts, request_timeout).await?
+        {
+            Reads::One(b) => b,
+            Reads::Several(fan) => {
+                let report = ops::contexts::list(&fan, &req).await;
+                self.render_contexts(global, out, &report);
+                return report.result();
+            }
+        };
+        let rt = backend.rt();
         let listed = ops::workloads::list(rt, &req).await?;
         let rows = &listed.rows;
         match out.format() {
@@ -454,37 +482,126 @@ impl ListArgs {
             }
             _ => {
                 if rows.is_empty() {
-                    let where_ = rt.scope(global.all_namespaces);
-                    let what = if self.all && rt.kind() == RuntimeKind::Docker {
-                        "no containers"
-                    } else if self.all {
-                        "no pods"
-                    } else {
-                        "no b00t-managed workloads"
-                    };
-                    out.note(&format!("{what} {where_}"));
+                    out.note(&format!(
+                        "{} {}",
+                        self.nothing(rt.kind()),
+                        rt.scope(global.all_namespaces)
+                    ));
                     return Ok(());
                 }
+                let table_rows: Vec<TableRow> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| TableRow {
+                        context: None,
+                        row: Ok(r),
+                        probe: listed.probes.as_ref().map(|p| &p[i]),
+                    })
+                    .collect();
                 out.write(&list_table(
                     out,
-                    rows,
+                    &table_rows,
                     global.all_namespaces,
-                    listed.probes.as_deref(),
+                    listed.probes.is_some(),
                 ));
             }
         }
         listed.result()
     }
+
+    /// What an empty list says ("no pods", …).
+    fn nothing(&self, kind: RuntimeKind) -> &'static str {
+        if self.all && kind == RuntimeKind::Docker {
+            "no containers"
+        } else if self.all {
+            "no pods"
+        } else {
+            "no b00t-managed workloads"
+        }
+    }
+
+    /// `list` over several contexts: rows with a CONTEXT column, a row per context that failed
+    /// and its error below the table.
+    fn render_contexts(&self, global: &Global, out: &Out, report: &ListedContexts) {
+        match out.format() {
+            Some(OutputFormat::Json) => return out.json(&report.document()),
+            Some(OutputFormat::Yaml) => return out.yaml(&report.document()),
+            Some(OutputFormat::Name) => {
+                for c in &report.contexts {
+                    match &c.result {
+                        Ok(l) => l.rows.iter().for_each(|r| {
+                            out.line(&format!(
+                                "{} {}/{}",
+                                c.context,
+                                r.kind.to_lowercase(),
+                                r.name
+                            ))
+                        }),
+                        Err(e) => out.note(&format!("error in context {}: {}", c.context, e)),
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        let mut rows = Vec::new();
+        let mut namespaces = std::collections::BTreeSet::new();
+        for c in &report.contexts {
+            match &c.result {
+                Ok(l) if l.rows.is_empty() => out.note(&format!(
+                    "{} in context {}",
+                    self.nothing(RuntimeKind::Kubernetes),
+                    c.context
+                )),
+                Ok(l) => rows.extend(l.rows.iter().enumerate().map(|(i, r)| {
+                    namespaces.insert(r.namespace.as_str());
+                    TableRow {
+                        context: Some(&c.context),
+                        row: Ok(r),
+                        probe: l.probes.as_ref().map(|p| &p[i]),
+                    }
+                })),
+                Err(e) => rows.push(TableRow {
+                    context: Some(&c.context),
+                    row: Err(e),
+                    probe: None,
+                }),
+            }
+        }
+        if rows.is_empty() {
+            return;
+        }
+        // Contexts default to namespaces of their own: show which when they differ.
+        let all_ns = global.all_namespaces || namespaces.len() > 1;
+        out.write(&list_table(out, &rows, all_ns, self.probe));
+        context_errors(out, &report.contexts);
+    }
 }
 
-fn list_table(
-    out: &Out,
-    rows: &[WorkloadSummary],
-    all_ns: bool,
-    probes: Option<&[Option<ops::mcp::ProbeReport>]>,
-) -> String {
+/// One line per context that failed, with the message the command prints for it alone.
+fn context_errors<T>(out: &Out, results: &[InContext<T>]) {
+    for c in results {
+        if let Err(e) = &c.result {
+            out.line(&format!("error in context {}: {e}", c.context));
+        }
+    }
+}
+
+/// One row of the `list` table: a workload (with its context when there are several), or a
+/// context that could not be read.
+struct TableRow<'a> {
+    context: Option<&'a str>,
+    row: std::result::Result<&'a WorkloadSummary, &'a Error>,
+    probe: Option<&'a Option<ops::mcp::ProbeReport>>,
+}
+
+fn list_table(out: &Out, rows: &[TableRow], all_ns: bool, probes: bool) -> String {
     let wide = out.is_wide();
-    let mut headers = vec!["STATUS", "NAME"];
+    let mut headers = vec![];
+    if rows.iter().any(|r| r.context.is_some()) {
+        headers.push("CONTEXT");
+    }
+    headers.extend(["STATUS", "NAME"]);
     if all_ns {
         headers.push("NAMESPACE");
     }
@@ -492,12 +609,26 @@ fn list_table(
     if wide {
         headers.extend(["IMAGE", "NODE"]);
     }
-    if probes.is_some() {
+    if probes {
         headers.push("MCP");
     }
+    let columns = headers.len();
     let mut t = table::new(headers);
-    for (i, r) in rows.iter().enumerate() {
-        let mut cells = vec![format!("{} {}", mark(&r.status), r.status), r.name.clone()];
+    for tr in rows {
+        let mut cells = Vec::new();
+        if let Some(c) = tr.context {
+            cells.push(c.to_string());
+        }
+        let r = match tr.row {
+            Ok(r) => r,
+            Err(e) => {
+                cells.push(format!("{} {}", mark("Failing"), e.exit().class()));
+                cells.resize(columns, "-".into());
+                t.add_row(cells);
+                continue;
+            }
+        };
+        cells.extend([format!("{} {}", mark(&r.status), r.status), r.name.clone()]);
         if all_ns {
             cells.push(r.namespace.clone());
         }
@@ -520,36 +651,44 @@ fn list_table(
                 r.nodes.join(",")
             });
         }
-        if let Some(p) = probes {
-            cells.push(match &p[i] {
-                Some(p) if p.healthy => format!(
+        if probes {
+            cells.push(match tr.probe {
+                Some(Some(p)) if p.healthy => format!(
                     "ok, {} tools, {:.0} ms",
                     p.tool_count.unwrap_or(0),
                     p.initialize_ms.unwrap_or_default() + p.tools_list_ms.unwrap_or_default()
                 ),
-                Some(p) => format!("unhealthy: {}", p.reason.as_deref().unwrap_or("?")),
-                None => "-".into(),
+                Some(Some(p)) => format!("unhealthy: {}", p.reason.as_deref().unwrap_or("?")),
+                _ => "-".into(),
             });
         }
         t.add_row(cells);
     }
-    let text = table::render(&t);
+    colour_status(out, &table::render(&t), rows.iter().map(|r| r.row.ok()))
+}
+
+/// Colour the status word of each row, now that the table's widths are fixed (colour codes
+/// would count as width).
+fn colour_status<'a>(
+    out: &Out,
+    text: &str,
+    rows: impl Iterator<Item = Option<&'a WorkloadSummary>>,
+) -> String {
     if !out.color() {
-        return text;
+        return text.to_string();
     }
-    // Colour the status word of each row (the first column), now that widths are fixed.
     let mut lines = text.lines();
     let mut colored = format!("{}\n", lines.next().unwrap_or_default());
     for (line, r) in lines.zip(rows) {
-        let plain = format!("{} {}", mark(&r.status), r.status);
-        match line.strip_prefix(&plain) {
-            Some(rest) => colored.push_str(&format!(
-                "{} {}{rest}\n",
-                mark(&r.status),
-                status_word(out, &r.status)
-            )),
-            None => colored.push_str(&format!("{line}\n")),
+        match r {
+            Some(r) => {
+                let plain = format!("{} {}", mark(&r.status), r.status);
+                let painted = format!("{} {}", mark(&r.status), status_word(out, &r.status));
+                colored.push_str(&line.replacen(&plain, &painted, 1));
+            }
+            None => colored.push_str(line),
         }
+        colored.push('\n');
     }
     colored
 }
@@ -710,13 +849,27 @@ impl RestartArgs {
 
 impl StatusArgs {
     async fn run(self, global: &Global, out: &Out, request_timeout: Duration) -> Result<()> {
-        let backend = connect(&self.runtime, global, request_timeout).await?;
-        let rt = backend.rt();
         let structured = matches!(out.format(), Some(OutputFormat::Json | OutputFormat::Yaml));
         let probe = self.probe.then(|| ops::mcp::ProbeOptions {
             endpoint: self.mcp.endpoint(),
             ..Default::default()
         });
+        let backend = match reads(&self.runtime, global, self.all_contexts, request_timeout).await?
+        {
+            Reads::One(b) => b,
+            Reads::Several(fan) => {
+                let report = ops::contexts::status(
+                    &fan,
+                    self.name.as_deref(),
+                    global.all_namespaces,
+                    probe.as_ref(),
+                )
+                .await;
+                render_status_contexts(out, &report, structured);
+                return report.health();
+            }
+        };
+        let rt = backend.rt();
         let report = ops::workloads::status(
             rt,
             self.name.as_deref(),
@@ -728,11 +881,8 @@ impl StatusArgs {
             out.document(&report);
             return report.health();
         }
-        let st = match &report {
-            StatusReport::Overview(Overview::Engine(e)) => {
-                engine_lines(out, e);
-                return Ok(());
-            }
+        match &report {
+            StatusReport::Overview(Overview::Engine(e)) => engine_lines(out, e),
             StatusReport::Overview(Overview::Cluster(st)) => {
                 let w = &st.workloads;
                 out.line(&format!("context:    {}", st.context));
@@ -746,70 +896,193 @@ impl StatusArgs {
                     "workloads:  {} b00t-managed: {} running, {} pending, {} failing, {} stopped",
                     w.total, w.running, w.pending, w.failing, w.stopped
                 ));
-                return Ok(());
             }
-            StatusReport::Workload(w) => w,
-        };
-        let (st, probe) = (&st.status, &st.probe);
-        {
-            let s = &st.summary;
-            let mark = mark(&s.status);
-            let status = status_word(out, &s.status);
-            out.line(&format!(
-                "{mark} {} | {status} | {} ready | {} restarts",
-                s.name, s.ready, s.restarts
-            ));
-            for c in &st.containers {
+            StatusReport::Workload(w) => {
+                let s = &w.status.summary;
                 out.line(&format!(
-                    "  container {}: {}{}, health {}, {} restarts{}{}",
-                    c.name,
-                    c.state,
-                    c.exit_code
-                        .map(|e| match c.state.as_str() {
-                            "running" => format!(" (last exit code {e})"),
-                            _ => format!(" (exit code {e})"),
-                        })
-                        .unwrap_or_default(),
-                    c.health.as_deref().unwrap_or("-"),
-                    c.restarts,
-                    if c.oom_killed { ", OOMKilled" } else { "" },
-                    if c.ports.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", ports {}", c.ports.join(" "))
-                    }
+                    "{} {} | {} | {} ready | {} restarts",
+                    mark(&s.status),
+                    s.name,
+                    status_word(out, &s.status),
+                    s.ready,
+                    s.restarts
                 ));
-            }
-            if !st.healthy {
-                for r in &s.reasons {
-                    out.line(&format!("  reason: {r}"));
-                }
-                for e in &st.events {
-                    out.line(&format!(
-                        "  event:  {} {} ({}x, {} ago): {}",
-                        e.object,
-                        e.reason,
-                        e.count,
-                        table::age(e.age_seconds),
-                        e.message
-                    ));
-                }
-                for l in &st.logs {
-                    out.line(&format!("  last log lines of {}:", l.source));
-                    for line in &l.lines {
-                        out.line(&format!("    {line}"));
-                    }
-                }
-            }
-        }
-        if let Some(p) = probe {
-            out.line(&format!("  mcp: {}", p.summary()));
-            for l in &p.stderr {
-                out.line(&format!("    {l}"));
+                workload_details(out, w, "");
             }
         }
         report.health()
     }
+}
+
+/// Below a workload's status line: its containers (Docker), and when it is unhealthy the
+/// reasons, events and last log lines; the MCP handshake when one ran. Each line starts with
+/// `prefix` (the context, when there are several).
+fn workload_details(out: &Out, w: &WorkloadReport, prefix: &str) {
+    let (st, probe) = (&w.status, &w.probe);
+    for c in &st.containers {
+        out.line(&format!(
+            "{prefix}  container {}: {}{}, health {}, {} restarts{}{}",
+            c.name,
+            c.state,
+            c.exit_code
+                .map(|e| match c.state.as_str() {
+                    "running" => format!(" (last exit code {e})"),
+                    _ => format!(" (exit code {e})"),
+                })
+                .unwrap_or_default(),
+            c.health.as_deref().unwrap_or("-"),
+            c.restarts,
+            if c.oom_killed { ", OOMKilled" } else { "" },
+            if c.ports.is_empty() {
+                String::new()
+            } else {
+                format!(", ports {}", c.ports.join(" "))
+            }
+        ));
+    }
+    if !st.healthy {
+        for r in &st.summary.reasons {
+            out.line(&format!("{prefix}  reason: {r}"));
+        }
+        for e in &st.events {
+            out.line(&format!(
+                "{prefix}  event:  {} {} ({}x, {} ago): {}",
+                e.object,
+                e.reason,
+                e.count,
+                table::age(e.age_seconds),
+                e.message
+            ));
+        }
+        for l in &st.logs {
+            out.line(&format!("{prefix}  last log lines of {}:", l.source));
+            for line in &l.lines {
+                out.line(&format!("{prefix}    {line}"));
+            }
+        }
+    }
+    if let Some(p) = probe {
+        out.line(&format!("{prefix}  mcp: {}", p.summary()));
+        for l in &p.stderr {
+            out.line(&format!("{prefix}    {l}"));
+        }
+    }
+}
+
+/// `status [NAME]` over several contexts: a table with a CONTEXT column (clusters, or the
+/// workload in each context), each unhealthy workload's details, and each failed context's
+/// error below it.
+fn render_status_contexts(out: &Out, report: &StatusContexts, structured: bool) {
+    if structured {
+        // The table says where the workload is missing; the document only in its entries.
+        let missing = report.missing_in();
+        let found = report.contexts.iter().any(|c| c.result.is_ok());
+        if let Some(name) = report
+            .name
+            .as_deref()
+            .filter(|_| found && !missing.is_empty())
+        {
+            out.note(&format!(
+                "note: {name} not found in context {}",
+                missing.join(", ")
+            ));
+        }
+        out.document(&report.document());
+        return;
+    }
+    let failed = |e: &Error| format!("{} {}", mark("Failing"), e.exit().class());
+    let text = if report.name.is_none() {
+        let mut t = table::new([
+            "CONTEXT",
+            "SERVER",
+            "VERSION",
+            "NAMESPACE",
+            "NODES",
+            "WORKLOADS",
+        ]);
+        for c in &report.contexts {
+            t.add_row(match &c.result {
+                Ok(StatusReport::Overview(Overview::Cluster(st))) => {
+                    let w = &st.workloads;
+                    vec![
+                        c.context.clone(),
+                        st.server.clone(),
+                        st.version.clone(),
+                        st.namespace.clone(),
+                        format!("{}/{} ready", st.nodes_ready, st.nodes_total),
+                        format!(
+                            "{}: {} running, {} pending, {} failing, {} stopped",
+                            w.total, w.running, w.pending, w.failing, w.stopped
+                        ),
+                    ]
+                }
+                Ok(_) => vec![c.context.clone()],
+                Err(e) => vec![
+                    c.context.clone(),
+                    failed(e),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                ],
+            });
+        }
+        table::render(&t)
+    } else {
+        let probes = report
+            .contexts
+            .iter()
+            .any(|c| matches!(&c.result, Ok(StatusReport::Workload(w)) if w.probe.is_some()));
+        let mut headers = vec!["CONTEXT", "STATUS", "NAME", "READY", "RESTARTS"];
+        if probes {
+            headers.push("MCP");
+        }
+        let columns = headers.len();
+        let mut t = table::new(headers);
+        for c in &report.contexts {
+            let mut cells = vec![c.context.clone()];
+            match &c.result {
+                Ok(StatusReport::Workload(w)) => {
+                    let s = &w.status.summary;
+                    cells.extend([
+                        format!("{} {}", mark(&s.status), s.status),
+                        s.name.clone(),
+                        s.ready.clone(),
+                        s.restarts.to_string(),
+                    ]);
+                    if probes {
+                        cells.push(
+                            w.probe
+                                .as_ref()
+                                .map(|p| p.summary())
+                                .unwrap_or_else(|| "-".into()),
+                        );
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => cells.push(failed(e)),
+            }
+            cells.resize(columns, "-".into());
+            t.add_row(cells);
+        }
+        colour_status(
+            out,
+            &table::render(&t),
+            report.contexts.iter().map(|c| match &c.result {
+                Ok(StatusReport::Workload(w)) => Some(&w.status.summary),
+                _ => None,
+            }),
+        )
+    };
+    out.write(&text);
+    for c in &report.contexts {
+        if let Ok(StatusReport::Workload(w)) = &c.result
+            && (!w.status.healthy || w.probe.as_ref().is_some_and(|p| !p.healthy))
+        {
+            workload_details(out, w, &format!("[{}]", c.context));
+        }
+    }
+    context_errors(out, &report.contexts);
 }
 
 impl ConnectArgs {

@@ -48,7 +48,7 @@ pub struct Global {
     /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, then ~/.kube/config)
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use
+    /// The kubeconfig context to use (k8s list and status: several, separated by commas)
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// Namespace (default: the context's, else "default")
@@ -75,6 +75,16 @@ pub struct Global {
 }
 
 impl Global {
+    /// Where to connect, from `--kubeconfig`, `--context`, `-n` and `-A`.
+    pub fn target(&self) -> crate::ops::connect::Target {
+        crate::ops::connect::Target {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+        }
+    }
+
     /// The output format asked for (`--json` wins over `-o`), or `None` for the default.
     pub fn format(&self) -> Option<OutputFormat> {
         if self.json {

@@ -1,5 +1,5 @@
 //! `--runtime kubernetes|docker` and the Docker-only deploy flags: which backend a `k8s`
-//! command runs on, and connecting to it.
+//! command runs on; connecting to it is `ops::connect`, with the global flags.
 
 use std::time::Duration;
 
@@ -9,9 +9,8 @@ use super::Global;
 use super::obi_docker::PullArg;
 use crate::datum::UserConfig;
 use crate::error::{Error, Exit, Result};
-use crate::runtime::docker::{self, Docker};
-use crate::runtime::kube::{ConnectOptions, Kube, KubeError};
-use crate::runtime::{ApplyWorkload, Runtime, RuntimeKind};
+use crate::ops::connect;
+use crate::runtime::{ApplyWorkload, RuntimeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RuntimeArg {
@@ -79,26 +78,9 @@ impl RuntimeFlag {
     }
 }
 
-/// A connected backend.
-pub enum Backend {
-    Kube(Kube),
-    Docker(Docker),
-}
+pub use crate::ops::connect::{Backend, Reads};
 
-impl Backend {
-    pub fn rt(&self) -> &dyn Runtime {
-        match self {
-            Backend::Kube(k) => k,
-            Backend::Docker(d) => d,
-        }
-    }
-}
-
-/// How long a streaming Docker request (`logs -f`) may run.
-const STREAM_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
-
-/// Connect to the backend of `kind`. `namespace` is the default when `-n` is not given
-/// (a datum's namespace). `streaming` lifts the per-request timeout on Docker.
+/// Connect to the backend of `kind` ([`crate::ops::connect::connect`] with the global flags).
 pub async fn connect(
     kind: RuntimeKind,
     global: &Global,
@@ -106,94 +88,12 @@ pub async fn connect(
     request_timeout: Duration,
     streaming: bool,
 ) -> Result<Backend> {
-    match kind {
-        RuntimeKind::Kubernetes => {
-            let opts = ConnectOptions {
-                kubeconfig: global.kubeconfig.clone(),
-                context: global.context.clone(),
-                namespace: global.namespace.clone().or(namespace.map(str::to_string)),
-                request_timeout: Some(request_timeout),
-            };
-            match Kube::connect(&opts).await {
-                Ok(k) => Ok(Backend::Kube(k)),
-                Err(e @ KubeError::NoKubeconfig { .. }) => Err(no_cluster(e).await),
-                Err(e) => Err(e.into()),
-            }
-        }
-        RuntimeKind::Docker => {
-            for (given, flag) in [
-                (global.namespace.is_some(), "--namespace"),
-                (global.all_namespaces, "--all-namespaces"),
-                (global.kubeconfig.is_some(), "--kubeconfig"),
-                (global.context.is_some(), "--context"),
-            ] {
-                if given {
-                    return Err(Error::msg(
-                        Exit::Usage,
-                        format!(
-                            "{flag} does not apply to --runtime docker (a Docker engine has no namespaces or kubeconfig; DOCKER_HOST or the docker context choose the engine)"
-                        ),
-                    ));
-                }
-            }
-            let d = Docker::connect(&docker::ConnectOptions {
-                host: None,
-                timeout: Some(if streaming {
-                    STREAM_TIMEOUT
-                } else {
-                    request_timeout
-                }),
-            })
-            .await?;
-            Ok(Backend::Docker(d))
-        }
-    }
-}
-
-/// No kubeconfig: say so, and when a Docker engine answers, show the command that uses it.
-/// The runtime is never switched silently.
-async fn no_cluster(e: KubeError) -> Error {
-    let probe = Docker::connect(&docker::ConnectOptions {
-        host: None,
-        timeout: Some(Duration::from_secs(3)),
-    })
-    .await;
-    match probe {
-        Ok(d) => Error::msg(
-            Exit::Unreachable,
-            format!(
-                "{e}; a Docker engine answers at {} ({}): to run there, use `{} --runtime docker` (or set B00T_RUNTIME=docker, or runtime = \"docker\" in ~/.config/b00t/config.toml)",
-                d.host.url,
-                d.host.source,
-                command_line()
-            ),
-        ),
-        Err(_) => e.into(),
-    }
-}
-
-/// This invocation as a shell command line (`b00t k8s list`).
-fn command_line() -> String {
-    let mut args = std::env::args();
-    let prog = args
-        .next()
-        .and_then(|p| {
-            std::path::Path::new(&p)
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| "b00t".into());
-    std::iter::once(prog)
-        .chain(args.map(|a| {
-            if !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
-            {
-                a
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        }))
-        .collect::<Vec<_>>()
-        .join(" ")
+    connect::connect(
+        kind,
+        &global.target(),
+        namespace,
+        request_timeout,
+        streaming,
+    )
+    .await
 }

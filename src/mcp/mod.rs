@@ -176,17 +176,3 @@ fn unauthorized() -> http::Response<Body> {
         )
         .expect("a static response")
 }
-
-/// The exit class of an exit code, as tool errors name it.
-pub fn exit_class(exit: Exit) -> &'static str {
-    match exit {
-        Exit::Ok => "ok",
-        Exit::Failed => "failed",
-        Exit::Usage => "usage",
-        Exit::Unreachable => "unreachable",
-        Exit::NotFound => "not found",
-        Exit::Forbidden => "forbidden",
-        Exit::TimedOut => "timed out",
-        Exit::RolledBack => "rolled back",
-    }
-}

@@ -70,7 +70,7 @@ pub fn list(opts: &ServeOptions) -> Vec<Resource> {
 fn failed(uri: &str, e: Error) -> McpError {
     McpError::internal_error(
         format!("{uri}: {}", e.chain()),
-        Some(json!({"exit_code": e.exit().code(), "exit_class": super::exit_class(e.exit())})),
+        Some(json!({"exit_code": e.exit().code(), "exit_class": e.exit().class()})),
     )
 }
 

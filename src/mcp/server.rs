@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::progress::McpEvents;
 use super::tools::{self, Cx, Outcome, ToolDef};
-use super::{ServeOptions, exit_class, resources};
+use super::{ServeOptions, resources};
 
 /// `b00t mcp serve`'s handler. Cheap to clone (HTTP makes one per session).
 #[derive(Clone)]
@@ -57,7 +57,7 @@ fn result(outcome: Outcome) -> CallToolResult {
             let mut structured = json!({
                 "error": message,
                 "exit_code": error.exit().code(),
-                "exit_class": exit_class(error.exit()),
+                "exit_class": error.exit().class(),
             });
             if let Some(doc) = doc {
                 structured["report"] = doc;

@@ -16,9 +16,10 @@ use serde_json::{Value, json};
 
 use super::progress::McpEvents;
 use super::{Defaults, Toolset};
-use crate::cli::runtime::{self as cli_runtime, Backend};
+use crate::cli::runtime as cli_runtime;
 use crate::datum;
 use crate::error::{Error, Exit, Result};
+use crate::ops::connect::{Backend, Reads};
 use crate::ops::obi::{self as obi_ops, Mode};
 use crate::ops::{self, workloads::DeleteTarget, workloads::ListRequest};
 use crate::runtime::kube::{ConnectOptions, Kube};
@@ -143,7 +144,7 @@ pub fn all() -> Vec<ToolDef> {
             toolset: K8s,
             effect: Read,
             title: "List workloads",
-            description: "List b00t-managed workloads (every pod with all=true) as {\"items\": rows}, each row {name, namespace, kind, app, type, status, ready, restarts, running, image, age_seconds} (b00t k8s list --json).",
+            description: "List b00t-managed workloads (every pod with all=true) as {\"items\": rows}, each row {name, namespace, kind, app, type, status, ready, restarts, running, image, age_seconds} (b00t k8s list --json). With contexts (two or more) or all_contexts, the kubeconfig contexts are read concurrently: each row adds context, and a context that cannot be read is a row {context, error, exit_code, exit_class}; the call fails only when every context does.",
             input: schema::<ListParams>,
             output: items_schema,
         },
@@ -161,7 +162,7 @@ pub fn all() -> Vec<ToolDef> {
             toolset: K8s,
             effect: Read,
             title: "Workload or cluster status",
-            description: "Health of one workload (with reasons, events and last log lines when unhealthy), or without a name of the cluster or Docker engine (b00t k8s status --json). An unhealthy workload is a successful call whose report says healthy=false.",
+            description: "Health of one workload (with reasons, events and last log lines when unhealthy), or without a name of the cluster or Docker engine (b00t k8s status --json). An unhealthy workload is a successful call whose report says healthy=false. With contexts (two or more) or all_contexts: {\"items\": one entry per context}, each the report plus context, or {context, error, exit_code, exit_class} where it could not be read or the workload is missing; the call fails only when every context does.",
             input: schema::<StatusParams>,
             output: any_object,
         },
@@ -447,6 +448,17 @@ pub struct DeployMcpParams {
     pub target: Target,
 }
 
+/// Several kubeconfig contexts at once (`k8s_list`, `k8s_status`; `--context a,b`,
+/// `--all-contexts`).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct Several {
+    /// Several kubeconfig contexts, read concurrently: entries then carry `context`, and a context that cannot be read is an entry {context, error, exit_code, exit_class} (one name: as `context`)
+    pub contexts: Option<Vec<String>>,
+    /// Every context of the kubeconfig, sorted by name, read concurrently (as `contexts`)
+    #[serde(default, alias = "allContexts")]
+    pub all_contexts: bool,
+}
+
 /// `k8s list`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ListParams {
@@ -466,6 +478,8 @@ pub struct ListParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
+    #[serde(flatten)]
+    pub several: Several,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -510,6 +524,8 @@ pub struct StatusParams {
     pub probe: bool,
     /// With probe: path of an HTTP server's MCP endpoint (default /mcp)
     pub mcp_path: Option<String>,
+    #[serde(flatten)]
+    pub several: Several,
     pub runtime: Option<RuntimeParam>,
     #[serde(flatten)]
     pub target: Target,
@@ -1103,8 +1119,54 @@ async fn backend(
     streaming: bool,
 ) -> Result<Backend> {
     let kind = runtime_kind(runtime)?;
-    let global = cx.defaults.global(t, all_namespaces);
-    cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, streaming).await
+    let target = cx.defaults.global(t, all_namespaces).target();
+    ops::connect::connect(kind, &target, None, cx.defaults.request_timeout, streaming).await
+}
+
+/// The result of a read over several contexts, as for one context: an unhealthy workload or
+/// MCP server (exit 1) is a successful call whose entries say so; every context failing, or
+/// the workload missing in all of them, is an error carrying the entries.
+fn several_outcome(doc: Value, verdict: Result<()>, summary: String) -> Outcome {
+    match verdict {
+        Err(error) if error.exit() != Exit::Failed => Outcome::Failed {
+            error,
+            doc: Some(doc),
+        },
+        Err(e) => Outcome::Done {
+            doc,
+            summary: e.chain(),
+        },
+        Ok(()) => Outcome::Done { doc, summary },
+    }
+}
+
+/// A read tool's contexts (`contexts`, `all_contexts`): one backend, or a fan-out, decided as
+/// the CLI decides for `--context a,b` and `--all-contexts`.
+async fn reads(
+    cx: &Cx<'_>,
+    runtime: Option<RuntimeParam>,
+    t: &Target,
+    several: &Several,
+    all_namespaces: bool,
+) -> Result<Reads> {
+    let Several {
+        contexts,
+        all_contexts,
+    } = several;
+    let kind = runtime_kind(runtime)?;
+    let mut target = cx.defaults.global(t, all_namespaces).target();
+    if let Some(names) = contexts.as_ref().filter(|n| !n.is_empty()) {
+        if t.context.is_some() {
+            return Err(Error::msg(
+                Exit::Usage,
+                "give either context or contexts, not both",
+            ));
+        }
+        target.context = Some(names.join(","));
+    } else if *all_contexts {
+        target.context = t.context.clone();
+    }
+    ops::connect::reads(kind, &target, *all_contexts, cx.defaults.request_timeout).await
 }
 
 async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outcome, McpError> {
@@ -1147,9 +1209,9 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 ),
             ));
         }
-        let backend = cli_runtime::connect(
+        let backend = ops::connect::connect(
             kind,
-            &global,
+            &global.target(),
             ns.as_deref(),
             cx.defaults.request_timeout,
             false,
@@ -1162,7 +1224,6 @@ async fn deploy_mcp(p: DeployMcpParams, cx: &Cx<'_>) -> std::result::Result<Outc
 }
 
 async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
-    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
     let req = ListRequest {
         all_namespaces: p.all_namespaces,
         all_pods: p.all,
@@ -1176,6 +1237,17 @@ async fn list(p: ListParams, cx: &Cx<'_>) -> Result<Outcome> {
             .to_string()
         }),
         probe: p.probe.then(|| probe_options(p.mcp_path.as_deref())),
+    };
+    let b = match reads(cx, p.runtime, &p.target, &p.several, p.all_namespaces).await? {
+        Reads::One(b) => b,
+        Reads::Several(fan) => {
+            let report = ops::contexts::list(&fan, &req).await;
+            return Ok(several_outcome(
+                json!({"items": report.document()}),
+                report.result(),
+                format!("{} context(s)", fan.contexts.len()),
+            ));
+        }
     };
     let listed = ops::workloads::list(b.rt(), &req).await?;
     let summary = match listed.result() {
@@ -1242,8 +1314,20 @@ fn log_outcome(what: &str, lines: Vec<LogLine>, notes: Vec<String>) -> Outcome {
 }
 
 async fn status(p: StatusParams, cx: &Cx<'_>) -> Result<Outcome> {
-    let b = backend(cx, p.runtime, &p.target, p.all_namespaces, false).await?;
     let probe = p.probe.then(|| probe_options(p.mcp_path.as_deref()));
+    let b = match reads(cx, p.runtime, &p.target, &p.several, p.all_namespaces).await? {
+        Reads::One(b) => b,
+        Reads::Several(fan) => {
+            let report =
+                ops::contexts::status(&fan, p.name.as_deref(), p.all_namespaces, probe.as_ref())
+                    .await;
+            return Ok(several_outcome(
+                json!({"items": report.document()}),
+                report.health(),
+                format!("{} context(s)", fan.contexts.len()),
+            ));
+        }
+    };
     let report =
         ops::workloads::status(b.rt(), p.name.as_deref(), p.all_namespaces, probe.as_ref()).await?;
     let summary = match (&report, report.health()) {
@@ -1982,9 +2066,14 @@ async fn k8s_deploy(p: K8sDeployParams, cx: &Cx<'_>) -> std::result::Result<Outc
                 apply,
                 ..Default::default()
             };
-            let backend =
-                cli_runtime::connect(kind, &global, None, cx.defaults.request_timeout, false)
-                    .await?;
+            let backend = ops::connect::connect(
+                kind,
+                &global.target(),
+                None,
+                cx.defaults.request_timeout,
+                false,
+            )
+            .await?;
             ops::deploy_workload(backend.rt(), w, &req, cx.events).await?
         } else {
             let (report, _objects) = ops::deploy_bundle(

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::runtime::kube::apply::Applied;
 
+pub mod connect;
+pub mod contexts;
 pub mod deploy;
 pub mod mcp;
 pub mod obi;

@@ -182,21 +182,26 @@ pub async fn list(rt: &dyn Runtime, req: &ListRequest) -> Result<Listed> {
     let rows = rt.list(&opts).await?;
     let probes = match &req.probe {
         None => None,
-        Some(popts) => {
-            let mcp = labels::type_label("mcp").unwrap_or("mcp-server");
-            Some(
-                futures::future::join_all(rows.iter().map(|r| async move {
-                    if r.type_ == mcp {
-                        Some(mcp::probe_or_reason(rt, &r.name, popts).await)
-                    } else {
-                        None
-                    }
-                }))
-                .await,
-            )
-        }
+        Some(popts) => Some(probe_rows(rt, &rows, popts).await),
     };
     Ok(Listed { rows, probes })
+}
+
+/// One MCP handshake per MCP server among `rows`, concurrently (`None` for other rows).
+pub async fn probe_rows(
+    rt: &dyn Runtime,
+    rows: &[WorkloadSummary],
+    popts: &ProbeOptions,
+) -> Vec<Option<ProbeReport>> {
+    let mcp = labels::type_label("mcp").unwrap_or("mcp-server");
+    futures::future::join_all(rows.iter().map(|r| async move {
+        if r.type_ == mcp {
+            Some(mcp::probe_or_reason(rt, &r.name, popts).await)
+        } else {
+            None
+        }
+    }))
+    .await
 }
 
 /// What `status [NAME]` reports (`--json` prints exactly this): the cluster or engine, or

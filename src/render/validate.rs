@@ -240,6 +240,42 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A DNS-1123 label (`my-name`, `123-abc`), at most 63 characters.
+/// An image reference as Docker's reference grammar (distribution/reference) reads it:
+/// `[host[:port]/]path[:tag][@digest]`, path components lowercase.
+static IMAGE_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    let domain_component = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    let host = format!(r"(?:{domain_component}(?:\.{domain_component})*|\[[a-fA-F0-9:]+\])");
+    let path_component = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+    let tag = r"[\w][\w.-]{0,127}";
+    let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+    Regex::new(&format!(
+        r"^(?:{host}(?::[0-9]+)?/)?{path_component}(?:/{path_component})*(?::{tag})?(?:@{digest})?$"
+    ))
+    .expect("regex")
+});
+
+/// Why `r` is not an image reference Docker or a kubelet would pull (`None` when it is).
+pub fn image_reference_error(r: &str) -> Option<String> {
+    let name = r.split(['@']).next().unwrap_or(r);
+    let name = match name.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => n,
+        _ => name,
+    };
+    if r.is_empty() {
+        Some("is empty".into())
+    } else if name.len() > 255 {
+        Some(format!(
+            "{r:?}: the repository name is longer than 255 characters"
+        ))
+    } else if !IMAGE_REFERENCE.is_match(r) {
+        Some(format!(
+            "{r:?} is not a valid image reference ([host[:port]/]path[:tag][@digest], path in lowercase)"
+        ))
+    } else {
+        None
+    }
+}
+
 pub fn is_dns1123_label(s: &str) -> bool {
     s.len() <= 63 && DNS1123_LABEL.is_match(s)
 }

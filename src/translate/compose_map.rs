@@ -504,6 +504,9 @@ fn service(
     c.image = match (&opts.image, image, &s.build) {
         (Some(i), _, _) => i.clone(),
         (None, Some(i), b) => {
+            if let Some(why) = validate::image_reference_error(i) {
+                return Err(refused(s, key_pos(s, &s.keys, "image"), "image", why));
+            }
             if b.is_some() {
                 cx.warn(
                     &subject,

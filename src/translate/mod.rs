@@ -177,7 +177,20 @@ pub fn translate_compose(input: &ComposeInput) -> Result<Bundle, TranslateError>
         compose::load_from_strings(&opts, &srcs)
     }
     .context(LoadComposeSnafu)?;
-    compose_map::map_project(&project, &input.map).context(MapComposeSnafu)
+    compose_map::map_project(&project, &input.map)
+        .map_err(|e| match e {
+            // A value refused because an unset variable emptied it names the variable.
+            MapError::Refused { pos, key, message } => {
+                let note = compose::unset_note(&project.unset, &pos);
+                MapError::Refused {
+                    pos,
+                    key,
+                    message: message + &note,
+                }
+            }
+            e => e,
+        })
+        .context(MapComposeSnafu)
 }
 
 /// Input of [`translate_dockerfile`].

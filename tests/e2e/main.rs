@@ -511,3 +511,94 @@ fn a_real_stdio_mcp_server_answers_through_connect_and_probe() {
     let out = ns.b00t_in(datums.path(), &["k8s", "delete", "everything", "--wait"]);
     assert!(out.status.success(), "delete");
 }
+
+#[test]
+fn list_and_status_over_two_contexts_of_the_same_cluster() {
+    let Some(kc) = kubeconfig() else { return };
+    let ns = Ns::create(kc.clone(), "contexts");
+    let mut deploy: Vec<String> = ["k8s", "deploy-mcp", "--server", "echo", "--timeout", "3m"]
+        .map(String::from)
+        .to_vec();
+    deploy.extend(image_args());
+    let deploy: Vec<&str> = deploy.iter().map(String::as_str).collect();
+    assert!(ns.b00t(&deploy).status.success(), "deploy-mcp");
+
+    // A second file, merged through KUBECONFIG: a twin of the current context (same cluster,
+    // same user) and a context whose server is a closed port.
+    let config = Kubeconfig::read_from(&kc).unwrap();
+    let current = config.current_context.clone().expect("a current context");
+    let ctx = config
+        .contexts
+        .iter()
+        .find(|c| c.name == current)
+        .and_then(|c| c.context.clone())
+        .expect("the current context");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra.yaml");
+    let user = ctx.user.clone().unwrap_or_default();
+    std::fs::write(
+        &extra,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: b00t-e2e-dead\n  cluster:\n    server: https://127.0.0.1:{port}\ncontexts:\n- name: b00t-e2e-twin\n  context:\n    cluster: {cluster}\n    user: {user}\n- name: b00t-e2e-dead\n  context:\n    cluster: b00t-e2e-dead\n    user: {user}\nusers: []\n",
+            cluster = ctx.cluster,
+        ),
+    )
+    .unwrap();
+    let joined = std::env::join_paths([&kc, &extra]).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_b00t"))
+            .env("KUBECONFIG", &joined)
+            .env("NO_COLOR", "1")
+            .args(["-n", &ns.name])
+            .args(args)
+            .output()
+            .expect("run b00t");
+        eprintln!(
+            "$ b00t {}\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    let both = format!("{current},b00t-e2e-twin");
+
+    let out = run(&["--context", &both, "k8s", "list", "--json"]);
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["context"], current.as_str());
+    assert_eq!(rows[1]["context"], "b00t-e2e-twin");
+    for r in rows {
+        assert_eq!(r["name"], "echo-mcp");
+        assert_eq!(r["namespace"], ns.name.as_str());
+        assert_eq!(r["status"], "Running");
+    }
+
+    let out = run(&["--context", &both, "k8s", "status", "echo", "--json"]);
+    assert!(out.status.success(), "healthy in both");
+    let st: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(st[0]["healthy"], true);
+    assert_eq!(st[1]["healthy"], true);
+
+    // Every context: the dead one is an entry with its error; the command still succeeds.
+    let out = run(&["k8s", "list", "--all-contexts", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dead: Vec<&Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["context"] == "b00t-e2e-dead")
+        .collect();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0]["exit_code"], 3);
+    let out = run(&["--context", "b00t-e2e-dead,b00t-e2e-dead", "k8s", "list"]);
+    assert_eq!(out.status.code(), Some(3), "the only context is dead");
+}

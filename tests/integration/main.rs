@@ -5,6 +5,7 @@
 mod support;
 
 mod common;
+mod contexts;
 mod docker_runtime;
 mod docs;
 mod fake_api;

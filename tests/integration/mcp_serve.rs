@@ -1357,3 +1357,98 @@ async fn k8s_tools_with_runtime_docker_match_the_cli() {
     );
     s.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_tools_over_several_contexts_return_the_cli_json() {
+    let (a, b) = (FakeCluster::start(), FakeCluster::start());
+    let home = tempfile::tempdir().unwrap();
+    let (ka, kb, kdead) = (
+        home.path().join("a.yaml"),
+        home.path().join("b.yaml"),
+        home.path().join("dead.yaml"),
+    );
+    a.write_kubeconfig_to(&ka, "a", "default");
+    b.write_kubeconfig_to(&kb, "b", "default");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &kdead,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster:\n    server: http://127.0.0.1:{port}\ncontexts:\n- name: dead\n  context:\n    cluster: dead\n    user: dead-user\nusers:\n- name: dead-user\n  user:\n    token: t\n"
+        ),
+    )
+    .unwrap();
+    // Three files merged through KUBECONFIG, as kubectl merges them.
+    let joined = std::env::join_paths([&ka, &kb, &kdead]).unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = crate::common::bin(home.path());
+        c.env("KUBECONFIG", &joined)
+            .arg("--path")
+            .arg(datums())
+            .args(args)
+            .current_dir(home.path());
+        c
+    };
+    let o = Out::from(
+        cmd(&["--context", "a", "k8s", "deploy-mcp", "--server", "echo"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(o.code, 0, "{o}");
+    let s = serve_cmd(cmd(&["mcp", "serve"])).await;
+
+    let cli_list = Out::from(
+        cmd(&["--context", "a,b,dead", "k8s", "list", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(cli_list.code, 0, "{cli_list}");
+    let cli_list = json!({"items": cli_list.json()});
+    let tool = s
+        .ok("k8s_list", json!({"contexts": ["a", "b", "dead"]}))
+        .await;
+    assert_eq!(stable(&tool), stable(&cli_list));
+    assert_eq!(tool["items"][0]["context"], "a");
+    assert_eq!(tool["items"][0]["name"], "echo-mcp");
+    assert_eq!(tool["items"][1]["context"], "dead");
+    assert_eq!(tool["items"][1]["exit_class"], "unreachable");
+    // Every context, sorted by name: the same three (b has nothing to list).
+    let tool = s.ok("k8s_list", json!({"all_contexts": true})).await;
+    assert_eq!(stable(&tool), stable(&cli_list));
+    // obi-mcp's camelCase spelling is accepted too.
+    let tool = s.ok("k8s_list", json!({"allContexts": true})).await;
+    assert_eq!(stable(&tool), stable(&cli_list));
+
+    let cli_status = Out::from(
+        cmd(&["--context", "a,b", "k8s", "status", "echo", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(cli_status.code, 0, "{cli_status}");
+    let tool = s
+        .ok(
+            "k8s_status",
+            json!({"name": "echo", "contexts": ["a", "b"]}),
+        )
+        .await;
+    assert_eq!(stable(&tool), stable(&json!({"items": cli_status.json()})));
+    assert_eq!(tool["items"][1]["exit_class"], "not found");
+
+    // Missing everywhere, an unknown context: errors with the CLI's classes.
+    let r = s
+        .call(
+            "k8s_status",
+            json!({"name": "nope", "contexts": ["a", "b"]}),
+        )
+        .await;
+    assert_eq!(r.is_error, Some(true), "{r:?}");
+    assert_eq!(r.structured_content.as_ref().unwrap()["exit_code"], 4);
+    let r = s.call("k8s_list", json!({"contexts": ["a", "nope"]})).await;
+    assert_eq!(r.is_error, Some(true), "{r:?}");
+    let sc = r.structured_content.unwrap();
+    assert_eq!(sc["exit_class"], "usage");
+    assert!(sc["error"].as_str().unwrap().contains("\"nope\""), "{sc}");
+}

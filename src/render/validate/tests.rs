@@ -880,3 +880,35 @@ fn autoscaler_rules() {
         "required",
     );
 }
+
+#[test]
+fn image_references_follow_dockers_grammar() {
+    for ok in [
+        "nginx",
+        "nginx:1.27",
+        "library/nginx:1.27-alpine",
+        "registry.example/team/api:1.4",
+        "localhost:5000/app",
+        "[::1]:5000/app:v1",
+        "ghcr.io/org/a__b-c.d:latest",
+        "busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "b00t-web:latest",
+    ] {
+        assert_eq!(image_reference_error(ok), None, "{ok}");
+    }
+    for bad in [
+        "",
+        "registry.example/web:",
+        ":1.0",
+        "Nginx",
+        "nginx:1.0:2",
+        "app/-x",
+        "nginx@sha256:abc",
+        "a b",
+        "nginx:-tag",
+    ] {
+        assert!(image_reference_error(bad).is_some(), "{bad:?}");
+    }
+    let long = format!("{}:1", "a".repeat(256));
+    assert!(image_reference_error(&long).unwrap().contains("255"));
+}

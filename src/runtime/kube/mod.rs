@@ -23,6 +23,9 @@ mod runtime;
 pub mod status;
 pub mod wait;
 
+/// How long a TCP connection to an API server may take before it counts as unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How to reach the cluster (the global flags).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
@@ -206,7 +209,7 @@ pub fn load_kubeconfig(explicit: Option<&std::path::Path>) -> Result<Option<Kube
 }
 
 /// Where [`load_kubeconfig`] looks, for messages.
-fn looked_at(explicit: Option<&std::path::Path>) -> String {
+pub(crate) fn looked_at(explicit: Option<&std::path::Path>) -> String {
     if let Some(p) = explicit {
         return p.display().to_string();
     }
@@ -286,7 +289,7 @@ impl Kube {
             .unwrap_or_else(|| config.default_namespace.clone());
         let mut config = config;
         // Fail fast on a dead address instead of kube's 30 s default.
-        config.connect_timeout = Some(Duration::from_secs(10));
+        config.connect_timeout = Some(CONNECT_TIMEOUT);
         // Proxied requests (a pod's /metrics, a kubelet's summary) answer 503 when nothing
         // listens; kube's default retry would back off for minutes on that. They go through a
         // client that does not retry.

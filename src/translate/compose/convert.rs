@@ -1487,19 +1487,42 @@ pub(crate) fn service(
             }
         }
     }
-    // Environment: env_file values first (in order), then `environment` over them. Keys
-    // without a value take the project environment's value, if any.
+    // Environment, as compose-go resolves it: `environment` first (keys without a value take
+    // the project environment's value, if any); then each env_file in order, whose values may
+    // refer to the service's `environment`, to earlier files' values and to the project
+    // environment; `environment` wins over the files.
     let active =
         s.profiles.is_empty() || selected.iter().any(|p| p == "*" || s.profiles.contains(p));
+    let mut own: Vec<(String, Option<String>)> = Vec::new();
+    for (k, v, pos) in environment {
+        if k.is_empty() {
+            return Err(LoadError::at(
+                &pos,
+                sub(&base, "environment"),
+                "empty variable name",
+            ));
+        }
+        if let Some(why) = env_name_error(&k) {
+            return Err(LoadError::at(&pos, sub(&base, "environment"), why));
+        }
+        let v = v.or_else(|| cx.env.get(&k).cloned());
+        own.push((k, v));
+    }
+    // What env_file values see first (compose-go's `vars`): the service's own values, then
+    // each file's values over them.
+    let mut vars: BTreeMap<String, String> = own
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+        .collect();
     let mut env: BTreeMap<String, Option<String>> = BTreeMap::new();
     for ef in s.env_file.iter().filter(|_| active) {
         let Some(text) = read_env_file(ef, n, &base)? else {
             continue;
         };
-        let lookup = |k: &str| cx.env.get(k).cloned();
         let pairs = if ef.format.as_deref() == Some("raw") {
             super::dotenv::parse_raw(&text)
         } else {
+            let lookup = |k: &str| vars.get(k).or_else(|| cx.env.get(k)).cloned();
             super::dotenv::parse(&text, &lookup).map_err(|e| LoadError::EnvFile {
                 file: ef.path.display().to_string(),
                 line: e.line,
@@ -1514,32 +1537,18 @@ pub(crate) fn service(
                     format!("{}: {why}", ef.path.display()),
                 ));
             }
+            vars.insert(k.clone(), v.clone());
             env.insert(k, Some(v));
         }
     }
-    for (k, v, pos) in environment {
-        if k.is_empty() {
-            return Err(LoadError::at(
-                &pos,
-                sub(&base, "environment"),
-                "empty variable name",
-            ));
-        }
-        if let Some(why) = env_name_error(&k) {
-            return Err(LoadError::at(&pos, sub(&base, "environment"), why));
-        }
+    for (k, v) in own {
         match v {
             Some(v) => {
                 env.insert(k, Some(v));
             }
-            None => match cx.env.get(&k) {
-                Some(v) => {
-                    env.insert(k, Some(v.clone()));
-                }
-                None => {
-                    env.entry(k).or_insert(None);
-                }
-            },
+            None => {
+                env.entry(k).or_insert(None);
+            }
         }
     }
     s.environment = env;

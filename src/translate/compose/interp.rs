@@ -2,7 +2,7 @@
 //! `${VAR?e}`, `${VAR:+r}`, `${VAR+r}`, nesting, `$$`), as compose-go's `template` package.
 
 use super::error::LoadError;
-use super::yaml::{Node, Value};
+use super::yaml::{Node, Pos, Value};
 
 /// Why a template could not be substituted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,14 +41,49 @@ fn is_name_char(c: u8) -> bool {
 
 /// Substitute variables in `s`; `lookup` returns `None` for an unset variable.
 pub fn substitute(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, InterpError> {
-    subst(s, lookup, 0)
+    substitute_noting(s, lookup, &mut Vec::new())
 }
 
-fn subst(
+/// [`substitute`], pushing onto `unset` each variable that is unset and used without a default
+/// (`$VAR`, `${VAR}`): the uses compose warns about ("defaulting to a blank string").
+pub fn substitute_noting(
     s: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
-    depth: usize,
+    unset: &mut Vec<String>,
 ) -> Result<String, InterpError> {
+    let scope = Scope {
+        lookup,
+        unset: std::cell::RefCell::new(std::mem::take(unset)),
+    };
+    let r = subst(s, &scope, 0);
+    *unset = scope.unset.into_inner();
+    r
+}
+
+/// The lookup and the unset variables met on the way.
+struct Scope<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    unset: std::cell::RefCell<Vec<String>>,
+}
+
+impl Scope<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.lookup)(name)
+    }
+
+    /// The value of a use without a default: empty, and noted, when unset.
+    fn plain(&self, name: &str) -> String {
+        self.get(name).unwrap_or_else(|| {
+            let mut u = self.unset.borrow_mut();
+            if !u.iter().any(|n| n == name) {
+                u.push(name.to_string());
+            }
+            String::new()
+        })
+    }
+}
+
+fn subst(s: &str, lookup: &Scope<'_>, depth: usize) -> Result<String, InterpError> {
     if !s.contains('$') {
         return Ok(s.to_string());
     }
@@ -100,7 +135,7 @@ fn subst(
                 while j < b.len() && is_name_char(b[j]) {
                     j += 1;
                 }
-                out.push_str(&lookup(&s[i + 1..j]).unwrap_or_default());
+                out.push_str(&lookup.plain(&s[i + 1..j]));
                 i = j;
             }
             _ => {
@@ -117,7 +152,7 @@ fn subst(
 fn braced(
     expr: &str,
     whole: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    lookup: &Scope<'_>,
     depth: usize,
 ) -> Result<String, InterpError> {
     let b = expr.as_bytes();
@@ -130,10 +165,10 @@ fn braced(
     }
     let name = &expr[..n];
     let rest = &expr[n..];
-    let value = lookup(name);
     if rest.is_empty() {
-        return Ok(value.unwrap_or_default());
+        return Ok(lookup.plain(name));
     }
+    let value = lookup.get(name);
     let (op, arg) = ["-", ":-", "?", ":?", "+", ":+"]
         .iter()
         .filter_map(|op| rest.strip_prefix(op).map(|a| (*op, a)))
@@ -155,18 +190,49 @@ fn braced(
     }
 }
 
+/// A variable used without a default while unset, where it is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsetUse {
+    pub name: String,
+    /// The scalar that used it.
+    pub pos: Pos,
+    /// The key whose value it is, when the scalar is a mapping value (errors about a value are
+    /// often reported at its key).
+    pub key_pos: Option<Pos>,
+    /// `services.web.ports[0]`.
+    pub path: String,
+}
+
 /// Interpolate every scalar value (not keys) of a document in place. `path` names the node in
-/// errors (`services.web.image`).
+/// errors (`services.web.image`); unset variables used without a default go to `unset`.
 pub fn interpolate_node(
     node: &mut Node,
     path: &mut Vec<String>,
     lookup: &dyn Fn(&str) -> Option<String>,
+    unset: &mut Vec<UnsetUse>,
+) -> Result<(), LoadError> {
+    walk(node, None, path, lookup, unset)
+}
+
+fn walk(
+    node: &mut Node,
+    key_pos: Option<&Pos>,
+    path: &mut Vec<String>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    unset: &mut Vec<UnsetUse>,
 ) -> Result<(), LoadError> {
     match &mut node.value {
         Value::Scalar { text, plain } => {
             if text.contains('$') {
-                let new = substitute(text, lookup)
+                let mut names = Vec::new();
+                let new = substitute_noting(text, lookup, &mut names)
                     .map_err(|e| LoadError::at(&node.pos, dotted(path), e.to_string()))?;
+                unset.extend(names.into_iter().map(|name| UnsetUse {
+                    name,
+                    pos: node.pos.clone(),
+                    key_pos: key_pos.cloned(),
+                    path: dotted(path),
+                }));
                 if new != *text {
                     *text = new;
                     *plain = false;
@@ -176,7 +242,7 @@ pub fn interpolate_node(
         Value::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(format!("[{i}]"));
-                let r = interpolate_node(item, path, lookup);
+                let r = walk(item, None, path, lookup, unset);
                 path.pop();
                 r?;
             }
@@ -184,7 +250,7 @@ pub fn interpolate_node(
         Value::Map(entries) => {
             for (k, v) in entries.iter_mut() {
                 path.push(k.name.clone());
-                let r = interpolate_node(v, path, lookup);
+                let r = walk(v, Some(&k.pos), path, lookup, unset);
                 path.pop();
                 r?;
             }
@@ -192,6 +258,56 @@ pub fn interpolate_node(
         Value::Null => {}
     }
     Ok(())
+}
+
+/// One warning per unset variable, at its first use, as compose warns ("The "X" variable is
+/// not set. Defaulting to a blank string."), counting the other uses.
+pub fn unset_warnings(uses: &[UnsetUse]) -> Vec<(Pos, String)> {
+    let mut order: Vec<&str> = Vec::new();
+    for u in uses {
+        if !order.contains(&u.name.as_str()) {
+            order.push(&u.name);
+        }
+    }
+    order
+        .into_iter()
+        .map(|name| {
+            let all: Vec<&UnsetUse> = uses.iter().filter(|u| u.name == name).collect();
+            let first = all[0];
+            let more = match all.len() - 1 {
+                0 => String::new(),
+                1 => " and 1 other place".to_string(),
+                n => format!(" and {n} other places"),
+            };
+            (
+                first.pos.clone(),
+                format!(
+                    "variable {name:?} is not set; substituting an empty string (in {}{more})",
+                    first.path
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `" (variable X is not set)"` when the value at `pos` (`file:line:col`, or its key's) used
+/// unset variables, so an error caused by the empty value names its cause; else empty.
+pub fn unset_note(uses: &[UnsetUse], pos: &str) -> String {
+    let at = |p: &Pos| p.to_string() == pos;
+    let mut names: Vec<&str> = Vec::new();
+    for u in uses
+        .iter()
+        .filter(|u| at(&u.pos) || u.key_pos.as_ref().is_some_and(at))
+    {
+        if !names.contains(&u.name.as_str()) {
+            names.push(&u.name);
+        }
+    }
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!(" (variable {one} is not set)"),
+        many => format!(" (variables {} are not set)", many.join(", ")),
+    }
 }
 
 /// `services.web.ports[0]` from path segments.

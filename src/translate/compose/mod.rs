@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub use error::LoadError;
-pub use interp::{InterpError, substitute};
+pub use interp::{InterpError, UnsetUse, substitute, unset_note};
 pub use model::*;
 pub use units::{parse_bytes, parse_duration};
 
@@ -123,9 +123,38 @@ fn load_with_sources(opts: &LoadOptions, mut sources: Vec<(PathBuf, String)>) ->
         }
     }
 
-    let mut root = load_layers(&sources, &env, &mut Vec::new())?;
+    let mut unset = Vec::new();
+    let mut root = load_layers(&sources, &env, &mut Vec::new(), &mut unset)?;
     merge::strip(&mut root);
-    build_project(opts, root, env, workdir, files)
+    let mut project = build_project(opts, root, env, workdir, files).map_err(|e| match e {
+        // An error caused by an empty value names the unset variable that emptied it.
+        LoadError::Invalid {
+            file,
+            line,
+            col,
+            field,
+            message,
+        } => {
+            let note = interp::unset_note(&unset, &format!("{file}:{line}:{col}"));
+            LoadError::Invalid {
+                file,
+                line,
+                col,
+                field,
+                message: message + &note,
+            }
+        }
+        e => e,
+    })?;
+    let warned = interp::unset_warnings(&unset)
+        .into_iter()
+        .map(|(pos, message)| Warning {
+            pos: Some(pos),
+            message,
+        });
+    project.warnings.splice(0..0, warned);
+    project.unset = unset;
+    Ok(project)
 }
 
 const MAX_INCLUDE_DEPTH: usize = 16;
@@ -136,10 +165,12 @@ fn load_layers(
     sources: &[(PathBuf, String)],
     env: &BTreeMap<String, String>,
     stack: &mut Vec<PathBuf>,
+    unset: &mut Vec<interp::UnsetUse>,
 ) -> R<Node> {
     let mut loader = Loader {
         env,
         cache: HashMap::new(),
+        unset,
     };
     let mut root: Option<Node> = None;
     for (path, text) in sources {
@@ -168,6 +199,7 @@ fn load_layers(
                     abs.parent().unwrap_or(Path::new("/")),
                     env,
                     stack,
+                    loader.unset,
                 );
                 stack.pop();
                 r?;
@@ -191,6 +223,7 @@ fn apply_include(
     dir: &Path,
     env: &BTreeMap<String, String>,
     stack: &mut Vec<PathBuf>,
+    unset: &mut Vec<interp::UnsetUse>,
 ) -> R<()> {
     let items: Vec<Node> = match &inc.value {
         Value::Null => return Ok(()),
@@ -306,7 +339,7 @@ fn apply_include(
             })?;
             sources.push((f.clone(), text));
         }
-        let mut inc_root = load_layers(&sources, &inc_env, stack)?;
+        let mut inc_root = load_layers(&sources, &inc_env, stack, unset)?;
         merge::strip(&mut inc_root);
         if let Some(Value::Map(svcs)) = inc_root.get_mut("services").map(|s| &mut s.value) {
             for (_, svc) in svcs.iter_mut() {
@@ -452,14 +485,16 @@ struct Loader<'a> {
     env: &'a BTreeMap<String, String>,
     /// Parsed and interpolated `extends` files.
     cache: HashMap<PathBuf, Node>,
+    /// Variables used without a default while unset, for warnings and error notes.
+    unset: &'a mut Vec<interp::UnsetUse>,
 }
 
 const MAX_EXTENDS_DEPTH: usize = 64;
 
 impl Loader<'_> {
-    fn interpolate(&self, doc: &mut Node) -> R<()> {
+    fn interpolate(&mut self, doc: &mut Node) -> R<()> {
         let env = self.env;
-        interp::interpolate_node(doc, &mut Vec::new(), &|k| env.get(k).cloned())
+        interp::interpolate_node(doc, &mut Vec::new(), &|k| env.get(k).cloned(), self.unset)
     }
 
     fn file_for_extends(&mut self, path: &Path, at: &Node) -> R<Node> {

@@ -47,6 +47,9 @@ pub struct Project {
     /// The environment used for interpolation (process environment over `.env`).
     pub environment: BTreeMap<String, String>,
     pub warnings: Vec<Warning>,
+    /// Variables used without a default while unset (each use), so that a later error about
+    /// an emptied value can name its cause.
+    pub unset: Vec<super::interp::UnsetUse>,
 }
 
 /// `command` / `entrypoint` / healthcheck shell: a string (split later, shell-word-like) or an

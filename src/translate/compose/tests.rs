@@ -1304,6 +1304,91 @@ fn env_file_forms() {
 }
 
 #[test]
+fn env_file_values_refer_to_the_service_environment() {
+    // compose-go: an env_file value looks first at the service's `environment` (and at
+    // earlier files' values), then at the project environment; `environment` wins in the end.
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "app.env",
+        "DATA=${BASE}/data\nURL=http://${HOST}:${PORT:-80}\nFROM_PROJECT=${ONLY_PROJECT}\nBASE=file\n",
+    );
+    write(d.path(), "more.env", "LOG=${DATA}/log\nFIRST=${BASE}\n");
+    let main = write(
+        d.path(),
+        "compose.yaml",
+        "services:\n  s:\n    image: x\n    env_file: [app.env, more.env]\n    environment:\n      BASE: /srv\n      HOST: db\n      INHERITED:\n",
+    );
+    let mut opts = opts_files(&[main]);
+    opts.env = env(&[
+        ("BASE", "/project"),
+        ("ONLY_PROJECT", "p"),
+        ("INHERITED", "i"),
+    ]);
+    let p = load(&opts).unwrap();
+    let e = &svc(&p, "s").environment;
+    let get = |k: &str| e[k].as_deref();
+    assert_eq!(
+        get("DATA"),
+        Some("/srv/data"),
+        "the service's value, not the project's"
+    );
+    assert_eq!(get("URL"), Some("http://db:80"));
+    assert_eq!(get("FROM_PROJECT"), Some("p"));
+    assert_eq!(
+        get("BASE"),
+        Some("/srv"),
+        "`environment` wins over env_file"
+    );
+    assert_eq!(get("LOG"), Some("/srv/data/log"), "an earlier file's value");
+    assert_eq!(
+        get("FIRST"),
+        Some("file"),
+        "an earlier file overrides the service value it saw"
+    );
+    assert_eq!(get("INHERITED"), Some("i"));
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn an_unset_variable_warns_once_at_its_first_use() {
+    let src = "services:\n  web:\n    image: \"app:${TAG}\"\n    environment:\n      A: ${TAG}\n      B: ${UNSET_B:-dflt}\n      C: ${UNSET_C-}\n      D: ${UNSET_D:+x}\n      E: $$LITERAL\n  db:\n    image: \"db:${TAG}\"\n    environment: [\"X=${OTHER}\"]\n";
+    let p = load_str(src).unwrap();
+    let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [
+            "/virtual/proj/compose.yaml:3:12: variable \"TAG\" is not set; substituting an empty string (in services.web.image and 2 other places)",
+            "/virtual/proj/compose.yaml:12:19: variable \"OTHER\" is not set; substituting an empty string (in services.db.environment[0])",
+        ]
+    );
+    // Set (even to empty) does not warn; neither do defaults.
+    let p = load_str_env(src, &[("TAG", ""), ("OTHER", "o")]).unwrap();
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
+fn an_error_caused_by_an_unset_variable_names_it() {
+    let e = err("services:\n  web:\n    image: x\n    ports: [\"${PORT}\"]\n");
+    assert_eq!(
+        e,
+        "/virtual/proj/compose.yaml:4:13: services.web.ports[0]: invalid port \"\" (variable PORT is not set)"
+    );
+    let e = err(
+        "services:\n  web:\n    image: x\n    ports:\n      - target: ${PORT}\n        published: ${HOST_PORT}\n",
+    );
+    assert!(e.contains("(variable PORT is not set)"), "{e}");
+    // A set variable that yields a bad value is not blamed on anything unset.
+    let e = load_str_env(
+        "services:\n  web:\n    image: x\n    ports: [\"${PORT}\"]\n",
+        &[("PORT", "x")],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(!e.contains("not set"), "{e}");
+}
+
+#[test]
 fn dotenv_project_file_and_interpolation() {
     let d = tempfile::tempdir().unwrap();
     write(
