@@ -918,3 +918,44 @@ fn deploy_statefulset_cronjob_and_autoscaler_from_compose() {
         names(&c, "pods")
     );
 }
+
+/// Waiting for a StatefulSet stops early when its first pod crash-loops (the next ordinal is
+/// never made), naming the pod, the reason and its last log lines; exit 1.
+#[test]
+fn deploy_reports_a_crash_looping_statefulset() {
+    use crate::support::{Behavior, Matcher};
+    let c = FakeCluster::start();
+    c.set_behavior(
+        Matcher::image("crashy"),
+        Behavior::CrashLoop {
+            exit_code: 2,
+            logs: vec!["FATAL: data directory has wrong ownership".into()],
+        },
+    );
+    let tmp = project(&[(
+        "compose.yaml",
+        "name: store\nservices:\n  db:\n    image: app/crashy:1\n    deploy: {replicas: 3}\n    labels: {kompose.controller.type: statefulset}\n",
+    )]);
+    let start = std::time::Instant::now();
+    let r = deploy(
+        &c,
+        tmp.path(),
+        &["--from-compose", "compose.yaml", "--timeout", "60s"],
+    );
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "stopped early, not at the timeout"
+    );
+    assert!(r.stderr.contains("pod db-0"), "{}", r.stderr);
+    assert!(r.stderr.contains("CrashLoopBackOff"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("data directory has wrong ownership"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        c.get("pods", "default", "db-1").is_none(),
+        "OrderedReady: no db-1 while db-0 is not ready"
+    );
+}
