@@ -136,16 +136,12 @@ pub fn check_schedule(schedule: &str) -> Result<(), String> {
         if CRON_MACROS.contains(&schedule.to_ascii_lowercase().as_str()) {
             return Ok(());
         }
+        // robfig/cron reads the interval with Go's time.ParseDuration (and rounds anything
+        // under a second up to one).
         if let Some(d) = schedule.strip_prefix("@every ") {
-            return crate::translate::compose::parse_duration(d.trim())
-                .map_err(|e| format!("@every {d}: {e}"))
-                .and_then(|d| {
-                    if d.is_zero() {
-                        Err("@every needs a positive duration".into())
-                    } else {
-                        Ok(())
-                    }
-                });
+            return crate::translate::dockerfile::parse_go_duration(d.trim())
+                .map(drop)
+                .map_err(|e| format!("@every {d}: {e}"));
         }
         return Err(format!(
             "unknown macro (one of {} or @every <duration>)",
