@@ -47,6 +47,12 @@ pub enum Controller {
     DaemonSet,
     /// A bare Pod (compose `restart: "no"` / `on-failure`).
     Pod,
+    /// A StatefulSet (kompose.controller.type: statefulset): stable pod names `name-0…`,
+    /// governed by the workload's (headless) Service, one claim per pod for
+    /// [`Workload::claim_templates`].
+    StatefulSet,
+    /// A CronJob running the pod on [`Workload::cron`]'s schedule (kompose.cronjob.*).
+    CronJob,
 }
 
 /// The type of a workload's Service.
@@ -146,6 +152,14 @@ pub struct Workload {
     pub image_pull_secrets: Vec<String>,
     /// An Ingress to the workload's Service (kompose.service.expose).
     pub ingress: Option<Ingress>,
+    /// The schedule of a [`Controller::CronJob`].
+    pub cron: Option<CronSchedule>,
+    /// A HorizontalPodAutoscaler (autoscaling/v2) for the Deployment or StatefulSet (datum
+    /// `autoscale`, kompose.hpa.*); the controller's `replicas` is then left to it.
+    pub autoscale: Option<Autoscale>,
+    /// Claims made per pod by a [`Controller::StatefulSet`] (`volumeClaimTemplates`); the pod
+    /// volumes of the same names come from them.
+    pub claim_templates: Vec<Claim>,
     /// Where the workload came from (datum path, compose file), for the
     /// `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
@@ -158,8 +172,6 @@ pub struct Workload {
     pub network_policy: Option<NetworkPolicy>,
     /// A PodDisruptionBudget over this workload's pods.
     pub disruption_budget: Option<DisruptionBudget>,
-    /// A HorizontalPodAutoscaler (autoscaling/v2) scaling the workload's Deployment.
-    pub autoscale: Option<Autoscale>,
 }
 
 /// HorizontalPodAutoscaler settings: replicas between `min` and `max`, aiming at the given
@@ -237,6 +249,17 @@ impl Workload {
             .flat_map(|c| c.ports.iter().map(move |p| (c, p)))
             .filter(|(_, p)| p.service_port.is_some())
     }
+}
+
+/// When and how a CronJob runs its pod.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CronSchedule {
+    /// Five cron fields or a macro (`@hourly`).
+    pub schedule: String,
+    /// `Allow`, `Forbid` or `Replace`; `None` is the API server's default (`Allow`).
+    pub concurrency_policy: Option<String>,
+    /// Retries of a failed run; `None` is the API server's default (6).
+    pub backoff_limit: Option<i32>,
 }
 
 /// One node label requirement: `key` has (`In`) or has not (`NotIn`) one of `values`.

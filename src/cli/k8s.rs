@@ -450,9 +450,9 @@ pub fn render_deploy(out: &Out, report: &ops::DeployReport, group: &str) -> Resu
 /// The status mark of `list` and `status`.
 fn mark(status: &str) -> &'static str {
     match status {
-        "Running" | "Succeeded" => "✅",
+        "Running" | "Succeeded" | "Scheduled" => "✅",
         "Failing" => "❌",
-        "Stopped" => "⏹",
+        "Stopped" | "Suspended" => "⏹",
         _ => "⏳",
     }
 }
@@ -464,7 +464,7 @@ fn status_word(out: &Out, status: &str) -> String {
         return status.to_string();
     }
     match status {
-        "Running" | "Succeeded" => status.green().to_string(),
+        "Running" | "Succeeded" | "Scheduled" => status.green().to_string(),
         "Failing" => status.red().to_string(),
         _ => status.yellow().to_string(),
     }

@@ -251,6 +251,16 @@ pub async fn wait_all(
         return Ok(());
     }
     for w in &plan.wait {
+        if w.target == Target::CronJob {
+            // Nothing runs until the schedule says so: check it exists, say so.
+            if wait_for(kube, w, plan.timeout, events).await?.is_none() {
+                events.emit(Event::Note(format!(
+                    "{} is scheduled (CronJob) in namespace {}",
+                    w.name, kube.namespace
+                )));
+            }
+            continue;
+        }
         match wait_for(kube, w, plan.timeout, events).await? {
             None => events.emit(Event::Note(format!(
                 "{} is ready in namespace {}",
@@ -431,6 +441,8 @@ fn target_of(c: Controller) -> Target {
         Controller::Deployment => Target::Deployment,
         Controller::DaemonSet => Target::DaemonSet,
         Controller::Pod => Target::Pod,
+        Controller::StatefulSet => Target::StatefulSet,
+        Controller::CronJob => Target::CronJob,
     }
 }
 

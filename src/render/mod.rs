@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::{
     DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, DeploymentStrategy,
-    RollingUpdateDeployment, StatefulSet,
+    RollingUpdateDeployment, StatefulSet, StatefulSetSpec,
 };
 use k8s_openapi::api::autoscaling::v2 as autoscaling;
 use k8s_openapi::api::batch::v1 as batch;
@@ -280,7 +280,9 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         .collect();
     // A workload that publishes nothing but must be reachable by name gets a headless Service:
     // no ports (valid when `clusterIP: None`), DNS A records are the ready pods' IPs.
-    let headless = ports.is_empty() && w.reachable_by_name;
+    // A StatefulSet always has its governing Service (`serviceName`).
+    let headless =
+        ports.is_empty() && (w.reachable_by_name || w.controller == Controller::StatefulSet);
     let mut ports = ports;
     if let (Some(np), [p]) = (w.node_port, ports.as_mut_slice()) {
         p.node_port = Some(i32::from(np));
@@ -329,17 +331,14 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         metadata: Some(pod_meta.clone()),
         spec: Some(pod_spec.clone()),
     };
+    // An autoscaled controller leaves `replicas` to the autoscaler: applying a count would
+    // undo its scaling on every deploy.
+    let replicas = w.autoscale.is_none().then(|| w.replicas.unwrap_or(1));
     match w.controller {
         Controller::Deployment => out.push(Object::Deployment(Deployment {
             metadata: controller_meta,
             spec: Some(DeploymentSpec {
-                // An autoscaled Deployment leaves replicas to the autoscaler: applying a value
-                // would reset its choice on every deploy.
-                replicas: if w.autoscale.is_some() {
-                    None
-                } else {
-                    Some(w.replicas.unwrap_or(1))
-                },
+                replicas,
                 selector,
                 template,
                 strategy: Some(DeploymentStrategy {
@@ -362,6 +361,62 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
             }),
             ..Default::default()
         })),
+        Controller::StatefulSet => out.push(Object::StatefulSet(StatefulSet {
+            metadata: controller_meta,
+            spec: Some(StatefulSetSpec {
+                replicas,
+                selector,
+                service_name: Some(w.name.clone()),
+                template,
+                volume_claim_templates: (!w.claim_templates.is_empty()).then(|| {
+                    w.claim_templates
+                        .iter()
+                        .map(|c| {
+                            let mut pvc = claim(c, &w.app, w.component, &RenderOptions::default());
+                            // The controller names each pod's claim `<template>-<pod>`.
+                            pvc.metadata = ObjectMeta {
+                                name: Some(c.name.clone()),
+                                labels: Some(labels.clone()),
+                                ..Default::default()
+                            };
+                            pvc
+                        })
+                        .collect()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })),
+        Controller::CronJob => {
+            let cron = w
+                .cron
+                .clone()
+                .unwrap_or_else(|| crate::workload::CronSchedule {
+                    schedule: String::new(),
+                    concurrency_policy: None,
+                    backoff_limit: None,
+                });
+            out.push(Object::CronJob(batch::CronJob {
+                metadata: controller_meta,
+                spec: Some(batch::CronJobSpec {
+                    schedule: cron.schedule,
+                    concurrency_policy: cron.concurrency_policy,
+                    job_template: batch::JobTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels: Some(labels.clone()),
+                            ..Default::default()
+                        }),
+                        spec: Some(batch::JobSpec {
+                            backoff_limit: cron.backoff_limit,
+                            template,
+                            ..Default::default()
+                        }),
+                    },
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }))
+        }
         Controller::Pod => {
             let mut m = controller_meta;
             let mut ann = m.annotations.take().unwrap_or_default();
@@ -396,51 +451,55 @@ pub(crate) fn workload_objects(w: &Workload, opts: &RenderOptions) -> Vec<Object
         )));
     }
     if let Some(a) = &w.autoscale
-        && w.controller == Controller::Deployment
+        && matches!(
+            w.controller,
+            Controller::Deployment | Controller::StatefulSet
+        )
     {
-        out.push(Object::Autoscaler(autoscaler(
-            a,
-            "Deployment",
-            &w.name,
-            meta(&w.name),
-        )));
+        out.push(Object::Autoscaler(autoscaler(w, a, meta(&w.name))));
     }
     out
 }
 
-/// A HorizontalPodAutoscaler (autoscaling/v2) scaling the `kind` (`Deployment`,
-/// `StatefulSet`) named `target` between `a.min` and `a.max` replicas on the average
-/// utilisation of the pods' CPU and/or memory requests.
+/// The HorizontalPodAutoscaler (autoscaling/v2) of a Deployment or StatefulSet: resource
+/// utilization targets, as kompose writes them.
 pub fn autoscaler(
+    w: &Workload,
     a: &Autoscale,
-    kind: &str,
-    target: &str,
     metadata: ObjectMeta,
 ) -> autoscaling::HorizontalPodAutoscaler {
-    let metric = |name: &str, percent: u8| autoscaling::MetricSpec {
-        type_: "Resource".into(),
-        resource: Some(autoscaling::ResourceMetricSource {
-            name: name.into(),
-            target: autoscaling::MetricTarget {
-                type_: "Utilization".into(),
-                average_utilization: Some(i32::from(percent)),
-                ..Default::default()
-            },
-        }),
-        ..Default::default()
+    let kind = match w.controller {
+        Controller::StatefulSet => "StatefulSet",
+        _ => "Deployment",
     };
-    let metrics: Vec<autoscaling::MetricSpec> =
-        [("cpu", a.cpu_percent), ("memory", a.memory_percent)]
-            .into_iter()
-            .filter_map(|(n, p)| p.map(|p| metric(n, p)))
-            .collect();
+    let metric = |name: &str, percent: Option<u8>| {
+        percent.map(|p| autoscaling::MetricSpec {
+            type_: "Resource".into(),
+            resource: Some(autoscaling::ResourceMetricSource {
+                name: name.into(),
+                target: autoscaling::MetricTarget {
+                    type_: "Utilization".into(),
+                    average_utilization: Some(i32::from(p)),
+                    ..Default::default()
+                },
+            }),
+            ..Default::default()
+        })
+    };
+    let metrics: Vec<_> = [
+        metric("cpu", a.cpu_percent),
+        metric("memory", a.memory_percent),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     autoscaling::HorizontalPodAutoscaler {
         metadata,
         spec: Some(autoscaling::HorizontalPodAutoscalerSpec {
             scale_target_ref: autoscaling::CrossVersionObjectReference {
                 api_version: Some("apps/v1".into()),
                 kind: kind.into(),
-                name: target.into(),
+                name: w.name.clone(),
             },
             min_replicas: Some(a.min),
             max_replicas: a.max,

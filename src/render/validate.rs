@@ -86,6 +86,7 @@ pub fn violations(objects: &[Object]) -> Vec<Violation> {
         let mut c = Check {
             out: Vec::new(),
             kind: o.kind(),
+            claim_volumes: BTreeSet::new(),
         };
         c.object(&v);
         let size = encoded_size(o);
@@ -110,6 +111,105 @@ pub fn violations(objects: &[Object]) -> Vec<Violation> {
 /// The size of an object as the API server receives it (compact JSON).
 pub fn encoded_size(o: &Object) -> usize {
     serde_json::to_vec(o).map(|v| v.len()).unwrap_or(0)
+}
+
+/// The macros robfig/cron accepts in place of the five fields.
+const CRON_MACROS: &[&str] = &[
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
+];
+
+/// Check a CronJob schedule as the API server does: five fields (minute, hour, day of month,
+/// month, day of week), each `*`, `?`, a value or range, optionally `/step`, in a comma list;
+/// or a macro such as `@hourly`, or `@every <duration>`. A time zone belongs in `timeZone`,
+/// never in the schedule.
+pub fn check_schedule(schedule: &str) -> Result<(), String> {
+    if schedule.contains("TZ") {
+        return Err("a time zone (TZ=, CRON_TZ=) is not allowed in the schedule".into());
+    }
+    if schedule.starts_with('@') {
+        if CRON_MACROS.contains(&schedule.to_ascii_lowercase().as_str()) {
+            return Ok(());
+        }
+        // robfig/cron reads the interval with Go's time.ParseDuration (and rounds anything
+        // under a second up to one).
+        if let Some(d) = schedule.strip_prefix("@every ") {
+            return crate::translate::dockerfile::parse_go_duration(d.trim())
+                .map(drop)
+                .map_err(|e| format!("@every {d}: {e}"));
+        }
+        return Err(format!(
+            "unknown macro (one of {} or @every <duration>)",
+            CRON_MACROS.join(", ")
+        ));
+    }
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    let fields: Vec<&str> = schedule.split_whitespace().collect();
+    if fields.len() != 5 {
+        return Err(format!(
+            "{} fields; a schedule has 5 (minute hour day-of-month month day-of-week) or is a macro such as @hourly",
+            fields.len()
+        ));
+    }
+    let specs: [(&str, u32, u32, &[&str], u32); 5] = [
+        ("minute", 0, 59, &[], 0),
+        ("hour", 0, 23, &[], 0),
+        ("day of month", 1, 31, &[], 0),
+        ("month", 1, 12, &MONTHS, 1),
+        ("day of week", 0, 6, &DAYS, 0),
+    ];
+    for (field, (what, lo, hi, names, first)) in fields.iter().zip(specs) {
+        let value = |v: &str| -> Result<u32, String> {
+            let n = match names.iter().position(|n| n.eq_ignore_ascii_case(v)) {
+                Some(i) => i as u32 + first,
+                None => v
+                    .parse::<u32>()
+                    .map_err(|_| format!("{what} {v:?} is not a number"))?,
+            };
+            if (lo..=hi).contains(&n) {
+                Ok(n)
+            } else {
+                Err(format!("{what} {n} is out of range ({lo}-{hi})"))
+            }
+        };
+        for part in field.split(',') {
+            let (range, step) = match part.split_once('/') {
+                Some((r, st)) => (r, Some(st)),
+                None => (part, None),
+            };
+            if let Some(st) = step {
+                let n = st
+                    .parse::<u32>()
+                    .map_err(|_| format!("{what} step {st:?} is not a number"))?;
+                if n == 0 {
+                    return Err(format!("{what} step 0"));
+                }
+            }
+            if range == "*" || range == "?" {
+                continue;
+            }
+            match range.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b) = (value(a)?, value(b)?);
+                    if a > b {
+                        return Err(format!("{what} range {a}-{b} runs backwards"));
+                    }
+                }
+                None => {
+                    value(range)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `10.0.0.0/8` → address and prefix length, if valid.
@@ -309,6 +409,9 @@ fn is_safe_relative(p: &str) -> bool {
 struct Check {
     out: Vec<(String, String)>,
     kind: &'static str,
+    /// Volume names the pods get besides the template's own (a StatefulSet's claim
+    /// templates).
+    claim_volumes: BTreeSet<String>,
 }
 
 fn at(parent: &str, child: &str) -> String {
@@ -365,11 +468,127 @@ impl Check {
             "PersistentVolumeClaim" => self.claim(&v["spec"]),
             "Service" => self.service(&v["spec"]),
             "Deployment" | "DaemonSet" => self.controller(v),
-            "Pod" => self.pod_spec(&v["spec"], "spec"),
+            "StatefulSet" => self.statefulset(v),
+            "CronJob" => self.cronjob(v),
+            "HorizontalPodAutoscaler" => self.autoscaler(&v["spec"]),
             "NetworkPolicy" => self.network_policy(&v["spec"]),
             "PodDisruptionBudget" => self.disruption_budget(&v["spec"]),
-            "HorizontalPodAutoscaler" => self.autoscaler(&v["spec"]),
+            "Pod" => self.pod_spec(&v["spec"], "spec"),
             _ => {}
+        }
+    }
+
+    /// A StatefulSet's or CronJob's name: the names it derives add 11 characters.
+    fn name_within_52(&mut self, v: &Value, why: &str) {
+        let name = v
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if name.len() > 52 {
+            self.push("metadata.name", format!("{name:?} {why}"));
+        }
+    }
+
+    /// `ValidateStatefulSetSpec`: a controller whose pods also get a volume per claim
+    /// template; `serviceName` names the governing Service. The controller labels each pod
+    /// `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63
+    /// characters, so a longer name than 52 makes pods the API server rejects.
+    fn statefulset(&mut self, v: &Value) {
+        self.name_within_52(
+            v,
+            "is longer than 52 characters: the pods' controller-revision-hash label would exceed 63",
+        );
+        let spec = &v["spec"];
+        match spec["serviceName"].as_str() {
+            Some(n) if !is_dns1035_label(n) => self.push(
+                "spec.serviceName",
+                format!("{n:?} is not a Service name (a DNS-1035 label)"),
+            ),
+            _ => {}
+        }
+        let mut names = BTreeSet::new();
+        for (i, t) in items(spec, "volumeClaimTemplates") {
+            let f = format!("spec.volumeClaimTemplates[{i}]");
+            let n = t
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !is_dns1123_label(n) {
+                self.push(
+                    &at(&f, "metadata.name"),
+                    format!("{n:?} is not a DNS-1123 label"),
+                );
+            } else if !names.insert(n.to_string()) {
+                self.push(
+                    &at(&f, "metadata.name"),
+                    format!("duplicate claim template {n:?}"),
+                );
+            }
+            self.labels(&t["metadata"]["labels"], &at(&f, "metadata.labels"));
+            let before = self.out.len();
+            self.claim(&t["spec"]);
+            for (field, _) in &mut self.out[before..] {
+                *field = format!("{f}.{field}");
+            }
+        }
+        for (i, v) in items(&spec["template"]["spec"], "volumes") {
+            if let Some(n) = v["name"].as_str()
+                && names.contains(n)
+            {
+                self.push(
+                    &format!("spec.template.spec.volumes[{i}].name"),
+                    format!("{n:?} is also a claim template"),
+                );
+            }
+        }
+        self.claim_volumes = names;
+        self.controller(v);
+        self.claim_volumes.clear();
+    }
+
+    /// `ValidateCronJobSpec`: a valid schedule without a time zone in it, a known concurrency
+    /// policy, a Job template whose pods restart `OnFailure` or `Never`, and a name of at most
+    /// 52 characters (the Jobs it makes append 11).
+    fn cronjob(&mut self, v: &Value) {
+        self.name_within_52(v, "must be no more than 52 characters");
+        let spec = &v["spec"];
+        match spec["schedule"].as_str() {
+            None | Some("") => self.push("spec.schedule", "required"),
+            Some(sch) => {
+                if let Err(why) = check_schedule(sch) {
+                    self.push("spec.schedule", format!("{sch:?}: {why}"));
+                }
+            }
+        }
+        if let Some(p) = spec["concurrencyPolicy"].as_str()
+            && !["Allow", "Forbid", "Replace"].contains(&p)
+        {
+            self.push("spec.concurrencyPolicy", format!("unsupported value {p:?}"));
+        }
+        let job = &spec["jobTemplate"];
+        self.meta(&job["metadata"], "spec.jobTemplate.metadata");
+        let js = &job["spec"];
+        if let Some(b) = js["backoffLimit"].as_i64()
+            && b < 0
+        {
+            self.push(
+                "spec.jobTemplate.spec.backoffLimit",
+                format!("{b} must be greater than or equal to 0"),
+            );
+        }
+        let f = "spec.jobTemplate.spec.template";
+        self.meta(&js["template"]["metadata"], &at(f, "metadata"));
+        let ps = &js["template"]["spec"];
+        self.pod_spec(ps, &at(f, "spec"));
+        match ps["restartPolicy"].as_str() {
+            Some("OnFailure" | "Never") => {}
+            other => self.push(
+                &at(f, "spec.restartPolicy"),
+                format!(
+                    "{:?}: a Job's pods support only \"OnFailure\" and \"Never\"",
+                    other.unwrap_or("Always")
+                ),
+            ),
         }
     }
 
@@ -401,64 +620,6 @@ impl Check {
         }
         if spec.get("selector").is_none_or(Value::is_null) {
             self.push("spec.selector", "required (b00t never budgets every pod)");
-        }
-    }
-
-    fn autoscaler(&mut self, spec: &Value) {
-        let min = spec["minReplicas"].as_i64().unwrap_or(1);
-        let max = spec["maxReplicas"].as_i64().unwrap_or(0);
-        if min < 1 {
-            self.push(
-                "spec.minReplicas",
-                format!("{min} must be greater than or equal to 1"),
-            );
-        }
-        if max < 1 {
-            self.push(
-                "spec.maxReplicas",
-                format!("{max} must be greater than or equal to 1"),
-            );
-        }
-        if max < min {
-            self.push(
-                "spec.maxReplicas",
-                format!("{max} must be greater than or equal to minReplicas ({min})"),
-            );
-        }
-        let target = &spec["scaleTargetRef"];
-        for k in ["kind", "name"] {
-            if target[k].as_str().is_none_or(str::is_empty) {
-                self.push(&format!("spec.scaleTargetRef.{k}"), "required");
-            }
-        }
-        let metrics: Vec<(usize, &Value)> = items(spec, "metrics").collect();
-        if metrics.is_empty() {
-            self.push(
-                "spec.metrics",
-                "b00t always sets a target (CPU or memory utilisation)",
-            );
-        }
-        for (i, m) in metrics {
-            let f = format!("spec.metrics[{i}]");
-            if m["type"].as_str() != Some("Resource") {
-                self.push(&at(&f, "type"), "b00t writes Resource metrics only");
-                continue;
-            }
-            let name = m.pointer("/resource/name").and_then(Value::as_str);
-            if !matches!(name, Some("cpu" | "memory")) {
-                self.push(
-                    &at(&f, "resource.name"),
-                    format!("{name:?} must be cpu or memory"),
-                );
-            }
-            let t = &m["resource"]["target"];
-            match (t["type"].as_str(), t["averageUtilization"].as_i64()) {
-                (Some("Utilization"), Some(u)) if u >= 1 => {}
-                _ => self.push(
-                    &at(&f, "resource.target"),
-                    "Utilization with averageUtilization of 1 or more",
-                ),
-            }
         }
     }
 
@@ -538,6 +699,69 @@ impl Check {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// `ValidateHorizontalPodAutoscalerSpec` (autoscaling/v2): a target, 1 ≤ minReplicas ≤
+    /// maxReplicas, and resource metrics with a positive utilization.
+    fn autoscaler(&mut self, spec: &Value) {
+        let r = &spec["scaleTargetRef"];
+        for k in ["kind", "name"] {
+            if r[k].as_str().is_none_or(str::is_empty) {
+                self.push(&format!("spec.scaleTargetRef.{k}"), "required");
+            }
+        }
+        let max = spec["maxReplicas"].as_i64().unwrap_or(0);
+        if max < 1 {
+            self.push(
+                "spec.maxReplicas",
+                format!("{max} must be greater than or equal to 1"),
+            );
+        }
+        if let Some(min) = spec["minReplicas"].as_i64() {
+            if min < 1 {
+                self.push(
+                    "spec.minReplicas",
+                    format!("{min} must be greater than or equal to 1"),
+                );
+            } else if min > max {
+                self.push(
+                    "spec.maxReplicas",
+                    format!("{max} must be greater than or equal to minReplicas ({min})"),
+                );
+            }
+        }
+        for (i, m) in items(spec, "metrics") {
+            let f = format!("spec.metrics[{i}]");
+            match m["type"].as_str() {
+                Some("Resource") => {
+                    let res = &m["resource"];
+                    if res["name"].as_str().is_none_or(str::is_empty) {
+                        self.push(&at(&f, "resource.name"), "required");
+                    }
+                    let t = &res["target"];
+                    match t["type"].as_str() {
+                        Some("Utilization") => match t["averageUtilization"].as_i64() {
+                            Some(u) if u > 0 => {}
+                            Some(u) => self.push(
+                                &at(&f, "resource.target.averageUtilization"),
+                                format!("{u} must be greater than 0"),
+                            ),
+                            None => self.push(
+                                &at(&f, "resource.target.averageUtilization"),
+                                "required for a Utilization target",
+                            ),
+                        },
+                        Some("AverageValue" | "Value") => {}
+                        other => self.push(
+                            &at(&f, "resource.target.type"),
+                            format!("unsupported value {other:?}"),
+                        ),
+                    }
+                }
+                Some("Pods" | "Object" | "External" | "ContainerResource") => {}
+                other => self.push(&at(&f, "type"), format!("unsupported value {other:?}")),
             }
         }
     }
@@ -772,7 +996,7 @@ impl Check {
         if items(spec, "containers").next().is_none() {
             self.push(&at(f, "containers"), "required");
         }
-        let mut volumes = BTreeSet::new();
+        let mut volumes = self.claim_volumes.clone();
         for (i, v) in items(spec, "volumes") {
             let vf = format!("{f}.volumes[{i}]");
             let n = v["name"].as_str().unwrap_or_default();

@@ -246,7 +246,8 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
         of_service.insert(name.clone(), workloads.len());
         workloads.push(w);
     }
-    let workloads = share_network(&mut cx, workloads, &of_service)?;
+    let mut workloads = share_network(&mut cx, workloads, &of_service)?;
+    claim_templates(&mut cx, &mut workloads);
     for (key, def) in &project.volumes {
         if !cx.used_volumes.contains(key) {
             let _ = def;
@@ -258,16 +259,7 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
     }
     let claims = std::mem::take(&mut cx.claims)
         .into_iter()
-        .map(|(name, (size, ro, storage_class))| Claim {
-            name,
-            size,
-            storage_class,
-            access_mode: if ro {
-                AccessMode::ReadOnlyMany
-            } else {
-                AccessMode::ReadWriteOnce
-            },
-        })
+        .map(|(name, c)| claim(name, c))
         .collect();
     let data = std::mem::take(&mut cx.data).into_values().collect();
     Ok(Bundle {
@@ -276,6 +268,66 @@ pub fn map_project(project: &Project, opts: &ComposeMapOptions) -> Result<Bundle
         data,
         warnings: cx.warnings,
     })
+}
+
+/// A claim from [`Cx::claims`]' entry: read-only many when every mount is read-only.
+fn claim(name: String, (size, ro, storage_class): (String, bool, Option<String>)) -> Claim {
+    Claim {
+        name,
+        size,
+        storage_class,
+        access_mode: if ro {
+            AccessMode::ReadOnlyMany
+        } else {
+            AccessMode::ReadWriteOnce
+        },
+    }
+}
+
+/// A StatefulSet's named volumes become `volumeClaimTemplates`, one claim per pod, as kompose
+/// embeds them; a volume another service also mounts stays one shared claim (with a warning),
+/// and an external one stays the claim that must exist.
+fn claim_templates(cx: &mut Cx<'_>, workloads: &mut [Workload]) {
+    let users = |ws: &[Workload], claim: &str| {
+        ws.iter()
+            .filter(|w| {
+                w.volumes.iter().any(
+                    |v| matches!(&v.source, VolumeSource::Claim { claim: c, .. } if c == claim),
+                )
+            })
+            .count()
+    };
+    for i in 0..workloads.len() {
+        if workloads[i].controller != Controller::StatefulSet {
+            continue;
+        }
+        let claims: Vec<String> = workloads[i]
+            .volumes
+            .iter()
+            .filter_map(|v| match &v.source {
+                VolumeSource::Claim { claim, .. } if cx.claims.contains_key(claim) => {
+                    Some(claim.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        for claim in claims {
+            let name = workloads[i].name.clone();
+            if users(workloads, &claim) > 1 {
+                cx.warn(
+                    &name,
+                    format!("volume {claim:?} is shared with another service: one PersistentVolumeClaim for all pods of the StatefulSet, not one each"),
+                );
+                continue;
+            }
+            let Some(c) = cx.claims.remove(&claim) else {
+                continue;
+            };
+            let w = &mut workloads[i];
+            w.volumes.retain(|v| v.name != claim);
+            w.claim_templates.push(self::claim(claim, c));
+        }
+    }
 }
 
 fn top_level(cx: &mut Cx<'_>) {
@@ -696,6 +748,14 @@ fn service(
             }
         }
         Some((ControllerType::Deployment, _)) => controller = Controller::Deployment,
+        Some((ControllerType::StatefulSet, _)) => {
+            controller = Controller::StatefulSet;
+            // kompose makes a StatefulSet's Service headless, so each pod has a DNS name
+            // (`name-0.name`); an explicit kompose.service.type still wins.
+            if kl.service_type.is_none() {
+                w.service_type = ServiceType::Headless;
+            }
+        }
         None => {}
     }
     // kompose.service.type / kompose.service.nodeport.port.
@@ -755,13 +815,19 @@ fn service(
     {
         w.replicas = Some(replicas(s, n, key_pos(s, &s.keys, "scale"), "scale")?);
     }
+    // A DaemonSet's or StatefulSet's pods always restart.
+    let always = |c: Controller| match c {
+        Controller::DaemonSet => Some("DaemonSet"),
+        Controller::StatefulSet => Some("StatefulSet"),
+        _ => None,
+    };
     match &s.restart {
         None | Some(Restart::Always) | Some(Restart::UnlessStopped) => {}
         Some(Restart::No) => {
-            if controller == Controller::DaemonSet {
+            if let Some(kind) = always(controller) {
                 cx.warn(
                     &subject,
-                    "restart: \"no\" cannot apply to a DaemonSet (always restarted)",
+                    format!("restart: \"no\" cannot apply to a {kind} (always restarted)"),
                 );
             } else {
                 controller = Controller::Pod;
@@ -769,10 +835,10 @@ fn service(
             }
         }
         Some(Restart::OnFailure(n)) => {
-            if controller == Controller::DaemonSet {
+            if let Some(kind) = always(controller) {
                 cx.warn(
                     &subject,
-                    "restart: on-failure cannot apply to a DaemonSet (always restarted)",
+                    format!("restart: on-failure cannot apply to a {kind} (always restarted)"),
                 );
             } else {
                 controller = Controller::Pod;
@@ -785,6 +851,95 @@ fn service(
                 }
             }
         }
+    }
+    // kompose.cronjob.schedule → a CronJob; its pods cannot restart Always, so an unset or
+    // `always` restart becomes OnFailure, as kompose converts it.
+    if let Some(cron) = &kl.cron {
+        if let Some((_, cpos)) = &kl.controller {
+            return Err(refused(
+                s,
+                cpos.to_string(),
+                &format!("labels.{}", kompose::CONTROLLER_TYPE),
+                format!(
+                    "a service with {} runs as a CronJob, not another controller",
+                    kompose::CRON_SCHEDULE
+                ),
+            ));
+        }
+        if controller == Controller::DaemonSet {
+            cx.warn(
+                &subject,
+                "deploy.mode: global not kept; the CronJob runs one pod per schedule",
+            );
+        }
+        if restart == RestartPolicy::Always {
+            if matches!(
+                s.restart,
+                Some(Restart::Always) | Some(Restart::UnlessStopped)
+            ) {
+                cx.warn(
+                    &subject,
+                    "restart: a CronJob's pods restart OnFailure (Always is not allowed for a Job)",
+                );
+            }
+            restart = RestartPolicy::OnFailure;
+        }
+        if let Some(r) = w.replicas.take() {
+            cx.warn(
+                &subject,
+                format!("replicas: a CronJob runs one pod per schedule; {r} replicas not kept"),
+            );
+        }
+        controller = Controller::CronJob;
+        w.cron = Some(cron.clone());
+    }
+    // kompose.hpa.* → a HorizontalPodAutoscaler for the Deployment or StatefulSet; the
+    // controller's replicas are then the autoscaler's to set.
+    if let Some((a, pos, first)) = &kl.autoscale {
+        if !matches!(controller, Controller::Deployment | Controller::StatefulSet) {
+            return Err(refused(
+                s,
+                pos.to_string(),
+                &format!("labels.{first}"),
+                format!(
+                    "a HorizontalPodAutoscaler scales a Deployment or StatefulSet; this service runs as a {}",
+                    match controller {
+                        Controller::DaemonSet => "DaemonSet (one pod per node)",
+                        Controller::CronJob => "CronJob",
+                        _ => "bare Pod (restart policy not always)",
+                    }
+                ),
+            ));
+        }
+        if let Some(r) = w.replicas.take() {
+            cx.warn(
+                &subject,
+                format!(
+                    "replicas: {r} left to the HorizontalPodAutoscaler (between {} and {})",
+                    a.min, a.max
+                ),
+            );
+        }
+        w.autoscale = Some(*a);
+    }
+    // A CronJob's Jobs and a StatefulSet's revision label append 11 characters to the name,
+    // which must stay within 63.
+    if matches!(controller, Controller::CronJob | Controller::StatefulSet) && w.name.len() > 52 {
+        let k = if controller == Controller::CronJob {
+            kompose::CRON_SCHEDULE
+        } else {
+            kompose::CONTROLLER_TYPE
+        };
+        return Err(refused(
+            s,
+            key_pos(s, &s.label_keys, k),
+            &format!("labels.{k}"),
+            format!(
+                "the name {:?} has {} characters; a {controller:?} name has at most 52",
+                w.name,
+                w.name.len()
+            ),
+        ));
     }
     if controller == Controller::Pod && w.replicas.is_some_and(|r| r != 1) {
         cx.warn(
@@ -1134,6 +1289,31 @@ fn service(
         cx.warn(&subject, why);
     }
 
+    // The HPA's utilization is a percentage of the pods' requests: without one it cannot
+    // compute it and does not scale on that resource.
+    if let Some(a) = &w.autoscale {
+        // (A limit without a request is also the request: the API server defaults it.)
+        let r = &c.resources;
+        for (what, target, set) in [
+            (
+                "cpu",
+                a.cpu_percent,
+                r.requests_cpu.is_some() || r.limits_cpu.is_some(),
+            ),
+            (
+                "memory",
+                a.memory_percent,
+                r.requests_memory.is_some() || r.limits_memory.is_some(),
+            ),
+        ] {
+            if let (Some(p), false) = (target, set) {
+                cx.warn(
+                    &subject,
+                    format!("kompose.hpa: the {what} target ({p}% utilization) is a share of the {what} request, and the service sets none (deploy.resources); the autoscaler cannot compute it"),
+                );
+            }
+        }
+    }
     w.containers.push(c);
     Ok(w)
 }

@@ -5,8 +5,11 @@
 //! volumes) is mapped. The resolver's warnings keep their line numbers (`line N`).
 
 use super::common::{self, Health};
+use std::time::Duration;
+
 use super::dockerfile::{HealthTest, ImageConfig};
 use crate::render::labels;
+use crate::render::validate;
 use crate::workload::{
     Bundle, Component, Container, EnvVar, Mount, Port, Volume, VolumeSource, Warning, Workload,
 };
@@ -21,6 +24,111 @@ pub struct DockerfileMapOptions {
     pub extra_env: Vec<(String, String)>,
     /// The `b00t.elastic.ventures/source` annotation.
     pub source: Option<String>,
+}
+
+/// A value of the Dockerfile Kubernetes cannot take (or Docker would refuse to run), at its
+/// instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Check what the mapping would emit from `cfg` against Kubernetes' limits, before mapping:
+/// USER ids (0 to 2147483647), HEALTHCHECK durations and counts that fit the probe's int32
+/// seconds and thresholds, and STOPSIGNAL numbers that are Linux signals. BuildKit's own
+/// rules (bad ports, protocols, durations, unknown signal names) are the resolver's.
+pub fn check(cfg: &ImageConfig) -> Result<(), BadValue> {
+    let at = |pos: Option<(usize, usize)>, message: String| {
+        let (line, col) = pos.unwrap_or((1, 1));
+        BadValue { line, col, message }
+    };
+    if let Some(u) = &cfg.user {
+        let (user, group) = match u.split_once(':') {
+            Some((a, b)) => (a, Some(b)),
+            None => (u.as_str(), None),
+        };
+        for (what, id) in [("user", Some(user)), ("group", group)] {
+            let Some(id) = id.filter(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                continue;
+            };
+            if id.parse::<i64>().ok().is_none_or(|n| n > validate::MAX_ID) {
+                return Err(at(
+                    cfg.lines.user,
+                    format!(
+                        "USER {u}: {what} id {id} is out of range (0 to {})",
+                        validate::MAX_ID
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(h) = &cfg.healthcheck
+        && !matches!(h.test, HealthTest::Disabled)
+    {
+        let max = Duration::from_secs(i32::MAX as u64);
+        for (flag, d) in [
+            ("interval", h.interval),
+            ("timeout", h.timeout),
+            ("start-period", h.start_period),
+            ("start-interval", h.start_interval),
+        ] {
+            if d > max {
+                return Err(at(
+                    cfg.lines.healthcheck,
+                    format!(
+                        "HEALTHCHECK --{flag}: {} s is more than a probe can wait ({} s)",
+                        d.as_secs(),
+                        i32::MAX
+                    ),
+                ));
+            }
+        }
+        // The startup probe counts start-period / start-interval attempts, plus the retries.
+        let period = h.start_interval.as_secs().max(1);
+        let attempts = h.start_period.as_secs().div_ceil(period) + u64::from(h.retries);
+        if !h.start_period.is_zero() && attempts > i32::MAX as u64 {
+            return Err(at(
+                cfg.lines.healthcheck,
+                format!(
+                    "HEALTHCHECK: --start-period / --start-interval is {attempts} attempts, more than a probe's failureThreshold can count ({})",
+                    i32::MAX
+                ),
+            ));
+        }
+    }
+    if let Some(sig) = &cfg.stop_signal
+        && let Ok(n) = sig.parse::<u64>()
+        && n > 64
+    {
+        return Err(at(
+            cfg.lines.stop_signal,
+            format!(
+                "STOPSIGNAL {sig}: not a Linux signal (1 to 64); the container could not be stopped with it"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `VOLUME data` is mounted at `/data` (Docker joins a volume path to the container's root):
+/// the clean absolute path, and whether it differs from what was written.
+fn mount_path(v: &str) -> (String, bool) {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in v.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let clean = format!("/{}", parts.join("/"));
+    let changed = clean != v.trim_end_matches('/') && !(clean == "/" && v.starts_with('/'));
+    (clean, changed)
 }
 
 /// Map a resolved image config.
@@ -92,6 +200,17 @@ pub fn map_image_config(cfg: &ImageConfig, opts: &DockerfileMapOptions) -> Bundl
     let mut volumes = Vec::new();
     for (i, path) in cfg.volumes.iter().enumerate() {
         let vname = format!("volume-{}", i + 1);
+        let (path, changed) = mount_path(path);
+        if changed {
+            let line = cfg.lines.volumes.get(i).map_or(1, |(l, _)| *l);
+            warnings.push(Warning {
+                subject: format!("line {line}"),
+                message: format!(
+                    "VOLUME {}: Docker mounts it at {path} (relative to the root); so does the pod",
+                    cfg.volumes[i]
+                ),
+            });
+        }
         volumes.push(Volume {
             name: vname.clone(),
             source: VolumeSource::EmptyDir {
@@ -101,7 +220,7 @@ pub fn map_image_config(cfg: &ImageConfig, opts: &DockerfileMapOptions) -> Bundl
         });
         c.mounts.push(Mount {
             volume: vname,
-            mount_path: path.clone(),
+            mount_path: path,
             read_only: false,
             sub_path: None,
         });

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::common;
 use super::compose::parse_duration;
-use crate::workload::{ProbeAction, ServiceType, Warning};
+use crate::workload::{Autoscale, CronSchedule, ProbeAction, ServiceType, Warning};
 
 /// Prefix of every kompose label.
 pub const PREFIX: &str = "kompose.";
@@ -30,6 +30,22 @@ pub const INIT_IMAGE: &str = "kompose.init.containers.image";
 pub const INIT_COMMAND: &str = "kompose.init.containers.command";
 pub const VOLUME_SIZE: &str = "kompose.volume.size";
 pub const VOLUME_STORAGE_CLASS: &str = "kompose.volume.storage-class-name";
+pub const CRON_SCHEDULE: &str = "kompose.cronjob.schedule";
+pub const CRON_CONCURRENCY: &str = "kompose.cronjob.concurrency_policy";
+pub const CRON_BACKOFF: &str = "kompose.cronjob.backoff_limit";
+pub const HPA_MIN: &str = "kompose.hpa.replicas.min";
+pub const HPA_MAX: &str = "kompose.hpa.replicas.max";
+pub const HPA_CPU: &str = "kompose.hpa.cpu";
+pub const HPA_MEMORY: &str = "kompose.hpa.memory";
+
+/// kompose's HPA defaults (pkg/transformer/kubernetes: min 1, max 3, CPU 50 %, memory 70 %),
+/// used for the labels not given once any `kompose.hpa.*` label is.
+pub const HPA_DEFAULTS: Autoscale = Autoscale {
+    min: 1,
+    max: 3,
+    cpu_percent: Some(50),
+    memory_percent: Some(70),
+};
 
 /// Service labels this mapping honours.
 const SERVICE_LABELS: &[&str] = &[
@@ -47,6 +63,13 @@ const SERVICE_LABELS: &[&str] = &[
     INIT_COMMAND,
     VOLUME_SIZE,
     VOLUME_STORAGE_CLASS,
+    CRON_SCHEDULE,
+    CRON_CONCURRENCY,
+    CRON_BACKOFF,
+    HPA_MIN,
+    HPA_MAX,
+    HPA_CPU,
+    HPA_MEMORY,
 ];
 
 /// Prefix of the probe labels: `<prefix>.<readiness|liveness>.<field>`.
@@ -86,6 +109,7 @@ pub fn is_kompose(k: &str) -> bool {
 pub enum ControllerType {
     Deployment,
     DaemonSet,
+    StatefulSet,
 }
 
 /// What a service's kompose labels ask for.
@@ -104,6 +128,11 @@ pub struct ServiceLabels {
     pub expose: Option<(Expose, Pos)>,
     /// `kompose.init.containers.*`: name, image, command.
     pub init: Option<(String, String, Option<Vec<String>>)>,
+    /// `kompose.cronjob.*`.
+    pub cron: Option<CronSchedule>,
+    /// `kompose.hpa.*` (kompose's defaults for the ones not given), with the position and name
+    /// of the first HPA label.
+    pub autoscale: Option<(Autoscale, Pos, &'static str)>,
 }
 
 /// An Ingress asked for by `kompose.service.expose`.
@@ -326,11 +355,145 @@ pub fn service(s: &Service, warnings: &mut Vec<Warning>) -> Result<ServiceLabels
         &[
             ("deployment", ControllerType::Deployment),
             ("daemonset", ControllerType::DaemonSet),
+            ("statefulset", ControllerType::StatefulSet),
         ],
-        "a controller type b00t makes (deployment or daemonset)",
+        "a controller type b00t makes (deployment, daemonset or statefulset)",
     )?
     .map(|c| (c, label_pos(s, CONTROLLER_TYPE)));
+    out.cron = cron(s)?;
+    out.autoscale = autoscale(s, warnings)?;
     Ok(out)
+}
+
+/// `kompose.cronjob.*`: the schedule (required by the other two), the concurrency policy and
+/// the backoff limit. kompose checks only that the schedule is not empty; the API server
+/// parses it (robfig/cron's standard parser), so it is checked here as it would be there.
+fn cron(s: &Service) -> Result<Option<CronSchedule>, MapError> {
+    let err = |k: &str, message: String| label_err(s, k, message);
+    let Some(schedule) = label(s, CRON_SCHEDULE) else {
+        if let Some(k) = [CRON_CONCURRENCY, CRON_BACKOFF]
+            .into_iter()
+            .find(|k| label(s, k).is_some())
+        {
+            return Err(err(k, format!("needs {CRON_SCHEDULE}")));
+        }
+        return Ok(None);
+    };
+    validate::check_schedule(schedule).map_err(|why| {
+        err(
+            CRON_SCHEDULE,
+            format!("{schedule:?} is not a cron schedule: {why}"),
+        )
+    })?;
+    let concurrency_policy = one_of(
+        s,
+        CRON_CONCURRENCY,
+        &[
+            ("Allow", "Allow"),
+            ("Forbid", "Forbid"),
+            ("Replace", "Replace"),
+        ],
+        "a concurrency policy (Allow, Forbid or Replace)",
+    )?
+    .map(String::from);
+    let backoff_limit = label(s, CRON_BACKOFF)
+        .map(|v| {
+            v.parse::<i32>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                err(
+                    CRON_BACKOFF,
+                    format!("{v:?} is not a retry count (0 to {})", i32::MAX),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Some(CronSchedule {
+        schedule: schedule.to_string(),
+        concurrency_policy,
+        backoff_limit,
+    }))
+}
+
+/// A percentage label of the HPA: `80` or `80%`, 1 to 100.
+fn percent(s: &Service, k: &str) -> Result<Option<u8>, MapError> {
+    label(s, k)
+        .map(|v| {
+            v.strip_suffix('%')
+                .unwrap_or(v)
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or_else(|| {
+                    label_err(
+                        s,
+                        k,
+                        format!("{v:?} is not a utilization percentage (1 to 100)"),
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// `kompose.hpa.*`: any of them asks for an autoscaler, the others take kompose's defaults
+/// ([`HPA_DEFAULTS`]). Where kompose falls back to a default for a bad value (not a number,
+/// negative, a percentage outside 1–100, max below min), this is an error; an unset max below
+/// a given min is raised to the min with a warning, as kompose does.
+fn autoscale(
+    s: &Service,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<(Autoscale, Pos, &'static str)>, MapError> {
+    let keys = [HPA_MIN, HPA_MAX, HPA_CPU, HPA_MEMORY];
+    let Some(first) = keys
+        .iter()
+        .filter_map(|k| s.label_keys.get(*k).map(|p| (p, *k)))
+        .min_by_key(|(p, _)| (p.line, p.col))
+        .map(|(_, k)| k)
+        .or_else(|| keys.into_iter().find(|k| s.labels.contains_key(*k)))
+    else {
+        return Ok(None);
+    };
+    let count = |k: &str| -> Result<Option<i32>, MapError> {
+        label(s, k)
+            .map(|v| {
+                v.parse::<i32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    label_err(
+                        s,
+                        k,
+                        format!("{v:?} is not a replica count (1 to {})", i32::MAX),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let min = count(HPA_MIN)?.unwrap_or(HPA_DEFAULTS.min);
+    let max = match count(HPA_MAX)? {
+        Some(max) if max < min => {
+            return Err(label_err(
+                s,
+                HPA_MAX,
+                format!("{max} is below {HPA_MIN} ({min})"),
+            ));
+        }
+        Some(max) => max,
+        None if min > HPA_DEFAULTS.max => {
+            warnings.push(Warning {
+                subject: s.name.clone(),
+                message: format!(
+                    "labels.{HPA_MAX}: not set; kompose's default {} is below the minimum, so the maximum is {min}",
+                    HPA_DEFAULTS.max
+                ),
+            });
+            min
+        }
+        None => HPA_DEFAULTS.max,
+    };
+    let a = Autoscale {
+        min,
+        max,
+        cpu_percent: percent(s, HPA_CPU)?.or(HPA_DEFAULTS.cpu_percent),
+        memory_percent: percent(s, HPA_MEMORY)?.or(HPA_DEFAULTS.memory_percent),
+    };
+    Ok(Some((a, label_pos(s, first), first)))
 }
 
 /// The probe labels of one kind (`readiness`, `liveness`) of service `s`.

@@ -254,14 +254,17 @@ pub fn translate_dockerfile(input: &DockerfileInput) -> Result<Bundle, Translate
         extra_env: input.extra_env.clone(),
         source: Some(input.path.clone()),
     };
+    dockerfile_map::check(&cfg).map_err(|b| located(&input.path, b.line, b.col, &b.message))?;
     let bundle = dockerfile_map::map_image_config(&cfg, &opts);
     if let Some(big) = bundle.workloads.iter().find_map(oversized) {
-        return Err(TranslateError::ResolveDockerfile {
-            path: input.path.clone(),
-            message: if big.ports > 1000 {
-                format!("EXPOSE: {big}")
-            } else {
-                big.to_string()
+        // The EXPOSE that names the most ports is the one to shrink.
+        return Err(match cfg.lines.expose.iter().max_by_key(|(_, _, n)| *n) {
+            Some((line, col, _)) if big.ports > 1000 => {
+                located(&input.path, *line, *col, &format!("EXPOSE: {big}"))
+            }
+            _ => TranslateError::ResolveDockerfile {
+                path: input.path.clone(),
+                message: big.to_string(),
             },
         });
     }

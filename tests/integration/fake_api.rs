@@ -3524,3 +3524,130 @@ async fn create_container_error_retries_until_the_behaviour_is_cleared() {
     assert_eq!(p["status"]["containerStatuses"][0]["restartCount"], 0);
     assert!(p["status"]["containerStatuses"][0]["state"]["running"].is_object());
 }
+
+fn statefulset(image: &str, replicas: i32, service: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db", "namespace": "default"},
+        "spec": {
+            "replicas": replicas,
+            "serviceName": service,
+            "selector": {"matchLabels": {"app": "db"}},
+            "template": {
+                "metadata": {"labels": {"app": "db"}},
+                "spec": {"containers": [{
+                    "name": "db", "image": image,
+                    "volumeMounts": [{"name": "data", "mountPath": "/data"}]
+                }]}
+            },
+            "volumeClaimTemplates": [{
+                "metadata": {"name": "data"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+            }]
+        }
+    })
+}
+
+fn sts_pods(c: &FakeCluster) -> Vec<String> {
+    let mut v: Vec<String> = c
+        .pods_with_prefix("default", "db-")
+        .iter()
+        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The StatefulSet controller: ordered, ready-gated creation of `db-N` with a claim each, a
+/// pod that is not ready holds back the next ordinal, scale-down from the top keeps the
+/// claims, a template change rolls the pods to the new revision, and spec fields the API
+/// server keeps immutable are refused.
+#[test]
+fn statefulset_creates_ordered_pods_scales_and_rolls_from_the_top() {
+    let c = FakeCluster::start();
+    c.set_behavior(Matcher::pod("db-1"), Behavior::NeverReady);
+    c.apply("test", statefulset("postgres:16", 3, "db"))
+        .unwrap();
+    assert!(
+        c.wait_until(WAIT, |c| sts_pods(c) == ["db-0", "db-1"]
+            && ready_pods(c, "default", "db-0") == 1),
+        "{:?}",
+        sts_pods(&c)
+    );
+    // db-1 never turns ready: db-2 is not made.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(sts_pods(&c), ["db-0", "db-1"]);
+    let st = c.get("statefulsets", "default", "db").unwrap()["status"].clone();
+    assert_eq!(
+        (st["replicas"].as_i64(), st["readyReplicas"].as_i64()),
+        (Some(2), Some(1)),
+        "{st}"
+    );
+    let p0 = c.get("pods", "default", "db-0").unwrap();
+    assert_eq!(p0["spec"]["hostname"], "db-0");
+    assert_eq!(p0["spec"]["subdomain"], "db");
+    assert_eq!(
+        p0["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"],
+        "db-0"
+    );
+    assert_eq!(p0["metadata"]["ownerReferences"][0]["kind"], "StatefulSet");
+
+    // Once db-1 is replaced by a pod that turns ready, db-2 follows.
+    c.clear_behaviors();
+    assert!(c.delete_now("pods", "default", "db-1"));
+    assert!(
+        c.wait_until(WAIT, |c| {
+            c.get("statefulsets", "default", "db").unwrap()["status"]["readyReplicas"] == 3
+        }),
+        "{}",
+        c.get("statefulsets", "default", "db").unwrap()["status"]
+    );
+    let claims = |c: &FakeCluster| {
+        let mut v: Vec<String> = c
+            .list("persistentvolumeclaims", Some("default"))
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(claims(&c), ["data-db-0", "data-db-1", "data-db-2"]);
+    let st = c.get("statefulsets", "default", "db").unwrap()["status"].clone();
+    assert_eq!(st["currentRevision"], st["updateRevision"], "{st}");
+    assert_eq!(st["updatedReplicas"], 3);
+
+    // Scale down: db-2, then db-1; their claims stay (retention policy Retain).
+    c.apply("test", statefulset("postgres:16", 1, "db"))
+        .unwrap();
+    assert!(
+        c.wait_until(WAIT, |c| sts_pods(c) == ["db-0"]),
+        "{:?}",
+        sts_pods(&c)
+    );
+    assert_eq!(claims(&c).len(), 3);
+
+    // A new template: db-0 is replaced on the new revision.
+    let old_rev = st["updateRevision"].clone();
+    c.apply("test", statefulset("postgres:17", 1, "db"))
+        .unwrap();
+    assert!(
+        c.wait_until(WAIT, |c| {
+            let s = &c.get("statefulsets", "default", "db").unwrap()["status"];
+            s["updateRevision"] != old_rev
+                && s["currentRevision"] == s["updateRevision"]
+                && s["readyReplicas"] == 1
+        }),
+        "{}",
+        c.get("statefulsets", "default", "db").unwrap()["status"]
+    );
+    let p0 = c.get("pods", "default", "db-0").unwrap();
+    assert_eq!(p0["spec"]["containers"][0]["image"], "postgres:17");
+
+    // serviceName (like volumeClaimTemplates) cannot change.
+    let e = c
+        .apply("test", statefulset("postgres:17", 1, "other"))
+        .unwrap_err();
+    assert!(e.message.contains("Forbidden"), "{}", e.message);
+}

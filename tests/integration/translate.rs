@@ -97,6 +97,11 @@ fn round_trip(item: &Value) -> Result<(), String> {
         "ConfigMap" => check::<ConfigMap>(item),
         "PersistentVolumeClaim" => check::<PersistentVolumeClaim>(item),
         "Ingress" => check::<k8s_openapi::api::networking::v1::Ingress>(item),
+        "StatefulSet" => check::<k8s_openapi::api::apps::v1::StatefulSet>(item),
+        "CronJob" => check::<k8s_openapi::api::batch::v1::CronJob>(item),
+        "HorizontalPodAutoscaler" => {
+            check::<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>(item)
+        }
         other => Err(format!("unexpected kind {other:?}")),
     }
 }
@@ -729,4 +734,229 @@ fn deploy_bad_input_is_a_usage_error_before_any_request() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("compose.yaml:4:5"), "{}", r.stderr);
     assert!(c.requests().is_empty(), "no request for a bad input");
+}
+
+const STORE: &str = r#"
+name: store
+services:
+  db:
+    image: postgres:16
+    ports: ["5432"]
+    deploy:
+      replicas: 2
+    volumes: ["data:/var/lib/postgresql/data"]
+    labels:
+      kompose.controller.type: statefulset
+      kompose.volume.size: 2Gi
+  web:
+    image: nginx:1.25
+    ports: ["8080:80"]
+    deploy:
+      resources:
+        reservations: {cpus: "0.1", memory: 64M}
+    labels:
+      kompose.hpa.replicas.min: 2
+      kompose.hpa.replicas.max: 4
+      kompose.hpa.cpu: 75
+  backup:
+    image: busybox:1.36
+    command: ["sh", "-c", "echo backup"]
+    restart: "no"
+    labels:
+      kompose.cronjob.schedule: "0 3 * * *"
+      kompose.cronjob.concurrency_policy: Forbid
+volumes:
+  data: {}
+"#;
+
+/// kompose's StatefulSet, HPA and CronJob labels deployed against the fake API server: the
+/// StatefulSet's pods and per-pod claims are made and waited for, the CronJob is reported
+/// scheduled, `list`/`status` show both, and `delete` removes every object of the project.
+#[test]
+fn deploy_statefulset_cronjob_and_autoscaler_from_compose() {
+    let c = FakeCluster::start();
+    let tmp = project(&[("compose.yaml", STORE)]);
+    let r = deploy(
+        &c,
+        tmp.path(),
+        &["--from-compose", "compose.yaml", "--timeout", "60s"],
+    );
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    for line in [
+        "statefulset.apps/db created",
+        "cronjob.batch/backup created",
+        "horizontalpodautoscaler.autoscaling/web created",
+    ] {
+        assert!(r.stdout.contains(line), "{line}:\n{}", r.stdout);
+    }
+    assert!(r.stderr.contains("db is ready"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("backup is scheduled (CronJob)"),
+        "{}",
+        r.stderr
+    );
+
+    // The StatefulSet: two ordered pods with stable names, one claim each, all ready.
+    assert_eq!(names(&c, "statefulsets"), ["db"]);
+    let sts = c.get("statefulsets", "default", "db").unwrap();
+    assert_eq!(sts["spec"]["serviceName"], "db");
+    assert_eq!(sts["status"]["readyReplicas"], 2, "{sts}");
+    assert_eq!(
+        sts["status"]["currentRevision"],
+        sts["status"]["updateRevision"]
+    );
+    let pods: Vec<String> = names(&c, "pods")
+        .into_iter()
+        .filter(|n| n.starts_with("db-"))
+        .collect();
+    assert_eq!(pods, ["db-0", "db-1"]);
+    let db0 = c.get("pods", "default", "db-0").unwrap();
+    assert_eq!(db0["spec"]["hostname"], "db-0");
+    assert_eq!(db0["spec"]["subdomain"], "db");
+    assert!(
+        db0["spec"]["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "data" && v["persistentVolumeClaim"]["claimName"] == "data-db-0"),
+        "{db0}"
+    );
+    assert_eq!(
+        names(&c, "persistentvolumeclaims"),
+        ["data-db-0", "data-db-1"],
+        "one claim per pod from the template, none shared"
+    );
+    let claim = c
+        .get("persistentvolumeclaims", "default", "data-db-1")
+        .unwrap();
+    assert_eq!(claim["spec"]["resources"]["requests"]["storage"], "2Gi");
+    let svc = c.get("services", "default", "db").unwrap();
+    assert_eq!(svc["spec"]["clusterIP"], "None", "{svc}");
+
+    // The autoscaled Deployment: replicas left to the HPA (the API server's default 1).
+    let hpa = c.get("horizontalpodautoscalers", "default", "web").unwrap();
+    assert_eq!(hpa["spec"]["minReplicas"], 2);
+    assert_eq!(hpa["spec"]["maxReplicas"], 4);
+    assert_eq!(hpa["spec"]["scaleTargetRef"]["kind"], "Deployment");
+    assert_eq!(
+        hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+        75
+    );
+    let web = c.get("deployments", "default", "web").unwrap();
+    assert_eq!(web["spec"]["replicas"], 1, "{web}");
+
+    // The CronJob: schedule and policy, job pods that restart Never.
+    let cj = c.get("cronjobs", "default", "backup").unwrap();
+    assert_eq!(cj["spec"]["schedule"], "0 3 * * *");
+    assert_eq!(cj["spec"]["concurrencyPolicy"], "Forbid");
+    assert_eq!(
+        cj["spec"]["jobTemplate"]["spec"]["template"]["spec"]["restartPolicy"],
+        "Never"
+    );
+
+    // list and status know both kinds.
+    let kc = c.kubeconfig_path();
+    let kc = kc.to_str().unwrap();
+    let l = b00t_in(tmp.path(), &["--kubeconfig", kc, "k8s", "list", "--json"]);
+    assert_eq!(l.code, 0, "{}", l.stderr);
+    let rows: Value = serde_json::from_str(&l.stdout).unwrap();
+    let row = |n: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == n)
+            .unwrap_or_else(|| panic!("{n} in {rows:#}"))
+            .clone()
+    };
+    let db = row("db");
+    assert_eq!(
+        (
+            db["kind"].as_str(),
+            db["status"].as_str(),
+            db["ready"].as_str()
+        ),
+        (Some("StatefulSet"), Some("Running"), Some("2/2")),
+        "{db}"
+    );
+    let backup = row("backup");
+    assert_eq!(
+        (backup["kind"].as_str(), backup["status"].as_str()),
+        (Some("CronJob"), Some("Scheduled")),
+        "{backup}"
+    );
+    assert_eq!(backup["image"], "busybox:1.36");
+    for name in ["db", "backup", "statefulset/db", "cronjob/backup"] {
+        let s = b00t_in(
+            tmp.path(),
+            &["--kubeconfig", kc, "k8s", "status", name, "--json"],
+        );
+        assert_eq!(s.code, 0, "status {name}: {}\n{}", s.stdout, s.stderr);
+        let doc: Value = serde_json::from_str(&s.stdout).unwrap();
+        assert_eq!(doc["healthy"], true, "{doc}");
+    }
+
+    // delete <project> removes the StatefulSet, its pods, the CronJob and the HPA too.
+    let del = b00t_in(
+        tmp.path(),
+        &["--kubeconfig", kc, "k8s", "delete", "store", "--wait"],
+    );
+    assert_eq!(del.code, 0, "{}\n{}", del.stdout, del.stderr);
+    for plural in [
+        "statefulsets",
+        "cronjobs",
+        "horizontalpodautoscalers",
+        "deployments",
+    ] {
+        assert!(
+            names(&c, plural).is_empty(),
+            "{plural}: {:?}",
+            names(&c, plural)
+        );
+    }
+    assert!(
+        names(&c, "pods").iter().all(|n| !n.starts_with("db-")),
+        "{:?}",
+        names(&c, "pods")
+    );
+}
+
+/// Waiting for a StatefulSet stops early when its first pod crash-loops (the next ordinal is
+/// never made), naming the pod, the reason and its last log lines; exit 1.
+#[test]
+fn deploy_reports_a_crash_looping_statefulset() {
+    use crate::support::{Behavior, Matcher};
+    let c = FakeCluster::start();
+    c.set_behavior(
+        Matcher::image("crashy"),
+        Behavior::CrashLoop {
+            exit_code: 2,
+            logs: vec!["FATAL: data directory has wrong ownership".into()],
+        },
+    );
+    let tmp = project(&[(
+        "compose.yaml",
+        "name: store\nservices:\n  db:\n    image: app/crashy:1\n    deploy: {replicas: 3}\n    labels: {kompose.controller.type: statefulset}\n",
+    )]);
+    let start = std::time::Instant::now();
+    let r = deploy(
+        &c,
+        tmp.path(),
+        &["--from-compose", "compose.yaml", "--timeout", "60s"],
+    );
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "stopped early, not at the timeout"
+    );
+    assert!(r.stderr.contains("pod db-0"), "{}", r.stderr);
+    assert!(r.stderr.contains("CrashLoopBackOff"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("data directory has wrong ownership"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        c.get("pods", "default", "db-1").is_none(),
+        "OrderedReady: no db-1 while db-0 is not ready"
+    );
 }

@@ -645,6 +645,243 @@ fn name_rules() {
     assert!(port_name_error("h--p").is_some());
 }
 
+/// The bundle with `db` a StatefulSet claiming `state` per pod, `web` autoscaled and a `job`
+/// CronJob.
+fn kinds_objects() -> Vec<Object> {
+    use crate::workload::{Autoscale, Controller, CronSchedule, RestartPolicy};
+    let mut b = bundle();
+    let db = &mut b.workloads[1];
+    db.controller = Controller::StatefulSet;
+    db.containers[0].mounts.push(Mount {
+        volume: "state".into(),
+        mount_path: "/var/lib/db".into(),
+        read_only: false,
+        sub_path: None,
+    });
+    db.claim_templates.push(Claim {
+        name: "state".into(),
+        size: "5Gi".into(),
+        storage_class: None,
+        access_mode: AccessMode::ReadWriteOnce,
+    });
+    b.workloads[0].autoscale = Some(Autoscale {
+        min: 2,
+        max: 5,
+        cpu_percent: Some(80),
+        memory_percent: None,
+    });
+    b.workloads.push(Workload {
+        name: "job".into(),
+        app: "shop".into(),
+        controller: Controller::CronJob,
+        restart_policy: RestartPolicy::OnFailure,
+        cron: Some(CronSchedule {
+            schedule: "*/5 * * * *".into(),
+            concurrency_policy: Some("Forbid".into()),
+            backoff_limit: Some(2),
+        }),
+        containers: vec![Container {
+            name: "job".into(),
+            image: "busybox".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    bundle_objects(&b, &RenderOptions::default())
+}
+
+fn kinds_broken(f: impl FnOnce(&mut Vec<Object>)) -> Vec<Violation> {
+    let mut objs = kinds_objects();
+    f(&mut objs);
+    violations(&objs)
+}
+
+#[test]
+fn statefulset_cronjob_and_autoscaler_pass_as_rendered() {
+    let objs = kinds_objects();
+    assert_eq!(violations(&objs), vec![]);
+    let kinds: Vec<&str> = objs.iter().map(Object::kind).collect();
+    for k in ["StatefulSet", "CronJob", "HorizontalPodAutoscaler"] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+    // The autoscaled Deployment leaves replicas to the autoscaler.
+    let Some(Object::Deployment(d)) = objs.iter().find(|o| o.kind() == "Deployment") else {
+        panic!()
+    };
+    assert_eq!(d.spec.as_ref().unwrap().replicas, None);
+}
+
+#[test]
+fn statefulset_rules() {
+    fn sts(objs: &mut [Object]) -> &mut k8s_openapi::api::apps::v1::StatefulSetSpec {
+        objs.iter_mut()
+            .find_map(|o| match o {
+                Object::StatefulSet(s) => s.spec.as_mut(),
+                _ => None,
+            })
+            .unwrap()
+    }
+    // A mount of a claim template's volume is a mount of a pod volume.
+    let v = kinds_broken(|o| sts(o).volume_claim_templates = None);
+    assert_one(
+        &v,
+        "StatefulSet",
+        "spec.template.spec.containers[0].volumeMounts[0].name",
+        "no volume \"state\"",
+    );
+    let v = kinds_broken(|o| sts(o).service_name = Some("1db".into()));
+    assert_one(&v, "StatefulSet", "spec.serviceName", "DNS-1035");
+    let v = kinds_broken(|o| {
+        sts(o).template.spec.as_mut().unwrap().restart_policy = Some("Never".into())
+    });
+    assert_one(
+        &v,
+        "StatefulSet",
+        "spec.template.spec.restartPolicy",
+        "only supports \"Always\"",
+    );
+    let v = kinds_broken(|o| {
+        sts(o).volume_claim_templates.as_mut().unwrap()[0]
+            .spec
+            .as_mut()
+            .unwrap()
+            .access_modes = None
+    });
+    assert_one(
+        &v,
+        "StatefulSet",
+        "spec.volumeClaimTemplates[0].spec.accessModes",
+        "at least 1",
+    );
+}
+
+#[test]
+fn cronjob_rules() {
+    fn cj(objs: &mut [Object]) -> &mut k8s_openapi::api::batch::v1::CronJobSpec {
+        objs.iter_mut()
+            .find_map(|o| match o {
+                Object::CronJob(s) => s.spec.as_mut(),
+                _ => None,
+            })
+            .unwrap()
+    }
+    for (bad, why) in [
+        ("", "required"),
+        ("* * * *", "4 fields"),
+        ("0 24 * * *", "hour 24 is out of range"),
+        ("0 0 0 * *", "day of month 0 is out of range"),
+        ("0 0 * 13 *", "month 13"),
+        ("0 0 * * 7", "day of week 7"),
+        ("*/0 * * * *", "step 0"),
+        ("5-1 * * * *", "runs backwards"),
+        ("TZ=UTC 0 0 * * *", "time zone"),
+        ("@fortnightly", "unknown macro"),
+    ] {
+        let v = kinds_broken(|o| cj(o).schedule = bad.into());
+        assert_one(&v, "CronJob", "spec.schedule", why);
+    }
+    for good in [
+        "@hourly",
+        "@every 1h30m",
+        "0 0 * * SUN",
+        "*/15 9-17 ? * mon-fri",
+        "0,30 * 1,15 jan-jun *",
+    ] {
+        assert_eq!(
+            kinds_broken(|o| cj(o).schedule = good.into()),
+            vec![],
+            "{good}"
+        );
+    }
+    let v = kinds_broken(|o| cj(o).concurrency_policy = Some("Never".into()));
+    assert_one(&v, "CronJob", "spec.concurrencyPolicy", "unsupported");
+    let v = kinds_broken(|o| {
+        cj(o)
+            .job_template
+            .spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .restart_policy = Some("Always".into())
+    });
+    assert_one(
+        &v,
+        "CronJob",
+        "spec.jobTemplate.spec.template.spec.restartPolicy",
+        "OnFailure",
+    );
+    let v = kinds_broken(|o| cj(o).job_template.spec.as_mut().unwrap().backoff_limit = Some(-1));
+    assert_one(&v, "CronJob", "spec.jobTemplate.spec.backoffLimit", "-1");
+    let v = kinds_broken(|o| {
+        for x in o.iter_mut() {
+            if let Object::CronJob(c) = x {
+                c.metadata.name = Some("j".repeat(53));
+            }
+        }
+    });
+    assert_one(&v, "CronJob", "metadata.name", "52 characters");
+}
+
+#[test]
+fn autoscaler_rules() {
+    use k8s_openapi::api::autoscaling::v2 as hpa;
+    fn spec(objs: &mut [Object]) -> &mut hpa::HorizontalPodAutoscalerSpec {
+        objs.iter_mut()
+            .find_map(|o| match o {
+                Object::Autoscaler(s) => s.spec.as_mut(),
+                _ => None,
+            })
+            .unwrap()
+    }
+    let v = kinds_broken(|o| spec(o).min_replicas = Some(0));
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.minReplicas",
+        "0 must be",
+    );
+    let v = kinds_broken(|o| spec(o).min_replicas = Some(6));
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.maxReplicas",
+        "minReplicas (6)",
+    );
+    let v = kinds_broken(|o| spec(o).max_replicas = 0);
+    assert_eq!(v[0].field, "spec.maxReplicas", "{v:#?}");
+    let v = kinds_broken(|o| {
+        spec(o).metrics.as_mut().unwrap()[0]
+            .resource
+            .as_mut()
+            .unwrap()
+            .target
+            .average_utilization = Some(0)
+    });
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.metrics[0].resource.target.averageUtilization",
+        "greater than 0",
+    );
+    let v = kinds_broken(|o| spec(o).metrics.as_mut().unwrap()[0].type_ = "Cpu".into());
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.metrics[0].type",
+        "unsupported",
+    );
+    let v = kinds_broken(|o| spec(o).scale_target_ref.name = String::new());
+    assert_one(
+        &v,
+        "HorizontalPodAutoscaler",
+        "spec.scaleTargetRef.name",
+        "required",
+    );
+}
+
 #[test]
 fn image_references_follow_dockers_grammar() {
     for ok in [

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, DeploymentSpec, DeploymentStatus};
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, Deployment, DeploymentSpec, DeploymentStatus, StatefulSet,
+};
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodStatus, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use kube::ResourceExt;
@@ -21,16 +24,16 @@ pub struct WorkloadSummary {
     /// Empty (shown as `null`) on Docker, which has no namespaces.
     #[serde(serialize_with = "crate::runtime::empty_as_null")]
     pub namespace: String,
-    /// Deployment, DaemonSet or Pod (Container on Docker).
+    /// Deployment, DaemonSet, StatefulSet, CronJob or Pod (Container on Docker).
     pub kind: String,
     /// `app.kubernetes.io/name`.
     pub app: String,
     /// `b00t.elastic.ventures/type` (`mcp-server`, `app`, `obi`), empty for foreign pods.
     #[serde(rename = "type")]
     pub type_: String,
-    /// Running, Pending, Failing, Stopped, Succeeded.
+    /// Running, Pending, Failing, Stopped, Succeeded; a CronJob is Scheduled or Suspended.
     pub status: String,
-    /// `ready/desired`.
+    /// `ready/desired` (a CronJob: ready pods of its running Jobs / running Jobs).
     pub ready: String,
     pub restarts: i32,
     /// Pods in phase Running.
@@ -121,12 +124,16 @@ impl Kube {
         }
         let lp = ListParams::default().labels(&self.managed_selector(opts));
         let sapi = self.api::<DaemonSet>(all);
-        let (dw, sw, pw) = (
+        let stsapi = self.api::<StatefulSet>(all);
+        let cjapi = self.api::<CronJob>(all);
+        let (dw, sw, pw, stw, cjw) = (
             format!("deployments.apps {where_}"),
             format!("daemonsets.apps {where_}"),
             format!("pods {where_}"),
+            format!("statefulsets.apps {where_}"),
+            format!("cronjobs.batch {where_}"),
         );
-        let (deps, dss, pods) = tokio::join!(
+        let (deps, dss, pods, sts, cjs) = tokio::join!(
             self.call(
                 "list",
                 &dw,
@@ -143,9 +150,17 @@ impl Kube {
                 &pw,
                 self.list_slim::<SlimPod, Pod>(all, "api/v1", "pods", &lp)
             ),
+            self.call("list", &stw, stsapi.list(&lp)),
+            self.call("list", &cjw, cjapi.list(&lp)),
         );
         let (deps, dss, pods) = (deps?, dss?, pods?);
-        Ok(summarise(&deps, &dss.items, &pods, now))
+        let controllers = Controllers {
+            deployments: &deps,
+            daemonsets: &dss.items,
+            statefulsets: &sts?.items,
+            cronjobs: &cjs?.items,
+        };
+        Ok(summarise(&controllers, &pods, now))
     }
 }
 
@@ -297,13 +312,30 @@ impl Kube {
     }
 }
 
+/// The controllers b00t makes, as listed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Controllers<'a> {
+    pub deployments: &'a [Deployment],
+    pub daemonsets: &'a [DaemonSet],
+    pub statefulsets: &'a [StatefulSet],
+    pub cronjobs: &'a [CronJob],
+}
+
+/// One controller as `list` shows it.
+struct Ctl<'a> {
+    kind: &'static str,
+    meta: &'a ObjectMeta,
+    template: Option<&'a PodSpec>,
+    desired: i32,
+    ready: i32,
+    /// Problems the controller reports besides its pods'.
+    extra: Vec<String>,
+    /// A CronJob: whether it is suspended.
+    cron: Option<bool>,
+}
+
 /// Join controllers with their pods (by namespace and instance label).
-pub fn summarise(
-    deps: &[Deployment],
-    dss: &[DaemonSet],
-    pods: &[Pod],
-    now: jiff::Timestamp,
-) -> Vec<WorkloadSummary> {
+pub fn summarise(c: &Controllers<'_>, pods: &[Pod], now: jiff::Timestamp) -> Vec<WorkloadSummary> {
     let mut by_instance: BTreeMap<(String, String), Vec<&Pod>> = BTreeMap::new();
     for p in pods {
         if let Some(inst) = p.labels().get(labels::INSTANCE) {
@@ -313,86 +345,124 @@ pub fn summarise(
                 .push(p);
         }
     }
-    let mut rows = Vec::new();
-    let mut claimed: Vec<(String, String)> = Vec::new();
-    for d in deps {
-        let key = (
-            d.namespace().unwrap_or_default(),
-            instance_of(d.labels(), &d.name_any()),
-        );
-        let ps = by_instance.get(&key).cloned().unwrap_or_default();
-        let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
+    let mut ctls: Vec<Ctl<'_>> = Vec::new();
+    for d in c.deployments {
         let mut extra = Vec::new();
-        if let Some(st) = &d.status {
-            for c in st.conditions.iter().flatten() {
-                if c.type_ == "ReplicaFailure" && c.status == "True" {
-                    extra.push(
-                        c.message
-                            .clone()
-                            .unwrap_or_else(|| c.reason.clone().unwrap_or_default()),
-                    );
-                }
-                if c.type_ == "Progressing"
-                    && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
-                {
-                    extra.push(
-                        c.message
-                            .clone()
-                            .unwrap_or_else(|| "progress deadline exceeded".into()),
-                    );
-                }
+        for c in d.status.iter().flat_map(|s| s.conditions.iter().flatten()) {
+            if c.type_ == "ReplicaFailure" && c.status == "True" {
+                extra.push(
+                    c.message
+                        .clone()
+                        .unwrap_or_else(|| c.reason.clone().unwrap_or_default()),
+                );
+            }
+            if c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded") {
+                extra.push(
+                    c.message
+                        .clone()
+                        .unwrap_or_else(|| "progress deadline exceeded".into()),
+                );
             }
         }
-        rows.push(row(
-            "Deployment",
-            d.labels(),
-            &key,
-            desired,
-            ready,
-            &ps,
-            image,
-            age(&d.metadata, now),
+        let spec = d.spec.as_ref();
+        ctls.push(Ctl {
+            kind: "Deployment",
+            meta: &d.metadata,
+            template: spec.and_then(|s| s.template.spec.as_ref()),
+            desired: spec.and_then(|s| s.replicas).unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
             extra,
-        ));
-        claimed.push(key);
+            cron: None,
+        });
     }
-    for d in dss {
-        let key = (
-            d.namespace().unwrap_or_default(),
-            instance_of(d.labels(), &d.name_any()),
-        );
-        let ps = by_instance.get(&key).cloned().unwrap_or_default();
+    for d in c.daemonsets {
         let st = d.status.as_ref();
-        let desired = st.map(|s| s.desired_number_scheduled).unwrap_or(0);
-        let ready = st.map(|s| s.number_ready).unwrap_or(0);
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .map(|s| images(&s.containers))
-            .unwrap_or_default();
-        rows.push(row(
-            "DaemonSet",
-            d.labels(),
+        ctls.push(Ctl {
+            kind: "DaemonSet",
+            meta: &d.metadata,
+            template: d.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
+            desired: st.map(|s| s.desired_number_scheduled).unwrap_or(0),
+            ready: st.map(|s| s.number_ready).unwrap_or(0),
+            extra: vec![],
+            cron: None,
+        });
+    }
+    for d in c.statefulsets {
+        let spec = d.spec.as_ref();
+        ctls.push(Ctl {
+            kind: "StatefulSet",
+            meta: &d.metadata,
+            template: spec.and_then(|s| s.template.spec.as_ref()),
+            desired: spec.and_then(|s| s.replicas).unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
+            extra: vec![],
+            cron: None,
+        });
+    }
+    // A CronJob is healthy when scheduled: its pods come and go with its Jobs; `ready/desired`
+    // counts its running Jobs' ready pods and the Jobs.
+    for cj in c.cronjobs {
+        let spec = cj.spec.as_ref();
+        ctls.push(Ctl {
+            kind: "CronJob",
+            meta: &cj.metadata,
+            template: spec
+                .and_then(|s| s.job_template.spec.as_ref())
+                .and_then(|j| j.template.spec.as_ref()),
+            desired: cj
+                .status
+                .as_ref()
+                .and_then(|s| s.active.as_ref())
+                .map_or(0, Vec::len) as i32,
+            ready: 0,
+            extra: vec![],
+            cron: Some(spec.and_then(|s| s.suspend) == Some(true)),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut claimed: Vec<(String, String)> = Vec::new();
+    for ctl in ctls {
+        let key = (
+            ctl.meta.namespace.clone().unwrap_or_default(),
+            instance_of(
+                ctl.meta.labels.as_ref().unwrap_or(&BTreeMap::new()),
+                ctl.meta.name.as_deref().unwrap_or_default(),
+            ),
+        );
+        let mut ps = by_instance.get(&key).cloned().unwrap_or_default();
+        let mut ready = ctl.ready;
+        if ctl.cron.is_some() {
+            // Finished Jobs' pods are history, not the workload's state.
+            ps.retain(|p| phase(p) != "Succeeded");
+            ready = ps.iter().filter(|p| super::wait::pod_ready(p)).count() as i32;
+        }
+        let mut r = row(
+            ctl.kind,
+            ctl.meta.labels.as_ref().unwrap_or(&BTreeMap::new()),
             &key,
-            desired,
+            ctl.desired,
             ready,
             &ps,
-            image,
-            age(&d.metadata, now),
-            vec![],
-        ));
+            ctl.template
+                .map(|s| images(&s.containers))
+                .unwrap_or_default(),
+            age(ctl.meta, now),
+            ctl.extra,
+        );
+        if let Some(suspended) = ctl.cron
+            && r.reasons.is_empty()
+        {
+            r.status = if suspended { "Suspended" } else { "Scheduled" }.into();
+        }
+        rows.push(r);
         claimed.push(key);
     }
     // Bare pods (no controller of ours): each its own workload.

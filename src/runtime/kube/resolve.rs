@@ -1,6 +1,7 @@
 //! Resolve what the user typed (`NAME`, `POD`, `TYPE/NAME`) to a b00t instance or a pod.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
@@ -8,6 +9,12 @@ use kube::api::{Api, ListParams};
 use super::wait::Target;
 use super::{Kube, KubeError, Result};
 use crate::render::labels;
+
+/// Metadata of b00t's controllers, by kind, and pods.
+struct Metadata {
+    controllers: [(Target, Vec<ObjectMeta>); 4],
+    pods: Vec<ObjectMeta>,
+}
 
 /// What a name refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +76,7 @@ impl Kube {
                     }
                 }
                 "deployment" | "deployments" | "deploy" | "daemonset" | "daemonsets" | "ds"
+                | "statefulset" | "statefulsets" | "sts" | "cronjob" | "cronjobs" | "cj"
                 | "mcp" | "app" => {
                     let instance = if ty == "mcp" && !name.ends_with("-mcp") {
                         format!("{name}-mcp")
@@ -85,7 +93,7 @@ impl Kube {
                 }
                 other => Err(KubeError::Refused {
                     message: format!(
-                        "unknown type {other:?} in {input:?}; use deployment/NAME, daemonset/NAME, pod/NAME or mcp/NAME"
+                        "unknown type {other:?} in {input:?}; use deployment/NAME, daemonset/NAME, statefulset/NAME, cronjob/NAME, pod/NAME or mcp/NAME"
                     ),
                 }),
             };
@@ -113,38 +121,58 @@ impl Kube {
     /// Whether b00t objects of the application `name` (`app.kubernetes.io/part-of`) exist here.
     async fn is_app(&self, name: &str) -> Result<bool> {
         let sel = format!("{},{}={name}", labels::selector_managed(), labels::PART_OF);
-        let (d, s, p) = self
+        let m = self
             .workload_metadata(&ListParams::default().labels(&sel).limit(1))
             .await?;
-        Ok(!d.is_empty() || !s.is_empty() || !p.is_empty())
+        Ok(m.controllers.iter().any(|(_, v)| !v.is_empty()) || !m.pods.is_empty())
     }
 
-    /// Metadata of the Deployments, DaemonSets and pods matching `lp` here, fetched together.
-    async fn workload_metadata(
-        &self,
-        lp: &ListParams,
-    ) -> Result<(Vec<ObjectMeta>, Vec<ObjectMeta>, Vec<ObjectMeta>)> {
-        let deps: Api<Deployment> = Api::namespaced(self.client.clone(), &self.namespace);
-        let dss: Api<DaemonSet> = Api::namespaced(self.client.clone(), &self.namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
-        let where_ = format!("in namespace {}", self.namespace);
-        let (dw, sw, pw) = (
-            format!("deployments.apps {where_}"),
-            format!("daemonsets.apps {where_}"),
-            format!("pods {where_}"),
-        );
-        let (d, s, p) = tokio::join!(
-            self.call("list", &dw, deps.list_metadata(lp)),
-            self.call("list", &sw, dss.list_metadata(lp)),
-            self.call("list", &pw, pods.list_metadata(lp)),
-        );
+    /// Metadata of the controllers b00t makes and the pods matching `lp` here, fetched
+    /// together.
+    async fn workload_metadata(&self, lp: &ListParams) -> Result<Metadata> {
+        fn api<K>(k: &Kube) -> Api<K>
+        where
+            K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+            <K as kube::Resource>::DynamicType: Default,
+        {
+            Api::namespaced(k.client.clone(), &k.namespace)
+        }
         fn metas<K: Clone>(
             l: kube::core::ObjectList<kube::core::PartialObjectMeta<K>>,
         ) -> Vec<ObjectMeta> {
             l.items.into_iter().map(|m| m.metadata).collect()
         }
-        let (d, s, p) = (d?, s?, p?);
-        Ok((metas(d), metas(s), metas(p)))
+        let w = |what: &str| format!("{what} in namespace {}", self.namespace);
+        let (dw, sw, stw, cjw, pw) = (
+            w("deployments.apps"),
+            w("daemonsets.apps"),
+            w("statefulsets.apps"),
+            w("cronjobs.batch"),
+            w("pods"),
+        );
+        let (da, sa, sta, cja, pa) = (
+            api::<Deployment>(self),
+            api::<DaemonSet>(self),
+            api::<StatefulSet>(self),
+            api::<CronJob>(self),
+            api::<Pod>(self),
+        );
+        let (d, s, st, cj, p) = tokio::join!(
+            self.call("list", &dw, da.list_metadata(lp)),
+            self.call("list", &sw, sa.list_metadata(lp)),
+            self.call("list", &stw, sta.list_metadata(lp)),
+            self.call("list", &cjw, cja.list_metadata(lp)),
+            self.call("list", &pw, pa.list_metadata(lp)),
+        );
+        Ok(Metadata {
+            controllers: [
+                (Target::Deployment, metas(d?)),
+                (Target::DaemonSet, metas(s?)),
+                (Target::StatefulSet, metas(st?)),
+                (Target::CronJob, metas(cj?)),
+            ],
+            pods: metas(p?),
+        })
     }
 
     /// The first of `candidates` that is a b00t instance here.
@@ -155,7 +183,7 @@ impl Kube {
             labels::INSTANCE,
             candidates.join(",")
         );
-        let (d, s, p) = self
+        let m = self
             .workload_metadata(&ListParams::default().labels(&sel))
             .await?;
         for c in candidates {
@@ -166,19 +194,13 @@ impl Kube {
                     .map(String::as_str)
                     == Some(*c)
             };
-            if d.iter().any(inst) {
+            if let Some((target, _)) = m.controllers.iter().find(|(_, v)| v.iter().any(inst)) {
                 return Ok(Some(Resolved::Instance {
                     instance: c.to_string(),
-                    target: Target::Deployment,
+                    target: *target,
                 }));
             }
-            if s.iter().any(inst) {
-                return Ok(Some(Resolved::Instance {
-                    instance: c.to_string(),
-                    target: Target::DaemonSet,
-                }));
-            }
-            if let Some(pod) = p.iter().find(|m| inst(m)) {
+            if let Some(pod) = m.pods.iter().find(|m| inst(m)) {
                 let bare = !pod
                     .owner_references
                     .iter()

@@ -113,7 +113,10 @@ impl Kube {
                 (row, pods)
             }
         };
-        let healthy = summary.status == "Running" || summary.status == "Succeeded";
+        let healthy = matches!(
+            summary.status.as_str(),
+            "Running" | "Succeeded" | "Scheduled"
+        );
         let mut pod_rows: Vec<WorkloadSummary> = pods.iter().map(|p| pod_row(p, now)).collect();
         pod_rows.sort_by(|a, b| a.name.cmp(&b.name));
         let (events, logs) = if healthy {
@@ -235,9 +238,9 @@ impl Kube {
         };
         for r in &rows {
             match r.status.as_str() {
-                "Running" | "Succeeded" => counts.running += 1,
+                "Running" | "Succeeded" | "Scheduled" => counts.running += 1,
                 "Failing" => counts.failing += 1,
-                "Stopped" => counts.stopped += 1,
+                "Stopped" | "Suspended" => counts.stopped += 1,
                 _ => counts.pending += 1,
             }
         }

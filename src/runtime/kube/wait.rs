@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::Pod;
 use kube::ResourceExt;
 use kube::api::{Api, ListParams, LogParams};
@@ -28,6 +29,9 @@ pub enum Target {
     Deployment,
     DaemonSet,
     Pod,
+    StatefulSet,
+    /// Nothing to wait for: a CronJob's pods run on its schedule.
+    CronJob,
 }
 
 impl Kube {
@@ -45,6 +49,8 @@ impl Kube {
             Target::Deployment => format!("deployment.apps/{name}"),
             Target::DaemonSet => format!("daemonset.apps/{name}"),
             Target::Pod => format!("pod/{name}"),
+            Target::StatefulSet => format!("statefulset.apps/{name}"),
+            Target::CronJob => format!("cronjob.batch/{name}"),
         };
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), &self.namespace);
         let lp = ListParams::default().labels(&labels::selector_for_instance(name));
@@ -63,6 +69,19 @@ impl Kube {
                     let d = self.call("get", &what, api.get(name)).await?;
                     let (s, done) = daemonset_state(&d);
                     (s, done, vec![])
+                }
+                Target::StatefulSet => {
+                    let api: Api<StatefulSet> =
+                        Api::namespaced(self.client.clone(), &self.namespace);
+                    let d = self.call("get", &what, api.get(name)).await?;
+                    let (s, done) = statefulset_state(&d);
+                    (s, done, vec![])
+                }
+                Target::CronJob => {
+                    // It exists; its pods start on the schedule, not now.
+                    let api: Api<CronJob> = Api::namespaced(self.client.clone(), &self.namespace);
+                    self.call("get", &what, api.get(name)).await?;
+                    return Ok(Ok(()));
                 }
                 Target::Pod => {
                     let p = self.call("get", &what, pods.get(name)).await?;
@@ -245,6 +264,26 @@ pub fn daemonset_state(d: &DaemonSet) -> (String, bool) {
     let available = st.number_available.unwrap_or(0);
     let state = format!("{}/{want} ready, {updated}/{want} updated", st.number_ready);
     (state, updated >= want && available >= want)
+}
+
+/// `(state line, rolled out?)` like `kubectl rollout status statefulset`: the controller has
+/// seen the spec, every replica is ready, and the update revision is current.
+pub fn statefulset_state(d: &StatefulSet) -> (String, bool) {
+    let st = d.status.clone().unwrap_or_default();
+    let generation = d.metadata.generation.unwrap_or(0);
+    let observed = st.observed_generation.unwrap_or(0);
+    if observed == 0 || observed < generation {
+        return (
+            "waiting for the controller to see the new spec".into(),
+            false,
+        );
+    }
+    let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let ready = st.ready_replicas.unwrap_or(0);
+    let updated = st.updated_replicas.unwrap_or(0);
+    let state = format!("{ready}/{want} ready, {updated}/{want} updated");
+    let current = st.update_revision.is_none() || st.update_revision == st.current_revision;
+    (state, ready >= want && updated >= want && current)
 }
 
 pub fn pod_ready(p: &Pod) -> bool {

@@ -1942,8 +1942,18 @@ fn accepted_inputs_render_valid_objects() {
     }
     let strict = "name: Strict_Project\nservices:\n  1web:\n    image: x\n    user: '1000:1000'\n    ports: ['127.0.0.1:8000-8010:8000-8010', '53:53/udp']\n    expose: ['9000-9002']\n    environment: {A_B: '1', c.d: x, API_TOKEN: t}\n    mem_limit: 0\n    mem_reservation: 64m\n    deploy: {replicas: 2, resources: {limits: {cpus: '2', memory: 1g}, reservations: {cpus: '0.5', memory: 512m}}}\n    configs: [{source: c, target: /etc/c, mode: 0640}]\n    secrets: [{source: s, mode: 400}]\n    hostname: Web_Host\n    sysctls: {net.core.somaxconn: '1024'}\n    labels: {com.example/x: y}\n    healthcheck: {test: curl -f localhost, interval: 5s}\n    tmpfs: ['/run:size=1m']\n    volumes: [data:/data]\n  web.v1:\n    image: y\n    scale: 3\n    restart: 'no'\nconfigs:\n  c: {content: x}\nsecrets:\n  s: {content: y}\nvolumes:\n  data: {}\n".to_string();
     assert!(renders_valid("the strict seed", load_str(&strict)));
+    // kompose's controller, autoscaler and CronJob labels: mutated schedules, counts,
+    // percentages and names must be refused or render valid objects.
+    let kompose = "name: kompose_kinds\nservices:\n  db:\n    image: x\n    ports: ['5432']\n    volumes: [data:/d, shared:/s]\n    deploy: {replicas: 3}\n    labels: {kompose.controller.type: statefulset, kompose.hpa.replicas.min: '2', kompose.hpa.replicas.max: '5', kompose.hpa.cpu: '80', kompose.volume.size: 2Gi}\n  job:\n    image: y\n    restart: 'no'\n    volumes: [shared:/s]\n    labels: {kompose.cronjob.schedule: '*/5 1-3 * jan mon-fri', kompose.cronjob.concurrency_policy: Forbid, kompose.cronjob.backoff_limit: '3'}\n  web:\n    image: z\n    ports: ['80:8080']\n    labels: {kompose.hpa.memory: '70%', kompose.hpa.replicas.max: '4', kompose.cronjob.schedule: '@hourly'}\nvolumes:\n  data: {}\n  shared: {}\n".to_string();
+    assert!(
+        !renders_valid("the kompose seed", load_str(&kompose)),
+        "an autoscaled CronJob is refused"
+    );
+    let kompose = kompose.replace(", kompose.cronjob.schedule: '@hourly'", "");
+    assert!(renders_valid("the kompose seed", load_str(&kompose)));
     let mut seeds = mutation_seeds();
     seeds.push(strict);
+    seeds.push(kompose);
     for text in mutations(&seeds) {
         if renders_valid(&text, load_str_env(&text, &[("B", "1")])) {
             rendered += 1;

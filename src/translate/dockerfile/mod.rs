@@ -41,7 +41,7 @@ use crate::error::{Classify, Exit};
 
 pub use duration::parse_go_duration;
 pub use instructions::{Command, CommandLine, HealthSpec, InstructionError};
-pub use resolve::{HealthTest, Healthcheck, ImageConfig, ResolveOptions, resolve};
+pub use resolve::{HealthTest, Healthcheck, ImageConfig, Lines, ResolveOptions, resolve};
 
 /// Parses a Dockerfile the way BuildKit's parser does, and rejects unknown instructions.
 pub fn parse(source: &str) -> Result<Dockerfile, ParseError> {

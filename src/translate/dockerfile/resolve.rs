@@ -92,6 +92,21 @@ pub struct ImageConfig {
     pub maintainer: Option<String>,
     /// Things a Kubernetes translation cannot express, as (line, message).
     pub warnings: Vec<(usize, String)>,
+    /// Where the instructions behind the values above are, for the mapping's errors.
+    pub lines: Lines,
+}
+
+/// `(line, col)` of the instructions whose values the Kubernetes mapping checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines {
+    pub user: Option<(usize, usize)>,
+    pub healthcheck: Option<(usize, usize)>,
+    pub stop_signal: Option<(usize, usize)>,
+    pub workdir: Option<(usize, usize)>,
+    /// The instruction of each of [`ImageConfig::volumes`].
+    pub volumes: Vec<(usize, usize)>,
+    /// Each EXPOSE instruction and how many ports it names.
+    pub expose: Vec<(usize, usize, usize)>,
 }
 
 impl ImageConfig {
@@ -473,6 +488,7 @@ fn dispatch(
                     }
                 })?;
                 charge(ctx, ins, words.iter().map(String::len).sum())?;
+                let before = state.ports.len();
                 for word in words {
                     let (ports, host) =
                         parse_port_spec(&word).map_err(|message| ResolveError::Port {
@@ -500,6 +516,8 @@ fn dispatch(
                         state.ports.insert(p);
                     }
                 }
+                let added = state.ports.len() - before;
+                state.cfg.lines.expose.push((line, ins.col, added));
             }
         }
         Command::User(u) => {
@@ -522,6 +540,7 @@ fn dispatch(
                 ));
             }
             state.cfg.user = Some(u);
+            state.cfg.lines.user = Some((line, ins.col));
         }
         Command::Volume(vols) => {
             for v in &vols {
@@ -537,6 +556,7 @@ fn dispatch(
                         format!("VOLUME {v}: becomes an emptyDir; its data is not persistent"),
                     ));
                     state.cfg.volumes.push(v);
+                    state.cfg.lines.volumes.push((line, ins.col));
                 }
             }
         }
@@ -549,14 +569,26 @@ fn dispatch(
                 Some(c) if c.starts_with('/') => c.to_string(),
                 Some(c) => clean_path(&format!("/{c}")),
             };
+            let absolute = p.starts_with('/');
             let wd = if p.is_empty() {
                 current
-            } else if p.starts_with('/') {
-                p
+            } else if absolute {
+                p.clone()
             } else {
                 clean_path(&format!("{current}/{p}"))
             };
+            // BuildKit's lint rule WorkdirRelativePath: relative to a WORKDIR this build
+            // does not set, the result depends on the base image.
+            if !p.is_empty() && !absolute && state.cfg.lines.workdir.is_none() {
+                state.cfg.warnings.push((
+                    line,
+                    format!("WORKDIR {p}: relative, and no absolute WORKDIR is set before it; the directory depends on the base image's WORKDIR (taken as /)"),
+                ));
+            }
             state.cfg.workdir = Some(wd);
+            if absolute || state.cfg.lines.workdir.is_some() {
+                state.cfg.lines.workdir = Some((line, ins.col));
+            }
         }
         Command::StopSignal(s) => {
             let s = ex(&s, &state.env)?;
@@ -572,6 +604,7 @@ fn dispatch(
                 format!("STOPSIGNAL {s}: applied by the container runtime from the image; nothing to emit"),
             ));
             state.cfg.stop_signal = Some(s);
+            state.cfg.lines.stop_signal = Some((line, ins.col));
         }
         Command::Run { .. } => {}
         Command::Cmd(CommandLine {
@@ -607,6 +640,7 @@ fn dispatch(
         }
         Command::Healthcheck(spec) => {
             state.cfg.healthcheck = Some(healthcheck(spec, line));
+            state.cfg.lines.healthcheck = Some((line, ins.col));
         }
         Command::Shell(shell) => state.cfg.shell = Some(shell),
         Command::Onbuild(trigger) => {

@@ -1,5 +1,6 @@
-//! kube-controller-manager in miniature: Deployment, ReplicaSet, DaemonSet, garbage collector,
-//! namespace lifecycle, and the per-namespace defaults (ServiceAccount, root CA ConfigMap).
+//! kube-controller-manager in miniature: Deployment, ReplicaSet, DaemonSet, StatefulSet,
+//! garbage collector, namespace lifecycle, and the per-namespace defaults (ServiceAccount, root
+//! CA ConfigMap).
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -11,8 +12,8 @@ use super::registry;
 use super::selectors::LabelSelector;
 use super::store::{Key, State};
 use super::util::{
-    controller_uid, fnv32a, i64_at, is_deleting, name_of, now_rfc3339, ns_of, safe_encode, str_at,
-    uid_of,
+    controller_uid, fnv32a, i64_at, is_deleting, name_of, now_rfc3339, ns_of, obj_mut, safe_encode,
+    str_at, uid_of,
 };
 
 const KCM: &str = "kube-controller-manager";
@@ -121,10 +122,11 @@ pub fn reconcile(st: &mut State, work: &HashSet<Key>, all: bool) {
         super::storage::budgets(st);
     }
     type Step = fn(&mut State, &Value, &mut Option<Instant>);
-    let steps: [(&str, Step); 3] = [
+    let steps: [(&str, Step); 4] = [
         ("deployments", deployment),
         ("replicasets", replicaset),
         ("daemonsets", daemonset),
+        ("statefulsets", statefulset),
     ];
     for (plural, step) in steps {
         let keys: Vec<Key> = if all || (plural == "daemonsets" && nodes_changed) {
@@ -978,7 +980,7 @@ fn creation_time(p: &Value) -> String {
         .to_string()
 }
 
-/// The DaemonSet's history: a ControllerRevision per template (`<ds>-<hash>`, data the
+/// A DaemonSet's or StatefulSet's history: a ControllerRevision per template (`<ds>-<hash>`, data the
 /// template as a replace patch), the current one with the highest revision, at most
 /// `revisionHistoryLimit` old ones besides those live pods still use.
 fn daemonset_history(st: &mut State, ds: &Value, template: &Value, hash: &str) {
@@ -1430,6 +1432,287 @@ fn daemonset(st: &mut State, ds: &Value, next: &mut Option<Instant>) {
     let _ = api::modify(st, "daemonsets", &ns, &name, &WriteCtx::status(KCM), |v| {
         v["status"] = status;
     });
+}
+
+/// The StatefulSet controller (`pkg/controller/statefulset`): pods `<name>-<ordinal>` with
+/// stable hostnames under the governing Service; for each claim template a claim
+/// `<template>-<pod>` made before its pod and kept after it (retention policy Retain). With
+/// `OrderedReady` (the default) a pod is created only when every lower ordinal is Running
+/// and Ready, scale-down removes the highest ordinal first, one at a time; `Parallel` does
+/// neither wait. A template change rolls the pods from the highest ordinal down, one at a
+/// time, each after the others are ready (partition respected). Failed pods are replaced.
+fn statefulset(st: &mut State, sts: &Value, next: &mut Option<Instant>) {
+    if is_deleting(sts) {
+        return;
+    }
+    let ns = ns_of(sts).to_string();
+    let name = name_of(sts).to_string();
+    let uid = uid_of(sts).to_string();
+    let replicas = i64_at(sts, &["spec", "replicas"]).unwrap_or(1).max(0);
+    let parallel = str_at(sts, &["spec", "podManagementPolicy"]) == Some("Parallel");
+    let partition = i64_at(
+        sts,
+        &["spec", "updateStrategy", "rollingUpdate", "partition"],
+    )
+    .unwrap_or(0)
+    .max(0);
+    let on_delete = str_at(sts, &["spec", "updateStrategy", "type"]) == Some("OnDelete");
+    let template = normalize_template(&sts["spec"]["template"]);
+    let hash = template_hash(&template);
+    let update_rev = format!("{name}-{hash}");
+    daemonset_history(st, sts, &template, &hash);
+    let prefix = format!("{name}-");
+    let ordinal = |p: &Value| -> Option<i64> { name_of(p).strip_prefix(&prefix)?.parse().ok() };
+    let rev_of = |p: &Value| {
+        str_at(p, &["metadata", "labels", "controller-revision-hash"]).map(String::from)
+    };
+    let pods_res = registry::by_name("pods").expect("pods");
+    let owned = |st: &State| -> Vec<Value> {
+        owned_by(st, "pods", &ns, &uid)
+            .into_iter()
+            .cloned()
+            .collect()
+    };
+    // Delete a pod, as the controller records it.
+    let delete = |st: &mut State, p: &Value| {
+        let ok = api::delete(st, pods_res, &ns, name_of(p), &DeleteOpts::default()).is_ok();
+        if ok {
+            record_event(
+                st,
+                sts,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("delete Pod {} in StatefulSet {name} successful", name_of(p)),
+                "statefulset-controller",
+                None,
+            );
+        }
+        ok
+    };
+    let healthy = |p: &Value| {
+        !is_deleting(p) && str_at(p, &["status", "phase"]) == Some("Running") && pod_ready(p)
+    };
+
+    // Failed or finished pods are deleted, to be made again.
+    for p in owned(st) {
+        if !is_deleting(&p)
+            && matches!(
+                str_at(&p, &["status", "phase"]),
+                Some("Failed" | "Succeeded")
+            )
+            && api::delete(st, pods_res, &ns, name_of(&p), &DeleteOpts::default()).is_ok()
+        {
+            record_event(
+                st,
+                sts,
+                "Warning",
+                "RecreatingFailedPod",
+                &format!(
+                    "StatefulSet {ns}/{name} is recreating failed Pod {}",
+                    name_of(&p)
+                ),
+                "statefulset-controller",
+                None,
+            );
+        }
+    }
+    let pods = owned(st);
+    let by_ordinal: HashMap<i64, &Value> =
+        pods.iter().filter_map(|p| Some((ordinal(p)?, p))).collect();
+
+    // Create the missing ordinals below `replicas`, in order.
+    let mut blocked = false;
+    for i in 0..replicas {
+        match by_ordinal.get(&i) {
+            Some(p) => {
+                if !parallel && !healthy(p) {
+                    blocked = true;
+                    break;
+                }
+            }
+            None => {
+                let pod_name = format!("{name}-{i}");
+                // A failure (recorded as an event) is retried after a back-off.
+                if statefulset_pod(st, sts, &template, &update_rev, &pod_name, i).is_err() {
+                    due(next, Instant::now() + Duration::from_secs(1));
+                    blocked = true;
+                    break;
+                }
+                if !parallel {
+                    blocked = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    // Scale down: the highest ordinal at or above `replicas` first.
+    let all_ready =
+        !blocked && (0..replicas).all(|i| by_ordinal.get(&i).is_some_and(|p| healthy(p)));
+    let mut extra: Vec<&Value> = pods
+        .iter()
+        .filter(|p| ordinal(p).is_none_or(|o| o >= replicas) && !is_deleting(p))
+        .collect();
+    extra.sort_by_key(|p| std::cmp::Reverse(ordinal(p).unwrap_or(i64::MAX)));
+    let mut deleted_one = false;
+    for p in extra {
+        if !parallel && (deleted_one || !all_ready) {
+            break;
+        }
+        if delete(st, p) {
+            deleted_one = true;
+        }
+    }
+
+    // Rolling update: the highest ordinal ≥ partition still on an old revision, once every
+    // pod is ready.
+    if all_ready && !deleted_one && !on_delete {
+        let stale = (partition..replicas)
+            .rev()
+            .filter_map(|i| by_ordinal.get(&i))
+            .find(|p| rev_of(p).as_deref() != Some(update_rev.as_str()));
+        if let Some(p) = stale {
+            delete(st, p);
+        }
+    }
+
+    // Status.
+    let pods: Vec<Value> = owned(st).into_iter().filter(|p| !is_deleting(p)).collect();
+    let current_rev = str_at(sts, &["status", "currentRevision"]).map(String::from);
+    let updated = pods
+        .iter()
+        .filter(|p| rev_of(p).as_deref() == Some(update_rev.as_str()))
+        .count() as i64;
+    let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
+    let mut wake = None;
+    let min_ready = i64_at(sts, &["spec", "minReadySeconds"]).unwrap_or(0);
+    let available = pods
+        .iter()
+        .filter(|p| pod_available(p, min_ready, &mut wake))
+        .count() as i64;
+    if let Some(at) = wake {
+        due(next, at);
+    }
+    // The current revision becomes the update revision once every replica runs it.
+    let current_rev = if updated >= replicas && pods.len() as i64 == replicas {
+        update_rev.clone()
+    } else {
+        current_rev.unwrap_or_else(|| update_rev.clone())
+    };
+    let current = pods
+        .iter()
+        .filter(|p| rev_of(p).as_deref() == Some(current_rev.as_str()))
+        .count() as i64;
+    let mut status = json!({
+        "replicas": pods.len(),
+        "observedGeneration": i64_at(sts, &["metadata", "generation"]).unwrap_or(1),
+        "currentRevision": current_rev,
+        "updateRevision": update_rev,
+        "collisionCount": 0,
+        "availableReplicas": available,
+    });
+    for (k, v) in [
+        ("readyReplicas", ready),
+        ("currentReplicas", current),
+        ("updatedReplicas", updated),
+    ] {
+        if v != 0 {
+            status[k] = json!(v);
+        }
+    }
+    let _ = api::modify(
+        st,
+        "statefulsets",
+        &ns,
+        &name,
+        &WriteCtx::status(KCM),
+        |v| {
+            v["status"] = status;
+        },
+    );
+}
+
+/// One StatefulSet pod (and its claims, when missing): fixed name, hostname and subdomain,
+/// the identity labels, and a volume per claim template.
+fn statefulset_pod(
+    st: &mut State,
+    sts: &Value,
+    template: &Value,
+    revision: &str,
+    pod_name: &str,
+    ordinal: i64,
+) -> Result<(), String> {
+    let ns = ns_of(sts).to_string();
+    let mut pod = pod_from_template(sts, template);
+    let meta = obj_mut(&mut pod, &["metadata"]);
+    meta.remove("generateName");
+    meta.insert("name".into(), json!(pod_name));
+    let labels = obj_mut(&mut pod, &["metadata", "labels"]);
+    labels.insert("controller-revision-hash".into(), json!(revision));
+    labels.insert("statefulset.kubernetes.io/pod-name".into(), json!(pod_name));
+    labels.insert(
+        "apps.kubernetes.io/pod-index".into(),
+        json!(ordinal.to_string()),
+    );
+    let spec = obj_mut(&mut pod, &["spec"]);
+    spec.insert("hostname".into(), json!(pod_name));
+    if let Some(svc) = str_at(sts, &["spec", "serviceName"]).filter(|s| !s.is_empty()) {
+        spec.insert("subdomain".into(), json!(svc));
+    }
+    let claims_res = registry::by_name("persistentvolumeclaims").expect("persistentvolumeclaims");
+    let templates = sts
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for t in &templates {
+        let tname = str_at(t, &["metadata", "name"])
+            .unwrap_or_default()
+            .to_string();
+        let claim = format!("{tname}-{pod_name}");
+        if st.get("persistentvolumeclaims", &ns, &claim).is_none() {
+            let mut labels = t.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+            if let (Some(l), Some(sel)) = (
+                labels.as_object_mut(),
+                sts.pointer("/spec/selector/matchLabels")
+                    .and_then(Value::as_object),
+            ) {
+                l.extend(sel.clone());
+            }
+            let mut spec = t["spec"].clone();
+            if let Some(m) = spec.as_object_mut() {
+                m.remove("status");
+            }
+            let pvc = json!({
+                "apiVersion": "v1",
+                "kind": "PersistentVolumeClaim",
+                "metadata": {"name": claim, "namespace": ns, "labels": labels},
+                "spec": spec,
+            });
+            api::create(st, claims_res, &ns, pvc, &WriteCtx::by(KCM), false)
+                .map_err(|e| e.message)?;
+            record_event(
+                st,
+                sts,
+                "Normal",
+                "SuccessfulCreate",
+                &format!(
+                    "create Claim {claim} Pod {pod_name} in StatefulSet {} success",
+                    name_of(sts)
+                ),
+                "statefulset-controller",
+                None,
+            );
+        }
+        let vols = obj_mut(&mut pod, &["spec"])
+            .entry("volumes")
+            .or_insert(json!([]));
+        if let Some(vs) = vols.as_array_mut() {
+            vs.retain(|v| v["name"] != json!(tname));
+            vs.push(json!({"name": tname, "persistentVolumeClaim": {"claimName": claim}}));
+        }
+    }
+    create_pod(st, sts, pod, "statefulset-controller")
 }
 
 /// The selector of a workload as a string (Scale status).

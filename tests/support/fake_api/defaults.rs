@@ -121,6 +121,42 @@ pub fn apply(st: &mut State, res: &Res, obj: &mut Value, old: Option<&Value>) {
             }
             template(obj);
         }
+        "statefulsets" => {
+            let spec = obj_mut(obj, &["spec"]);
+            default(spec, "replicas", json!(1));
+            default(spec, "revisionHistoryLimit", json!(10));
+            default(spec, "podManagementPolicy", json!("OrderedReady"));
+            default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+            );
+            default(
+                spec,
+                "persistentVolumeClaimRetentionPolicy",
+                json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+            );
+            if let Some(ts) = spec
+                .get_mut("volumeClaimTemplates")
+                .and_then(Value::as_array_mut)
+            {
+                for t in ts {
+                    default(obj_mut(t, &["spec"]), "volumeMode", json!("Filesystem"));
+                    default(obj_mut(t, &["status"]), "phase", json!("Pending"));
+                }
+            }
+            template(obj);
+        }
+        "cronjobs" => {
+            let spec = obj_mut(obj, &["spec"]);
+            default(spec, "concurrencyPolicy", json!("Allow"));
+            default(spec, "suspend", json!(false));
+            default(spec, "successfulJobsHistoryLimit", json!(3));
+            default(spec, "failedJobsHistoryLimit", json!(1));
+            if let Some(ps) = obj.pointer_mut("/spec/jobTemplate/spec/template/spec") {
+                pod_spec(ps);
+            }
+        }
         "replicasets" => {
             default(obj_mut(obj, &["spec"]), "replicas", json!(1));
             template(obj);

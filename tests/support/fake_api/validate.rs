@@ -319,6 +319,70 @@ pub fn validate(res: &Res, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
         "deployments" | "replicasets" | "daemonsets" => {
             check_selector_template(res, obj, old, &mut out)
         }
+        "statefulsets" => {
+            // The pods get a volume per claim template: mounts may name them (the API
+            // server leaves that to pod creation; checked here as the union it becomes).
+            let mut with_claims = obj.clone();
+            let claims: Vec<Value> = obj
+                .pointer("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.pointer("/metadata/name").cloned())
+                .map(|n| json!({"name": n, "persistentVolumeClaim": {"claimName": n}}))
+                .collect();
+            if let Some(ps) = with_claims.pointer_mut("/spec/template/spec")
+                && let Some(m) = ps.as_object_mut()
+            {
+                let vols = m.entry("volumes").or_insert(json!([]));
+                if let Some(vs) = vols.as_array_mut() {
+                    vs.extend(claims);
+                }
+            }
+            check_selector_template(res, &with_claims, old, &mut out);
+            // ValidateStatefulSetUpdate: only these spec fields may change.
+            if let Some(old) = old {
+                let strip = |v: &Value| {
+                    let mut s = v["spec"].clone();
+                    if let Some(m) = s.as_object_mut() {
+                        for k in [
+                            "replicas",
+                            "ordinals",
+                            "template",
+                            "updateStrategy",
+                            "persistentVolumeClaimRetentionPolicy",
+                            "minReadySeconds",
+                        ] {
+                            m.remove(k);
+                        }
+                    }
+                    s
+                };
+                if strip(obj) != strip(old) {
+                    out.push(Cause::forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+                }
+            }
+        }
+        "cronjobs" => {
+            if obj
+                .pointer("/spec/schedule")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                out.push(Cause::required("spec.schedule", ""));
+            }
+            match obj
+                .pointer("/spec/jobTemplate/spec/template/spec/restartPolicy")
+                .and_then(Value::as_str)
+            {
+                Some("OnFailure" | "Never") => {}
+                other => out.push(Cause::invalid(
+                    "spec.jobTemplate.spec.template.spec.restartPolicy",
+                    format!("{:?}", other.unwrap_or("Always")),
+                    "supported values: \"OnFailure\", \"Never\"",
+                )),
+            }
+        }
         "services" => {
             let ty = obj
                 .pointer("/spec/type")
