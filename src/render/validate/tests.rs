@@ -999,7 +999,8 @@ fn budgets_autoscalers_and_policies() {
             h.spec.as_mut().unwrap().metrics = None;
         }
     });
-    assert_one(&v, "HorizontalPodAutoscaler", "spec.metrics", "target");
+    // The API server defaults an autoscaler without metrics to 80 % CPU: not an error.
+    assert!(v.is_empty(), "{v:?}");
     let v = check(&|o| {
         if let Object::NetworkPolicy(p) = find_mut(o, "NetworkPolicy") {
             let e = &mut p.spec.as_mut().unwrap().egress.as_mut().unwrap()[0];
