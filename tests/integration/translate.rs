@@ -833,7 +833,7 @@ fn deploy_statefulset_cronjob_and_autoscaler_from_compose() {
     let svc = c.get("services", "default", "db").unwrap();
     assert_eq!(svc["spec"]["clusterIP"], "None", "{svc}");
 
-    // The autoscaled Deployment: replicas left to the HPA (the API server's default 1).
+    // The autoscaled Deployment.
     let hpa = c.get("horizontalpodautoscalers", "default", "web").unwrap();
     assert_eq!(hpa["spec"]["minReplicas"], 2);
     assert_eq!(hpa["spec"]["maxReplicas"], 4);
@@ -842,8 +842,17 @@ fn deploy_statefulset_cronjob_and_autoscaler_from_compose() {
         hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
         75
     );
+    // b00t applies no replicas; the autoscaler raises the API server's default 1 to its
+    // minimum, as the real controller does even without metrics.
     let web = c.get("deployments", "default", "web").unwrap();
-    assert_eq!(web["spec"]["replicas"], 1, "{web}");
+    assert_eq!(web["spec"]["replicas"], 2, "{web}");
+    let owner = web["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["fieldsV1"]["f:spec"]["f:replicas"].is_object())
+        .unwrap();
+    assert_ne!(owner["manager"], "b00t", "b00t does not own replicas: {web}");
 
     // The CronJob: schedule and policy, job pods that restart Never.
     let cj = c.get("cronjobs", "default", "backup").unwrap();
