@@ -852,7 +852,10 @@ fn deploy_statefulset_cronjob_and_autoscaler_from_compose() {
         .iter()
         .find(|m| m["fieldsV1"]["f:spec"]["f:replicas"].is_object())
         .unwrap();
-    assert_ne!(owner["manager"], "b00t", "b00t does not own replicas: {web}");
+    assert_ne!(
+        owner["manager"], "b00t",
+        "b00t does not own replicas: {web}"
+    );
 
     // The CronJob: schedule and policy, job pods that restart Never.
     let cj = c.get("cronjobs", "default", "backup").unwrap();
