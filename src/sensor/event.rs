@@ -296,13 +296,74 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn json_opt(out: &mut Vec<u8>, v: Option<impl std::fmt::Display>) {
+fn json_opt<I: itoa::Integer>(out: &mut Vec<u8>, v: Option<I>) {
     match v {
-        Some(v) => {
-            let _ = write!(out, "{v}");
-        }
+        Some(v) => json_int(out, v),
         None => out.extend_from_slice(b"null"),
     }
+}
+
+/// An integer without `core::fmt` (the JSON Lines writer runs 50,000 times a second).
+fn json_int<I: itoa::Integer>(out: &mut Vec<u8>, v: I) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// An address as its `Display` writes it; IPv4 from its octets, without `core::fmt`.
+fn json_ip(out: &mut Vec<u8>, a: &IpAddr) {
+    match a {
+        IpAddr::V4(v) => {
+            for (i, o) in v.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                json_int(out, o);
+            }
+        }
+        IpAddr::V6(_) => {
+            let _ = write!(out, "{a}");
+        }
+    }
+}
+
+/// A timestamp as jiff's `Display` writes it (RFC 3339 in UTC, the fraction without trailing
+/// zeros); `YYYY-MM-DDTHH:MM:SS` is formatted once per second and reused.
+fn json_time(out: &mut Vec<u8>, t: jiff::Timestamp) {
+    thread_local! {
+        static PREFIX: std::cell::Cell<(i64, [u8; 19])> =
+            const { std::cell::Cell::new((i64::MIN, [0; 19])) };
+    }
+    let (sec, ns) = (t.as_second(), t.subsec_nanosecond());
+    if ns < 0 {
+        let _ = write!(out, "{t}");
+        return;
+    }
+    let mut cached = PREFIX.get();
+    if cached.0 != sec {
+        match jiff::Timestamp::from_second(sec).map(|w| w.to_string()) {
+            Ok(w) if w.len() == 20 => {
+                cached.0 = sec;
+                cached.1.copy_from_slice(&w.as_bytes()[..19]);
+                PREFIX.set(cached);
+            }
+            _ => {
+                let _ = write!(out, "{t}");
+                return;
+            }
+        }
+    }
+    out.extend_from_slice(&cached.1);
+    if ns != 0 {
+        let mut digits = [b'0'; 9];
+        let mut n = ns as u32;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        let len = 9 - digits.iter().rev().take_while(|d| **d == b'0').count();
+        out.push(b'.');
+        out.extend_from_slice(&digits[..len]);
+    }
+    out.push(b'Z');
 }
 
 impl ConnEvent {
@@ -310,51 +371,61 @@ impl ConnEvent {
     /// as `serde_json::to_writer` followed by a newline, written without allocating (a test
     /// checks they are identical).
     pub fn write_json_line(&self, out: &mut Vec<u8>) {
-        let _ = write!(
-            out,
-            "{{\"type\":\"{}\",\"event\":\"{}\",\"time\":\"{}\",\"pid\":{},\"comm\":",
-            self.record_type,
-            match self.event {
-                EventKind::Open => "open",
-                EventKind::Close => "close",
-            },
-            self.time,
-            self.pid
-        );
+        out.extend_from_slice(b"{\"type\":\"");
+        out.extend_from_slice(self.record_type.as_bytes());
+        out.extend_from_slice(match self.event {
+            EventKind::Open => b"\",\"event\":\"open\",\"time\":\"",
+            EventKind::Close => b"\",\"event\":\"close\",\"time\":\"",
+        });
+        json_time(out, self.time);
+        out.extend_from_slice(b"\",\"pid\":");
+        json_int(out, self.pid);
+        out.extend_from_slice(b",\"comm\":");
         json_str(out, &self.comm);
-        let _ = write!(
-            out,
-            ",\"role\":\"{}\",\"direction\":\"{}\",\"family\":\"{}\",\"local_address\":\"{}\",\
-             \"local_port\":{},\"remote_address\":\"{}\",\"remote_port\":{},\"old_state\":\"{}\",\
-             \"new_state\":\"{}\",\"established\":{},\"handshake_us\":",
-            self.role.as_str(),
-            self.direction,
-            match self.family {
-                Family::Ipv4 => "ipv4",
-                Family::Ipv6 => "ipv6",
-            },
-            self.local_address,
-            self.local_port,
-            self.remote_address,
-            self.remote_port,
-            self.old_state,
-            self.new_state,
-            self.established
-        );
+        let family = match self.family {
+            Family::Ipv4 => "ipv4",
+            Family::Ipv6 => "ipv6",
+        };
+        for (key, value) in [
+            ("role", self.role.as_str()),
+            ("direction", self.direction),
+            ("family", family),
+        ] {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":\"");
+            out.extend_from_slice(value.as_bytes());
+            out.push(b'"');
+        }
+        out.extend_from_slice(b",\"local_address\":\"");
+        json_ip(out, &self.local_address);
+        out.extend_from_slice(b"\",\"local_port\":");
+        json_int(out, self.local_port);
+        out.extend_from_slice(b",\"remote_address\":\"");
+        json_ip(out, &self.remote_address);
+        out.extend_from_slice(b"\",\"remote_port\":");
+        json_int(out, self.remote_port);
+        out.extend_from_slice(b",\"old_state\":\"");
+        out.extend_from_slice(self.old_state.as_bytes());
+        out.extend_from_slice(b"\",\"new_state\":\"");
+        out.extend_from_slice(self.new_state.as_bytes());
+        out.extend_from_slice(if self.established {
+            b"\",\"established\":true,\"handshake_us\":"
+        } else {
+            b"\",\"established\":false,\"handshake_us\":"
+        });
         json_opt(out, self.handshake_us);
         out.extend_from_slice(b",\"duration_us\":");
         json_opt(out, self.duration_us);
-        let _ = write!(
-            out,
-            ",\"bytes_sent\":{},\"bytes_received\":{},\"rtt_us\":",
-            self.bytes_sent, self.bytes_received
-        );
+        out.extend_from_slice(b",\"bytes_sent\":");
+        json_int(out, self.bytes_sent);
+        out.extend_from_slice(b",\"bytes_received\":");
+        json_int(out, self.bytes_received);
+        out.extend_from_slice(b",\"rtt_us\":");
         json_opt(out, self.rtt_us);
-        let _ = write!(
-            out,
-            ",\"retransmits\":{},\"failure_reason\":",
-            self.retransmits
-        );
+        out.extend_from_slice(b",\"retransmits\":");
+        json_int(out, self.retransmits);
+        out.extend_from_slice(b",\"failure_reason\":");
         match self.failure_reason {
             Some(r) => json_str(out, r.as_str()),
             None => out.extend_from_slice(b"null"),
@@ -589,6 +660,44 @@ mod tests {
             ev.write_json_line(&mut buf);
             let expected = serde_json::to_string(ev).unwrap() + "\n";
             assert_eq!(String::from_utf8(buf.clone()).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn hand_formatted_times_and_addresses_match_display() {
+        let mut out = Vec::new();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut times: Vec<i128> =
+            vec![0, 1, 999_999_999, 1_000_000_000, 1_700_000_000_000_000_000];
+        for _ in 0..20_000 {
+            let secs = (next() % 4_000_000_000) as i128;
+            let nanos = match next() % 4 {
+                0 => 0,
+                1 => (next() % 1000) as i128 * 1_000_000,
+                2 => (next() % 1_000_000) as i128 * 1000,
+                _ => (next() % 1_000_000_000) as i128,
+            };
+            times.push(secs * 1_000_000_000 + nanos);
+            // The same second again: the cached prefix.
+            times.push(secs * 1_000_000_000 + (next() % 1_000_000_000) as i128);
+        }
+        for ns in times {
+            let t = jiff::Timestamp::from_nanosecond(ns).unwrap();
+            out.clear();
+            json_time(&mut out, t);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), t.to_string(), "{ns}");
+        }
+        for _ in 0..20_000 {
+            let a = IpAddr::V4(Ipv4Addr::from((next() >> 16) as u32));
+            out.clear();
+            json_ip(&mut out, &a);
+            assert_eq!(std::str::from_utf8(&out).unwrap(), a.to_string());
         }
     }
 
