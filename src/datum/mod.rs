@@ -6,8 +6,10 @@
 //! - current: `[[b00t.mcp.stdio]]` methods (command, args, priority, `env`) and
 //!   `[b00t.mcp.httpstream]` (url, priority), a table or an array of tables.
 //!
-//! b00t's own Kubernetes settings live in `[b00t.k8s]` ([`K8s`]). Unknown keys anywhere are
-//! ignored; keys b00t reads are validated and errors say `path:line:col: key: message`.
+//! b00t's own Kubernetes settings live in `[b00t.k8s]` ([`K8s`]). Unknown keys are ignored,
+//! except inside the setting tables that add objects (`storage`, `network_policy`, `gpu`, `pdb`,
+//! `autoscale`), where a misspelt key would silently drop a constraint; keys b00t reads are
+//! validated and errors say `path:line:col: key: message`.
 //!
 //! # API
 //!
